@@ -1,0 +1,277 @@
+//! # textsweep
+//!
+//! Sweeps scraped-page noise out of plain text — photo captions and agency credits, UI-widget
+//! labels in another script dropped mid-sentence, comment forms, share bars, cookie and newsletter
+//! prompts, ads, related-link lists, footers — and reports every deletion.
+//!
+//! The output is always the input minus the byte spans of the returned [`Edit`]s: nothing is
+//! rewritten, and every report, diff and count is rendered from that one list.
+//!
+//! ```
+//! use textsweep::{Category, Cleaner};
+//!
+//! let cleaner = Cleaner::new()?; // the default rules; build once, share across threads
+//! let page = "Talks resumed in Seoul on Monday, officials said.\n\nLeave a Reply\n\n\
+//!             Your email address will not be published. Required fields are marked *\n";
+//! let cleaned = cleaner.clean(page);
+//! assert_eq!(cleaned.text, "Talks resumed in Seoul on Monday, officials said.\n");
+//! assert!(cleaned.edits.iter().all(|e| e.category == Category::CommentForm));
+//! // Every edit says what it removed and where.
+//! let e = &cleaned.edits[0];
+//! assert_eq!(&page[e.start..e.end], e.text);
+//! # Ok::<(), textsweep::Error>(())
+//! ```
+//!
+//! Rules are data (`rules/*.toml`, embedded as the default set); see [`CleanerBuilder`] to add
+//! your own rule files or disable rules and categories.
+
+pub mod category;
+pub mod document;
+mod engine;
+pub mod rules;
+pub mod text;
+
+pub use category::Category;
+pub use rules::{Rule, RuleError};
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One deletion: the byte range `start..end` of the original text, and why it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The stable id of the rule that proposed it.
+    pub rule: Arc<str>,
+    pub category: Category,
+    /// Byte offset of the first removed byte in the original text.
+    pub start: usize,
+    /// Byte offset just past the last removed byte.
+    pub end: usize,
+    /// The removed text, `original[start..end]`.
+    pub text: String,
+    /// A short human reason.
+    pub reason: String,
+}
+
+/// The result of cleaning one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The input minus the edit spans.
+    pub text: String,
+    /// The edits, sorted by `start`, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+/// Everything that can go wrong while building a [`Cleaner`].
+#[derive(Debug)]
+pub enum Error {
+    /// A rule file is malformed; the error carries `path:line:col`.
+    Rule(RuleError),
+    /// `disable` named neither a rule id nor a category.
+    UnknownRule(String),
+    /// The rules could not be compiled together (for example, the joint pattern set is too big).
+    Build(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Rule(e) => e.fmt(f),
+            Error::UnknownRule(s) => write!(f, "--disable {s}: no rule or category of that name"),
+            Error::Build(s) => write!(f, "rules do not compile together: {s}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<RuleError> for Error {
+    fn from(e: RuleError) -> Self {
+        Error::Rule(e)
+    }
+}
+
+/// Builds a [`Cleaner`]: default rules, extra rule files, disabled rules or categories.
+#[derive(Debug, Clone)]
+pub struct CleanerBuilder {
+    defaults: bool,
+    paths: Vec<PathBuf>,
+    sources: Vec<(String, String)>,
+    disabled: Vec<String>,
+}
+
+impl Default for CleanerBuilder {
+    fn default() -> Self {
+        CleanerBuilder { defaults: true, paths: Vec::new(), sources: Vec::new(), disabled: Vec::new() }
+    }
+}
+
+impl CleanerBuilder {
+    /// Use (the default) or leave out the embedded default rules.
+    pub fn default_rules(mut self, yes: bool) -> Self {
+        self.defaults = yes;
+        self
+    }
+
+    /// Adds a rule file, or every `*.toml` file of a folder.
+    pub fn rules_path(mut self, path: impl AsRef<Path>) -> Self {
+        self.paths.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds rules from a string; `name` is used in error messages.
+    pub fn rules_str(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.sources.push((name.into(), toml.into()));
+        self
+    }
+
+    /// Disables a rule by id, or every rule of a category by its name.
+    pub fn disable(mut self, id_or_category: impl Into<String>) -> Self {
+        self.disabled.push(id_or_category.into());
+        self
+    }
+
+    /// Loads and compiles the rules.
+    pub fn build(self) -> Result<Cleaner, Error> {
+        let mut seen = HashSet::new();
+        let mut rules = Vec::new();
+        if self.defaults {
+            for (path, text) in rules::default_files() {
+                rules.extend(rules::load_str(path, text, &mut seen)?);
+            }
+        }
+        for p in &self.paths {
+            rules.extend(rules::load_path(p, &mut seen)?);
+        }
+        for (name, text) in &self.sources {
+            rules.extend(rules::load_str(name, text, &mut seen)?);
+        }
+        for d in &self.disabled {
+            let cat = d.parse::<Category>().ok();
+            if cat.is_none() && !rules.iter().any(|r| &*r.id == d.as_str()) {
+                return Err(Error::UnknownRule(d.clone()));
+            }
+        }
+        rules.retain(|r| {
+            !self.disabled.iter().any(|d| &*r.id == d.as_str() || d.parse::<Category>().ok() == Some(r.category))
+        });
+        Cleaner::from_rules(rules)
+    }
+}
+
+/// A compiled rule set. Build once, then clean any number of documents, from any number of threads
+/// (`Cleaner` is `Send + Sync`).
+#[derive(Debug)]
+pub struct Cleaner {
+    rules: Vec<Rule>,
+    index: engine::Index,
+}
+
+impl Cleaner {
+    /// A cleaner with the default rules.
+    pub fn new() -> Result<Cleaner, Error> {
+        CleanerBuilder::default().build()
+    }
+
+    /// Starts a [`CleanerBuilder`].
+    pub fn builder() -> CleanerBuilder {
+        CleanerBuilder::default()
+    }
+
+    /// A cleaner from already loaded rules.
+    pub fn from_rules(rules: Vec<Rule>) -> Result<Cleaner, Error> {
+        let index = engine::Index::build(&rules).map_err(Error::Build)?;
+        Ok(Cleaner { rules, index })
+    }
+
+    /// The rules in use, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The edits the rules make to `text`, sorted and non-overlapping.
+    pub fn edits(&self, text: &str) -> Vec<Edit> {
+        engine::run(&self.rules, &self.index, text)
+    }
+
+    /// Cleans one document.
+    pub fn clean(&self, text: &str) -> Cleaned {
+        let edits = self.edits(text);
+        Cleaned { text: apply(text, &edits), edits }
+    }
+}
+
+/// The text minus the edit spans. Edits must be sorted and non-overlapping, as [`Cleaner::edits`]
+/// returns them.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
+    let mut out = String::with_capacity(text.len() - removed.min(text.len()));
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&text[pos..e.start]);
+        pos = e.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn cleaner_is_send_and_sync() {
+        assert_send_sync::<Cleaner>();
+    }
+
+    #[test]
+    fn disable_rejects_unknown_names() {
+        let e = Cleaner::builder().disable("no-such-rule").build().unwrap_err();
+        assert!(e.to_string().contains("no-such-rule"));
+    }
+}
+
+/// One inline rule example that did not do what it says.
+#[derive(Debug, Clone)]
+pub struct ExampleFailure {
+    pub rule: Arc<str>,
+    /// `path:line` of the example in its rule file.
+    pub location: String,
+    pub input: String,
+    pub expected: String,
+    pub got: String,
+}
+
+/// Runs every inline example of `rules`, each with its own rule alone. Returns how many ran and
+/// the ones that failed.
+pub fn check_examples(rules: &[Rule]) -> Result<(usize, Vec<ExampleFailure>), Error> {
+    let mut ran = 0;
+    let mut failures = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        if rule.examples.is_empty() {
+            continue;
+        }
+        let one = &rules[i..=i];
+        let index = engine::Index::build(one).map_err(Error::Build)?;
+        for (ex, src) in &rule.examples {
+            ran += 1;
+            let edits = engine::run(one, &index, &ex.input);
+            let got = apply(&ex.input, &edits);
+            let expected = ex.output.clone().unwrap_or_else(|| ex.input.clone());
+            if got != expected {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    location: format!("{}:{}", src.path, src.line),
+                    input: ex.input.clone(),
+                    expected,
+                    got,
+                });
+            }
+        }
+    }
+    Ok((ran, failures))
+}

@@ -1,0 +1,184 @@
+//! `caption`: photo captions and image or agency credits.
+//!
+//! Evidence, strongest first:
+//! - a `cues` phrase anywhere in the line: forms that only credits use (`(AP Photo/`, `[Photo: `,
+//!   `/Getty Images`, `사진=`);
+//! - a credit at the end of the line: an agency name after a credit separator (`. Yonhap`,
+//!   `/Getty Images`, `(Reuters)`, `Foto: dpa`, `Photo: Jane Roe, AP`), or a `credit_prefixes`
+//!   phrase followed by a short name (`Photo: Jane Roe`);
+//! - a line that opens with one of `prefixes` (`Image credit:`, `Photo by`) and is short;
+//! - `weak_cues` (`in this file photo`, `photo provided by`) count only together with a credit, so
+//!   that a sentence *about* a photo stays.
+//!
+//! A line of at most `max_chars` characters with such evidence is a caption and goes whole. A
+//! longer line (prose) loses only its trailing credit.
+
+use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
+
+#[derive(Debug)]
+pub struct Caption {
+    pub cues: Vec<String>,
+    pub weak_cues: Vec<String>,
+    pub prefixes: Vec<String>,
+    pub credit_prefixes: Vec<String>,
+    /// Agency names, longest first, case as written.
+    pub agencies: Vec<String>,
+    pub max_chars: usize,
+    pub max_credit_chars: usize,
+}
+
+/// What a caption rule found on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    /// The whole line is a caption.
+    Line(&'static str),
+    /// Only `start..` of the line (a trailing credit) goes.
+    Tail(usize, &'static str),
+}
+
+const CLOSERS: &[char] = &[')', ']', '】', '」', '』', '）', '›', '»', '"', '”', '\''];
+const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
+
+impl Caption {
+    pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "agencies", "max_chars", "max_credit_chars"])?;
+        let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
+            match lex {
+                None => Ok(Vec::new()),
+                Some(l) => {
+                    check_lexicon(ctx, l, name)?;
+                    Ok(all_phrases(l.get_ref()).map(|s| s.trim().to_string()).collect())
+                }
+            }
+        };
+        let cues = get(&raw.cues, "cues")?;
+        let weak_cues = get(&raw.weak_cues, "weak_cues")?;
+        let prefixes = get(&raw.prefixes, "prefixes")?;
+        let credit_prefixes = get(&raw.credit_prefixes, "credit_prefixes")?;
+        let mut agencies = get(&raw.agencies, "agencies")?;
+        agencies.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        agencies.dedup();
+        if cues.is_empty() && agencies.is_empty() && prefixes.is_empty() && credit_prefixes.is_empty() {
+            return Err(ctx.error(raw.kind.span(), "a `caption` rule needs `cues`, `prefixes`, `credit_prefixes` or `agencies`"));
+        }
+        Ok(Caption {
+            cues,
+            weak_cues,
+            prefixes,
+            credit_prefixes,
+            agencies,
+            max_chars: raw.max_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
+            max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
+        })
+    }
+
+    /// Judges one line. `strong`, `weak`, `prefix_at` and `credit_at` are the cue hits the shared
+    /// automaton found in it (byte offsets into `line` where a credit prefix starts, etc.).
+    pub fn judge(&self, line: &str, chars: usize, hits: &LineHits) -> Option<Finding> {
+        let short = chars <= self.max_chars;
+        if hits.strong && short {
+            return Some(Finding::Line("caption cue"));
+        }
+        if short && hits.prefix_at_start {
+            return Some(Finding::Line("line opens with a credit prefix"));
+        }
+        let credit = self.agency_credit(line, hits).map(|s| (s, "ends with an agency credit")).or_else(|| {
+            hits.credit_prefix.iter().rev().find_map(|&p| self.prefix_credit(line, p)).map(|s| (s, "ends with a photo credit"))
+        });
+        let (start, why) = credit?;
+        if short || start == 0 {
+            Some(Finding::Line(if hits.weak { "caption cue and credit" } else { why }))
+        } else {
+            Some(Finding::Tail(start, why))
+        }
+    }
+
+    /// Start of a trailing agency credit (`… . Yonhap`, `(Reuters)`, `/Getty Images`).
+    fn agency_credit(&self, line: &str, hits: &LineHits) -> Option<usize> {
+        let t = line.trim_end().trim_end_matches(|c: char| CLOSERS.contains(&c) || c.is_whitespace());
+        if t.is_empty() {
+            return None;
+        }
+        let a = self.agencies.iter().find(|a| t.ends_with(a.as_str()))?;
+        let astart = t.len() - a.len();
+        let before = t[..astart].trim_end();
+        if before.is_empty() {
+            return Some(0);
+        }
+        // The agency must start a word.
+        if t[..astart].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
+            return None;
+        }
+        let c = before.chars().next_back()?;
+        let seg = segment_start(before);
+        match c {
+            '/' | '|' | '©' | '(' | '[' | '【' | '（' | '—' | '–' | '「' => Some(seg),
+            c if SENTENCE_END.contains(&c) => Some(astart),
+            ':' | '=' | '：' | ',' | '，' => {
+                // `Foto: dpa`, `Photo: Jane Roe, AP`: a credit prefix must open the segment.
+                hits.credit_prefix.iter().rev().find(|&&p| p >= seg).map(|&p| open_bracket_before(line, p))
+            }
+            _ => None,
+        }
+    }
+
+    /// `Photo: Jane Roe` at the end of a line, with the prefix at byte `p`.
+    fn prefix_credit(&self, line: &str, p: usize) -> Option<usize> {
+        let before = line[..p].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric()) {
+            return None;
+        }
+        let rest_start = self.credit_prefixes.iter().filter_map(|cp| {
+            let l = line.get(p..p + cp.len())?;
+            l.eq_ignore_ascii_case(cp).then_some(p + cp.len())
+        }).max().or_else(|| {
+            // Non-ASCII prefixes in another case: take up to the first separator.
+            line[p..].find([':', '=', '：']).map(|i| p + i + 1)
+        })?;
+        let rest = line[rest_start..].trim().trim_end_matches(|c: char| CLOSERS.contains(&c));
+        let words = rest.split_whitespace().count();
+        if rest.is_empty() || rest.chars().count() > self.max_credit_chars || words > 8 {
+            return None;
+        }
+        // A sentence after the name means this was prose, not a credit.
+        let sentence_inside = rest.char_indices().any(|(i, c)| {
+            SENTENCE_END.contains(&c) && rest[i + c.len_utf8()..].trim_start().chars().next().is_some_and(|n| n.is_lowercase())
+        });
+        if sentence_inside {
+            return None;
+        }
+        Some(open_bracket_before(line, p))
+    }
+}
+
+/// Cue hits of one line, gathered from the shared automaton.
+#[derive(Debug, Default, Clone)]
+pub struct LineHits {
+    pub strong: bool,
+    pub weak: bool,
+    pub prefix_at_start: bool,
+    /// Byte offsets (into the line) where a credit prefix starts.
+    pub credit_prefix: Vec<usize>,
+}
+
+/// Start of the last clause of `s`: after the last sentence end or opening bracket.
+fn segment_start(s: &str) -> usize {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if SENTENCE_END.contains(&c) && s[i + c.len_utf8()..].starts_with(' ') {
+            start = i + c.len_utf8() + 1;
+        } else if matches!(c, '(' | '[' | '【' | '（' | '「') {
+            start = i;
+        }
+    }
+    start
+}
+
+/// `p`, or the opening bracket just before it (`(Photo: …)` goes with its bracket).
+fn open_bracket_before(line: &str, p: usize) -> usize {
+    let before = line[..p].trim_end();
+    match before.chars().next_back() {
+        Some(c @ ('(' | '[' | '【' | '（' | '「')) => before.len() - c.len_utf8(),
+        _ => p,
+    }
+}

@@ -1,0 +1,273 @@
+//! `foreign_token`: a short run of words in another script dropped into a sentence by the
+//! extractor, as a widget label ("return to the White 추천 House").
+//!
+//! The line is cut into words by script. The *native* scripts of a line are its dominant script,
+//! any script holding a large share of it, and the scripts that go together (Kana text is written
+//! with Han). An *island* is a run of at most `max_words` words (and the counters that follow them,
+//! `58`, `(53)`) in non-native scripts. It is removed only when
+//! - it sits between native words, with nothing but spaces on either side: quotes, brackets,
+//!   commas or a line edge next to it mean the writer put it there ("Seoul (서울)", «Поделиться»);
+//! - no `mention_cues` word stands next to it ("the word 추천 means …");
+//! - and either it is made of known widget `labels`, or every script in it is one of
+//!   `unlabelled_scripts` (Latin islands in Korean text are brand names: they need a label match),
+//!   it has at least two letters, and the (native, island) script pair is not in
+//!   `labelled_only_pairs` (Han in Korean text is hanja).
+
+use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
+use crate::text::{is_separator, normalize_label, script_of, Script};
+use std::collections::HashSet;
+
+#[derive(Debug)]
+pub struct ForeignToken {
+    pub labels: HashSet<String>,
+    pub max_label_tokens: usize,
+    pub mention_cues: HashSet<String>,
+    pub unlabelled: [bool; Script::COUNT],
+    pub labelled_only: Vec<(Script, Script)>,
+    pub max_words: usize,
+    pub max_chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Word(Script),
+    Number,
+    Space,
+    Punct,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Tok {
+    item: Item,
+    start: usize,
+    end: usize,
+    letters: u32,
+}
+
+fn tokenize(line: &str, out: &mut Vec<Tok>) {
+    out.clear();
+    let mut iter = line.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let (item, letters) = if let Some(s) = script_of(c) {
+            (Item::Word(s), 1)
+        } else if c.is_numeric() {
+            (Item::Number, 0)
+        } else if c.is_whitespace() {
+            (Item::Space, 0)
+        } else if is_separator(c) {
+            // An apostrophe or hyphen between two letters of one word stays in the word.
+            let joins = matches!(c, '\'' | '’' | '-')
+                && matches!(out.last(), Some(Tok { item: Item::Word(_), end, .. }) if *end == i)
+                && iter.peek().is_some_and(|&(_, n)| script_of(n).is_some());
+            if joins {
+                out.last_mut().unwrap().end = i + c.len_utf8();
+                continue;
+            }
+            (Item::Punct, 0)
+        } else {
+            // Combining marks and other non-spacing characters belong to the word before them.
+            if let Some(last) = out.last_mut() {
+                if matches!(last.item, Item::Word(_)) && last.end == i {
+                    last.end = i + c.len_utf8();
+                    continue;
+                }
+            }
+            (Item::Punct, 0)
+        };
+        let end = i + c.len_utf8();
+        match out.last_mut() {
+            Some(last) if last.item == item && last.end == i && item != Item::Punct => {
+                last.end = end;
+                last.letters += letters;
+            }
+            _ => out.push(Tok { item, start: i, end, letters }),
+        }
+    }
+}
+
+impl ForeignToken {
+    pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
+        check_fields(ctx, raw, &["labels", "mention_cues", "unlabelled_scripts", "labelled_only_pairs", "max_words", "max_chars"])?;
+        let set = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<HashSet<String>, RuleError> {
+            match lex {
+                None => Ok(HashSet::new()),
+                Some(l) => {
+                    check_lexicon(ctx, l, name)?;
+                    Ok(all_phrases(l.get_ref()).map(normalize_label).filter(|s| !s.is_empty()).collect())
+                }
+            }
+        };
+        let labels = set(&raw.labels, "labels")?;
+        let mention_cues = set(&raw.mention_cues, "mention_cues")?;
+        let script = |name: &str, span: std::ops::Range<usize>| {
+            Script::from_name(name).ok_or_else(|| {
+                let names: Vec<&str> = Script::ALL.iter().map(|s| s.name()).collect();
+                ctx.error(span, format!("unknown script `{name}` (expected one of: {})", names.join(", ")))
+            })
+        };
+        let mut unlabelled = [false; Script::COUNT];
+        if let Some(u) = &raw.unlabelled_scripts {
+            for n in u.get_ref() {
+                unlabelled[script(n, u.span())?.index()] = true;
+            }
+        }
+        let mut labelled_only = Vec::new();
+        if let Some(p) = &raw.labelled_only_pairs {
+            for [a, b] in p.get_ref() {
+                labelled_only.push((script(a, p.span())?, script(b, p.span())?));
+            }
+        }
+        Ok(ForeignToken {
+            max_label_tokens: labels.iter().map(|l| l.split(' ').count()).max().unwrap_or(1),
+            labels,
+            mention_cues,
+            unlabelled,
+            labelled_only,
+            max_words: raw.max_words.as_ref().map_or(3, |m| *m.get_ref() as usize),
+            max_chars: raw.max_chars.as_ref().map_or(24, |m| *m.get_ref() as usize),
+        })
+    }
+
+    /// Islands to remove from `line`, as (start, end, reason) byte offsets into the line.
+    pub fn find(&self, line: &str, toks: &mut Vec<Tok>) -> Vec<(usize, usize, &'static str)> {
+        let mut found = Vec::new();
+        if line.is_ascii() {
+            return found;
+        }
+        tokenize(line, toks);
+        let mut counts = [0u32; Script::COUNT];
+        for t in toks.iter() {
+            if let Item::Word(s) = t.item {
+                counts[s.index()] += t.letters;
+            }
+        }
+        let total: u32 = counts.iter().sum();
+        let Some((dom_i, &dom_n)) = counts.iter().enumerate().max_by_key(|(_, &n)| n) else { return found };
+        if dom_n < 8 {
+            return found;
+        }
+        let dominant = Script::ALL[dom_i];
+        let mut native = [false; Script::COUNT];
+        for (i, &n) in counts.iter().enumerate() {
+            if n * 10 >= total * 3 {
+                native[i] = true;
+            }
+        }
+        native[dom_i] = true;
+        let kana = counts[Script::Kana.index()];
+        if dominant == Script::Kana || (dominant == Script::Han && kana * 20 >= total) {
+            native[Script::Kana.index()] = true;
+            native[Script::Han.index()] = true;
+        }
+        let is_native_word = |t: &Tok| matches!(t.item, Item::Word(s) if native[s.index()]);
+        let mut i = 0;
+        while i < toks.len() {
+            let t = toks[i];
+            let Item::Word(s) = t.item else {
+                i += 1;
+                continue;
+            };
+            if native[s.index()] {
+                i += 1;
+                continue;
+            }
+            // Grow the island over foreign words, spaces and the counters after them.
+            let first = i;
+            let mut last = i;
+            let mut j = i + 1;
+            let mut words = 1;
+            while j < toks.len() {
+                match toks[j].item {
+                    Item::Word(s2) if !native[s2.index()] => {
+                        words += 1;
+                        last = j;
+                    }
+                    Item::Number => last = j,
+                    Item::Space => {}
+                    Item::Punct => {
+                        // `评论(53)`, `いいね！`: a counter in brackets or a bang glued to the label.
+                        let p = &line[toks[j].start..toks[j].end];
+                        if matches!(p, "(" | "（") && toks.get(j + 1).is_some_and(|n| n.item == Item::Number)
+                            && toks.get(j + 2).is_some_and(|n| matches!(&line[n.start..n.end], ")" | "）"))
+                        {
+                            last = j + 2;
+                            j += 3;
+                            continue;
+                        }
+                        if matches!(p, "!" | "！") && toks[j].start == toks[last].end {
+                            last = j;
+                            j += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    Item::Word(_) => break,
+                }
+                j += 1;
+            }
+            i = last + 1;
+            let (start, end) = (toks[first].start, toks[last].end);
+            let letters: u32 = toks[first..=last].iter().map(|t| t.letters).sum();
+            if words > self.max_words || line[start..end].chars().count() > self.max_chars {
+                continue;
+            }
+            // Flanks: a native word on each side, with only spaces between.
+            let left = toks[..first].iter().rev().find(|t| t.item != Item::Space);
+            let right = toks[last + 1..].iter().find(|t| t.item != Item::Space);
+            let (Some(left), Some(right)) = (left, right) else { continue };
+            if !is_native_word(left) || !is_native_word(right) {
+                continue;
+            }
+            if self.mentions(&line[left.start..left.end]) || self.mentions(&line[right.start..right.end]) {
+                continue;
+            }
+            let prev2 = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).nth(1);
+            if let Some(p2) = prev2 {
+                if self.mentions(&line[p2.start..left.end]) {
+                    continue;
+                }
+            }
+            let text = &line[start..end];
+            if self.is_label(text) {
+                found.push((start, end, "widget label in another script"));
+                continue;
+            }
+            let scripts_ok = toks[first..=last].iter().all(|t| match t.item {
+                Item::Word(s) => self.unlabelled[s.index()] && !self.labelled_only.contains(&(dominant, s)),
+                _ => true,
+            });
+            if scripts_ok && letters >= 2 {
+                found.push((start, end, "short run of another script inside a sentence"));
+            }
+        }
+        found
+    }
+
+    fn mentions(&self, word: &str) -> bool {
+        !self.mention_cues.is_empty() && self.mention_cues.contains(&normalize_label(word))
+    }
+
+    /// True when the island, counters aside, is a sequence of known labels.
+    fn is_label(&self, text: &str) -> bool {
+        let norm = normalize_label(text);
+        let toks: Vec<&str> = norm.split(' ').filter(|t| !t.chars().all(|c| c.is_numeric())).collect();
+        if toks.is_empty() {
+            return false;
+        }
+        // Greedy longest-first cover; labels are short, so this is exact enough.
+        let mut i = 0;
+        'outer: while i < toks.len() {
+            for k in (1..=self.max_label_tokens.min(toks.len() - i)).rev() {
+                if self.labels.contains(&toks[i..i + k].join(" ")) {
+                    i += k;
+                    continue 'outer;
+                }
+            }
+            return false;
+        }
+        true
+    }
+}
+
+/// Scratch space reused across lines.
+pub type Scratch = Vec<Tok>;

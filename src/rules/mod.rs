@@ -1,0 +1,387 @@
+//! Rule files: loading, validation and the compiled rule set.
+//!
+//! A rule is data: one `[[rule]]` table in a TOML file under `rules/` (embedded as the default set)
+//! or in a file the user passes with `--rules`. What a rule *does* is fixed by its `kind`, one of a
+//! small closed set of Rust types, one module each:
+//!
+//! | kind            | module             | removes                                                   |
+//! |-----------------|--------------------|-----------------------------------------------------------|
+//! | `phrase`        | [`phrase`]         | a line that is made of known boilerplate phrases          |
+//! | `pattern`       | [`pattern`]        | a short line matching a regular expression                |
+//! | `cues`          | [`cues`]           | a short line holding a phrase of every cue group          |
+//! | `caption`       | [`caption`]        | photo captions and trailing agency credits                |
+//! | `foreign_token` | [`foreign_token`]  | a short run of another script dropped into a sentence     |
+//! | `region`        | [`region`]         | a start line and the form / list lines that follow it     |
+//!
+//! The loader is strict (unknown keys, duplicate ids, bad regexes and unknown categories are errors)
+//! and every error points at `PATH:LINE:COL` of the offending token, as typos and vale do.
+
+pub mod caption;
+pub mod cues;
+pub mod foreign_token;
+pub mod pattern;
+pub mod phrase;
+pub mod region;
+
+use crate::category::Category;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// Phrases or labels by language code (`en`, `de`, `ko`, ... or `any`).
+pub type Lexicon = BTreeMap<String, Vec<String>>;
+
+/// One inline example of a rule: `input`, and the `output` the rule alone must produce from it
+/// (absent: the input must come out unchanged, a must-keep example).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub input: String,
+    #[serde(default)]
+    pub output: Option<String>,
+}
+
+/// A rule table exactly as written in a rule file. Fields that do not apply to a rule's kind are
+/// rejected when it is compiled.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub category: Spanned<Category>,
+    pub description: String,
+    #[serde(default)]
+    pub example: Vec<Spanned<Example>>,
+    // phrase / region
+    pub phrases: Option<Spanned<Lexicon>>,
+    pub labels: Option<Spanned<Lexicon>>,
+    #[serde(rename = "match")]
+    pub match_: Option<Spanned<String>>,
+    pub start: Option<Spanned<Lexicon>>,
+    pub members: Option<Spanned<Lexicon>>,
+    pub max_lines: Option<Spanned<u32>>,
+    pub member_max_chars: Option<Spanned<u32>>,
+    pub stop_at_blank: Option<Spanned<bool>>,
+    // pattern
+    pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    // cues
+    pub all_of: Option<Spanned<Vec<Lexicon>>>,
+    pub none_of: Option<Spanned<Lexicon>>,
+    // caption
+    pub cues: Option<Spanned<Lexicon>>,
+    pub weak_cues: Option<Spanned<Lexicon>>,
+    pub prefixes: Option<Spanned<Lexicon>>,
+    pub credit_prefixes: Option<Spanned<Lexicon>>,
+    pub agencies: Option<Spanned<Lexicon>>,
+    pub max_credit_chars: Option<Spanned<u32>>,
+    // foreign_token
+    pub mention_cues: Option<Spanned<Lexicon>>,
+    pub unlabelled_scripts: Option<Spanned<Vec<String>>>,
+    pub labelled_only_pairs: Option<Spanned<Vec<[String; 2]>>>,
+    pub max_words: Option<Spanned<u32>>,
+    // shared thresholds
+    pub max_chars: Option<Spanned<u32>>,
+    pub position: Option<Spanned<String>>,
+    // context
+    pub stopwords: Option<Spanned<Lexicon>>,
+    pub thresholds: Option<Spanned<BTreeMap<String, f64>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+/// An error in a rule file, located at `path:line:col`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path, self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// Where a rule came from, for `--explain` and error messages.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: String,
+    pub line: usize,
+}
+
+/// Location helper while compiling one file.
+pub struct FileCtx<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+}
+
+impl FileCtx<'_> {
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> RuleError {
+        let (line, col) = line_col(self.text, span.start);
+        RuleError { path: self.path.to_string(), line, col, message: message.into() }
+    }
+}
+
+/// 1-based line and column (in Unicode scalar values) of byte `pos`.
+pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let pos = pos.min(text.len());
+    let mut p = pos;
+    while !text.is_char_boundary(p) {
+        p -= 1;
+    }
+    let before = &text[..p];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The compiled form of one rule's kind.
+#[derive(Debug)]
+pub enum Kind {
+    Phrase(phrase::Phrase),
+    Pattern(pattern::Pattern),
+    Cues(cues::Cues),
+    Caption(caption::Caption),
+    ForeignToken(foreign_token::ForeignToken),
+    Region(region::Region),
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Phrase(_) => "phrase",
+            Kind::Pattern(_) => "pattern",
+            Kind::Cues(_) => "cues",
+            Kind::Caption(_) => "caption",
+            Kind::ForeignToken(_) => "foreign_token",
+            Kind::Region(_) => "region",
+        }
+    }
+}
+
+/// The rule kinds, for messages.
+pub const KINDS: &[&str] = &["phrase", "pattern", "cues", "caption", "foreign_token", "region"];
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: std::sync::Arc<str>,
+    pub category: Category,
+    pub description: String,
+    pub languages: Vec<String>,
+    pub examples: Vec<(Example, Source)>,
+    pub source: Source,
+    pub kind: Kind,
+}
+
+impl Rule {
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.name()
+    }
+}
+
+/// Checks that only the fields named in `allowed` (besides the common ones) are set.
+pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Result<(), RuleError> {
+    macro_rules! field {
+        ($($name:literal => $f:ident),*) => {
+            $(
+                if let Some(v) = &raw.$f {
+                    if !allowed.contains(&$name) {
+                        return Err(ctx.error(v.span(), format!(
+                            "`{}` does not apply to rules of kind `{}` (it takes: {})",
+                            $name, raw.kind.get_ref(), allowed.join(", "))));
+                    }
+                }
+            )*
+        };
+    }
+    field!("phrases" => phrases, "labels" => labels, "match" => match_, "start" => start,
+        "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars,
+        "stop_at_blank" => stop_at_blank, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
+        "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
+        "max_credit_chars" => max_credit_chars, "mention_cues" => mention_cues,
+        "unlabelled_scripts" => unlabelled_scripts, "labelled_only_pairs" => labelled_only_pairs,
+        "max_words" => max_words, "max_chars" => max_chars, "position" => position,
+        "stopwords" => stopwords, "thresholds" => thresholds);
+    Ok(())
+}
+
+/// A required field, or an error at the rule's `kind`.
+pub(crate) fn required<'r, T>(ctx: &FileCtx, raw: &'r RawRule, v: &'r Option<Spanned<T>>, name: &str) -> Result<&'r T, RuleError> {
+    v.as_ref().map(|s| s.get_ref()).ok_or_else(|| {
+        ctx.error(raw.kind.span(), format!("rules of kind `{}` need `{}`", raw.kind.get_ref(), name))
+    })
+}
+
+/// Validates a lexicon: non-empty phrases, language keys that look like codes.
+pub(crate) fn check_lexicon(ctx: &FileCtx, lex: &Spanned<Lexicon>, name: &str) -> Result<(), RuleError> {
+    for (lang, phrases) in lex.get_ref() {
+        let ok = lang == "any" || (lang.len() >= 2 && lang.len() <= 8 && lang.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        if !ok {
+            return Err(ctx.error(lex.span(), format!("`{name}`: `{lang}` is not a language code (use ISO 639-1 like `en`, or `any`)")));
+        }
+        if let Some(p) = phrases.iter().find(|p| p.trim().is_empty()) {
+            return Err(ctx.error(lex.span(), format!("`{name}.{lang}` has an empty phrase {p:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// All phrases of a lexicon, in any language.
+pub(crate) fn all_phrases(lex: &Lexicon) -> impl Iterator<Item = &str> {
+    lex.values().flat_map(|v| v.iter().map(String::as_str))
+}
+
+/// Parses one rule file into compiled rules. `seen_ids` guards against duplicates across files.
+pub fn load_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
+    let ctx = FileCtx { path, text };
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        ctx.error(span, e.message().trim().replace('\n', " "))
+    })?;
+    let mut rules = Vec::with_capacity(raw.rule.len());
+    for r in raw.rule {
+        let id = r.id.get_ref().clone();
+        let id_ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_');
+        if !id_ok {
+            return Err(ctx.error(r.id.span(), format!("rule id `{id}` must be lowercase ASCII letters, digits, `-`, `_` or `.`")));
+        }
+        if id.parse::<Category>().is_ok() {
+            return Err(ctx.error(r.id.span(), format!("rule id `{id}` is a category name; pick another so --disable stays unambiguous")));
+        }
+        if !seen_ids.insert(id.clone()) {
+            return Err(ctx.error(r.id.span(), format!("duplicate rule id `{id}`")));
+        }
+        if r.description.trim().is_empty() {
+            return Err(ctx.error(r.id.span(), format!("rule `{id}` needs a description")));
+        }
+        let kind = match r.kind.get_ref().as_str() {
+            "phrase" => Kind::Phrase(phrase::Phrase::compile(&ctx, &r)?),
+            "pattern" => Kind::Pattern(pattern::Pattern::compile(&ctx, &r)?),
+            "cues" => Kind::Cues(cues::Cues::compile(&ctx, &r)?),
+            "caption" => Kind::Caption(caption::Caption::compile(&ctx, &r)?),
+            "foreign_token" => Kind::ForeignToken(foreign_token::ForeignToken::compile(&ctx, &r)?),
+            "region" => Kind::Region(region::Region::compile(&ctx, &r)?),
+            other => {
+                return Err(ctx.error(r.kind.span(), format!("unknown rule kind `{other}` (expected one of: {})", KINDS.join(", "))))
+            }
+        };
+        let mut languages: Vec<String> = Vec::new();
+        for lex in [&r.phrases, &r.labels, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.agencies, &r.stopwords]
+            .into_iter()
+            .flatten()
+        {
+            languages.extend(lex.get_ref().keys().cloned());
+        }
+        if let Some(groups) = &r.all_of {
+            for g in groups.get_ref() {
+                languages.extend(g.keys().cloned());
+            }
+        }
+        if let Some(p) = &r.patterns {
+            languages.extend(p.get_ref().keys().cloned());
+        }
+        languages.sort();
+        languages.dedup();
+        let (line, _) = line_col(text, r.id.span().start);
+        let examples = r
+            .example
+            .iter()
+            .map(|e| (e.get_ref().clone(), Source { path: path.to_string(), line: line_col(text, e.span().start).0 }))
+            .collect();
+        rules.push(Rule {
+            id: id.into(),
+            category: *r.category.get_ref(),
+            description: r.description.trim().to_string(),
+            languages,
+            examples,
+            source: Source { path: path.to_string(), line },
+            kind,
+        });
+    }
+    Ok(rules)
+}
+
+/// Reads a rule file, or every `*.toml` file of a folder (sorted by name).
+pub fn load_path(path: &Path, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
+    let io_err = |p: &Path, e: std::io::Error| RuleError { path: p.display().to_string(), line: 0, col: 0, message: e.to_string() };
+    let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).map_err(|e| io_err(path, e))? {
+            let p = entry.map_err(|e| io_err(path, e))?.path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                files.push(p);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut rules = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(&f).map_err(|e| io_err(&f, e))?;
+        let name = f.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, col) = line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+            RuleError { path: name.clone(), line, col, message: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()) }
+        })?;
+        rules.extend(load_str(&name, &text, seen_ids)?);
+    }
+    Ok(rules)
+}
+
+/// The default rule files, embedded at build time from `rules/*.toml`.
+pub fn default_files() -> &'static [(&'static str, &'static str)] {
+    include!(concat!(env!("OUT_DIR"), "/default_rules.rs"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Vec<Rule>, RuleError> {
+        load_str("t.toml", text, &mut HashSet::new())
+    }
+
+    #[test]
+    fn default_rules_load() {
+        let mut seen = HashSet::new();
+        for (path, text) in default_files() {
+            load_str(path, text, &mut seen).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for id in ["caption-credit", "foreign-widget-token", "comment-form-phrase", "comment-form-region"] {
+            assert!(seen.contains(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn errors_point_at_line_and_column() {
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"nope\"\ndescription = \"d\"\nphrases.en = [\"a\"]\n").unwrap_err();
+        assert_eq!((e.line, e.col), (4, 12), "{e}");
+        assert!(e.message.contains("unknown variant"), "{e}");
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"caption\"\ndescription = \"d\"\nphrases.en = [\"a\"]\nbogus = 1\n").unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"pattern\"\ncategory = \"caption\"\ndescription = \"d\"\npatterns.en = [\"(\"]\n").unwrap_err();
+        assert_eq!((e.line, e.col), (6, 17), "{e}");
+        let dup = "[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"caption\"\ndescription = \"d\"\nphrases.en = [\"a\"]\n";
+        let e = load(&format!("{dup}{dup}")).unwrap_err();
+        assert!(e.message.contains("duplicate"), "{e}");
+        assert_eq!(e.line, 8);
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"magic\"\ncategory = \"caption\"\ndescription = \"d\"\n").unwrap_err();
+        assert!(e.message.contains("unknown rule kind"), "{e}");
+        assert_eq!(e.to_string().split(':').take(3).collect::<Vec<_>>(), ["t.toml", "3", "8"]);
+    }
+}

@@ -1,0 +1,51 @@
+//! `pattern`: a short line that matches a regular expression, such as `12 comments`,
+//! `Updated: 3 hours ago` or `기사입력 :[ 2018-08-25 15:24 ]`.
+//!
+//! Each pattern must match the whole line (leading and trailing white space aside); it is wrapped in
+//! `^(?:…)$` and compiled case-insensitively with the linear-time `regex` engine, with a size limit,
+//! so a user's pattern can be slow to compile at worst, never slow to run. All patterns of all rules
+//! go into one `RegexSet`: a line is tested once, whatever the number of rules.
+
+use super::{check_fields, required, FileCtx, RawRule, RuleError};
+
+/// Compiled-size limit of one user pattern (bytes of the regex program).
+pub const SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug)]
+pub struct Pattern {
+    /// Wrapped pattern sources, ready for the shared `RegexSet`.
+    pub patterns: Vec<String>,
+    pub max_chars: usize,
+}
+
+/// Wraps a user pattern so that it must match a whole trimmed line, ignoring case.
+pub fn wrap(p: &str) -> String {
+    format!("(?i)^(?:{p})$")
+}
+
+impl Pattern {
+    pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
+        check_fields(ctx, raw, &["patterns", "max_chars"])?;
+        let pats = required(ctx, raw, &raw.patterns, "patterns")?;
+        let mut patterns = Vec::new();
+        for list in pats.values() {
+            for p in list {
+                let wrapped = wrap(p.get_ref());
+                if let Err(e) = regex::RegexBuilder::new(&wrapped).size_limit(SIZE_LIMIT).build() {
+                    let msg = match e {
+                        regex::Error::CompiledTooBig(n) => format!("pattern is too big once compiled (limit {n} bytes)"),
+                        e => format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim()),
+                    };
+                    // Point inside the string literal (past the opening quote).
+                    let s = p.span();
+                    return Err(ctx.error(s.start + 1..s.end, msg));
+                }
+                patterns.push(wrapped);
+            }
+        }
+        if patterns.is_empty() {
+            return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
+        }
+        Ok(Pattern { patterns, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+    }
+}

@@ -1,0 +1,56 @@
+//! `region`: a start line and the lines that belong to it, such as a comment form ("Leave a
+//! Reply", then "Name *", "Email *", "Post Comment") or a related-links list ("Related articles",
+//! then a few headlines).
+//!
+//! The start line is matched like a `phrase` line (normalised; it may also hold `members`). The
+//! region then takes the lines that follow, skipping blank lines, while each is either made of
+//! `members` (and the phrases of other rules of the same category), or no longer than
+//! `member_max_chars` characters, up to `max_lines` lines. With `stop_at_blank = true` the region
+//! ends at the first blank line after a taken line. `position = "tail"` keeps the start off the
+//! document's first line and first quarter, where a title could use the same words.
+
+use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
+use crate::text::normalize_label;
+
+#[derive(Debug)]
+pub struct Region {
+    pub start: Vec<String>,
+    pub members: Vec<String>,
+    pub max_lines: usize,
+    pub member_max_chars: usize,
+    pub stop_at_blank: bool,
+    pub tail_only: bool,
+}
+
+impl Region {
+    pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "stop_at_blank", "position"])?;
+        let start_lex = required(ctx, raw, &raw.start, "start")?;
+        check_lexicon(ctx, raw.start.as_ref().unwrap(), "start")?;
+        if let Some(m) = &raw.members {
+            check_lexicon(ctx, m, "members")?;
+        }
+        let tail_only = match &raw.position {
+            None => false,
+            Some(p) => match p.get_ref().as_str() {
+                "any" => false,
+                "tail" => true,
+                other => return Err(ctx.error(p.span(), format!("`position` must be \"any\" or \"tail\", not {other:?}"))),
+            },
+        };
+        let norm = |lex: &super::Lexicon| -> Vec<String> {
+            let mut v: Vec<String> = all_phrases(lex).map(normalize_label).filter(|p| !p.is_empty()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        Ok(Region {
+            start: norm(start_lex),
+            members: raw.members.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
+            max_lines: raw.max_lines.as_ref().map_or(12, |m| *m.get_ref() as usize),
+            member_max_chars: raw.member_max_chars.as_ref().map_or(40, |m| *m.get_ref() as usize),
+            stop_at_blank: raw.stop_at_blank.as_ref().is_some_and(|b| *b.get_ref()),
+            tail_only,
+        })
+    }
+}

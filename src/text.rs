@@ -1,0 +1,294 @@
+//! Small text primitives shared by the rules: script classes and label normalisation.
+//!
+//! Everything here works on `&str` slices of the original document and never allocates per
+//! character; `normalize_label` allocates one `String` per call and is only used on short lines.
+
+/// A writing system, as far as the rules need to tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Hebrew,
+    Arabic,
+    Devanagari,
+    Bengali,
+    Thai,
+    Georgian,
+    Hangul,
+    Kana,
+    Han,
+    Other,
+}
+
+impl Script {
+    pub const COUNT: usize = 14;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub const ALL: [Script; Script::COUNT] = [
+        Script::Latin,
+        Script::Greek,
+        Script::Cyrillic,
+        Script::Armenian,
+        Script::Hebrew,
+        Script::Arabic,
+        Script::Devanagari,
+        Script::Bengali,
+        Script::Thai,
+        Script::Georgian,
+        Script::Hangul,
+        Script::Kana,
+        Script::Han,
+        Script::Other,
+    ];
+
+    /// The lowercase name used in rule files (`latin`, `hangul`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Latin => "latin",
+            Script::Greek => "greek",
+            Script::Cyrillic => "cyrillic",
+            Script::Armenian => "armenian",
+            Script::Hebrew => "hebrew",
+            Script::Arabic => "arabic",
+            Script::Devanagari => "devanagari",
+            Script::Bengali => "bengali",
+            Script::Thai => "thai",
+            Script::Georgian => "georgian",
+            Script::Hangul => "hangul",
+            Script::Kana => "kana",
+            Script::Han => "han",
+            Script::Other => "other",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Script> {
+        Script::ALL.iter().copied().find(|s| s.name() == name)
+    }
+
+    /// Scripts written without spaces between words.
+    pub fn is_unspaced(self) -> bool {
+        matches!(self, Script::Han | Script::Kana | Script::Thai)
+    }
+
+    /// Han and Kana are one family (Japanese writes with both; Korean uses Han as hanja).
+    pub fn family(self) -> Script {
+        match self {
+            Script::Kana => Script::Han,
+            s => s,
+        }
+    }
+}
+
+/// The script of a letter or combining mark, or `None` for digits, punctuation, symbols and space.
+#[inline]
+pub fn script_of(c: char) -> Option<Script> {
+    let u = c as u32;
+    if u < 0x80 {
+        return if c.is_ascii_alphabetic() { Some(Script::Latin) } else { None };
+    }
+    let s = match u {
+        0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => {
+            if u == 0xD7 || u == 0xF7 {
+                return None;
+            }
+            Script::Latin
+        }
+        0x0300..=0x036F => return None,
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x0400..=0x052F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
+        0x0530..=0x058F => Script::Armenian,
+        0x0590..=0x05FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            // Arabic punctuation and digits are not letters.
+            if matches!(u, 0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x0660..=0x0669 | 0x06F0..=0x06F9) {
+                return None;
+            }
+            Script::Arabic
+        }
+        0x0900..=0x097F => {
+            if matches!(u, 0x0964..=0x096F) {
+                return None;
+            }
+            Script::Devanagari
+        }
+        0x0980..=0x09FF => Script::Bengali,
+        0x0E00..=0x0E7F => {
+            if matches!(u, 0x0E50..=0x0E59) {
+                return None;
+            }
+            Script::Thai
+        }
+        0x10A0..=0x10FF => Script::Georgian,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF | 0xA960..=0xA97F | 0xD7B0..=0xD7FF => Script::Hangul,
+        0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => {
+            if u == 0x30FB {
+                return None; // katakana middle dot
+            }
+            Script::Kana
+        }
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF | 0x3005 | 0x3007 => Script::Han,
+        0xFF21..=0xFF3A | 0xFF41..=0xFF5A => Script::Latin,
+        _ => {
+            if c.is_alphabetic() {
+                Script::Other
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(s)
+}
+
+/// True for characters that separate label tokens: white space, punctuation, symbols, emoji.
+#[inline]
+pub fn is_separator(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x80 {
+        return !c.is_ascii_alphanumeric();
+    }
+    c.is_whitespace()
+        || matches!(u,
+            0x00A1..=0x00BF | 0x00D7 | 0x00F7 | 0x055A..=0x055F | 0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4
+            | 0x0964 | 0x0965 | 0x0E4F | 0x0E5A | 0x0E5B
+            | 0x2000..=0x2BFF | 0x2E00..=0x2E7F | 0x3000..=0x3004 | 0x3008..=0x303F | 0x30FB
+            | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFE50..=0xFE6F
+            | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65
+            | 0xFFF0..=0xFFFF | 0x1F000..=0x1FAFF)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Normalises a label or a short line for exact lookup: lower case, every run of separators
+/// (white space, punctuation, symbols) becomes one space, apostrophes and hyphens inside words are
+/// kept (as `'` and `-`), leading and trailing separators go. `"— Leave a Reply: *"` and
+/// `"leave a reply"` normalise alike.
+pub fn normalize_label(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    let mut chars = s.chars().peekable();
+    let mut prev_word = false;
+    while let Some(c) = chars.next() {
+        let joiner = is_apostrophe(c) || is_hyphen(c);
+        if joiner {
+            let next_word = chars.peek().is_some_and(|&n| !is_separator(n));
+            if prev_word && next_word {
+                out.push(if is_apostrophe(c) { '\'' } else { '-' });
+                continue;
+            }
+        }
+        if is_separator(c) || c == '\u{200B}' || c == '\u{FEFF}' || c == '\u{200C}' || c == '\u{200D}' {
+            if c == '\u{200C}' || c == '\u{200D}' {
+                continue;
+            }
+            pending_space = !out.is_empty();
+            prev_word = false;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        prev_word = true;
+    }
+    out
+}
+
+/// Lower-cases `s` for substring cue matching (same length class; used only to build patterns).
+pub fn case_variants(s: &str) -> Vec<String> {
+    let lower = s.to_lowercase();
+    let upper = s.to_uppercase();
+    let mut title = String::with_capacity(s.len());
+    let mut chars = lower.chars();
+    if let Some(f) = chars.next() {
+        title.extend(f.to_uppercase());
+        title.push_str(chars.as_str());
+    }
+    let mut v = vec![s.to_string(), lower, upper, title];
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Counts letters of each script in `s`.
+pub fn script_counts(s: &str) -> [u32; Script::COUNT] {
+    let mut counts = [0u32; Script::COUNT];
+    if s.is_ascii() {
+        counts[Script::Latin.index()] = s.bytes().filter(u8::is_ascii_alphabetic).count() as u32;
+        return counts;
+    }
+    for c in s.chars() {
+        if let Some(sc) = script_of(c) {
+            counts[sc.index()] += 1;
+        }
+    }
+    counts
+}
+
+/// The script with the most letters, and its share of all letters.
+pub fn dominant_script(counts: &[u32; Script::COUNT]) -> Option<(Script, f32)> {
+    let total: u32 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let (i, &n) = counts.iter().enumerate().max_by_key(|(_, &n)| n)?;
+    Some((Script::ALL[i], n as f32 / total as f32))
+}
+
+/// Number of Unicode scalar values in `s`.
+#[inline]
+pub fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_labels() {
+        assert_eq!(normalize_label("— Leave a Reply: *"), "leave a reply");
+        assert_eq!(normalize_label("  E-Mail *"), "e-mail");
+        assert_eq!(normalize_label("J’aime"), "j'aime");
+        assert_eq!(normalize_label("分享到："), "分享到");
+        assert_eq!(normalize_label("COMMENTS (25)"), "comments 25");
+        assert_eq!(normalize_label("Поделиться"), "поделиться");
+        assert_eq!(normalize_label("- Advertisement -"), "advertisement");
+        assert_eq!(normalize_label("शेयर करें"), "शेयर करें");
+    }
+
+    #[test]
+    fn classifies_scripts() {
+        assert_eq!(script_of('a'), Some(Script::Latin));
+        assert_eq!(script_of('é'), Some(Script::Latin));
+        assert_eq!(script_of('추'), Some(Script::Hangul));
+        assert_eq!(script_of('お'), Some(Script::Kana));
+        assert_eq!(script_of('推'), Some(Script::Han));
+        assert_eq!(script_of('П'), Some(Script::Cyrillic));
+        assert_eq!(script_of('ش'), Some(Script::Arabic));
+        assert_eq!(script_of('1'), None);
+        assert_eq!(script_of('、'), None);
+        let (s, share) = dominant_script(&script_counts("return to the White 추천 House")).unwrap();
+        assert_eq!(s, Script::Latin);
+        assert!(share > 0.8);
+    }
+}
