@@ -165,9 +165,10 @@ impl Index {
         Ok(Index { labels, max_tokens, prefixes, max_prefix_tokens, max_short, ac, cues, regex, regex_rule, max_pattern_chars, has_regions })
     }
 
-    /// Can the normalised line be cut into known phrases (and numbers)? Returns the rule of the
-    /// first phrase of the wanted `strong` role, if the cover uses only roles in `allowed`.
-    fn cover(&self, norm: &str, strong: Role, allowed: &[Role], rules: &[Rule], category: Option<Category>) -> Option<u32> {
+    /// Can the normalised line be cut into known phrases (and numbers), using only phrases of the
+    /// `allowed` roles (and of `category`, if given)? With `strong`, the cover must hold a phrase of
+    /// that role and its rule is returned; without, any cover will do (`Some(u32::MAX)`).
+    fn cover(&self, norm: &str, strong: Option<Role>, allowed: &[Role], rules: &[Rule], category: Option<Category>) -> Option<u32> {
         if norm.is_empty() {
             return None;
         }
@@ -202,7 +203,7 @@ impl Index {
                             continue;
                         }
                     }
-                    if r.role == strong {
+                    if Some(r.role) == strong {
                         here = Some(r.rule);
                         break;
                     }
@@ -215,7 +216,7 @@ impl Index {
                 }
             }
         }
-        best[0].filter(|&r| r != u32::MAX)
+        best[0].filter(|&r| strong.is_none() || r != u32::MAX)
     }
 
     fn prefix_rule(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
@@ -281,7 +282,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut inline: Vec<(usize, usize, Claim)> = Vec::new();
 
     // 1. One automaton pass: cue hits, bucketed by line.
-    let mut hits: Vec<(u32, u32, u32)> = Vec::new(); // (line, cue, offset in line)
+    let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new(); // (line, cue, offset in line, length)
     if let Some(ac) = &index.ac {
         let mut li = 0;
         for m in ac.find_overlapping_iter(text) {
@@ -292,7 +293,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             if m.end() > line.end {
                 continue; // cues never span lines
             }
-            hits.push((li as u32, m.pattern().as_u32(), (m.start() - line.start) as u32));
+            hits.push((li as u32, m.pattern().as_u32(), (m.start() - line.start) as u32, (m.end() - m.start()) as u32));
         }
     }
 
@@ -321,7 +322,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         let norm = (chars <= index.max_short).then(|| normalize_label(trimmed));
         if let Some(norm) = &norm {
             let phrase_rule = index
-                .cover(norm, Role::Strong, &[Role::Strong, Role::Weak], rules, None)
+                .cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None)
                 .filter(|&r| matches!(&rules[r as usize].kind, Kind::Phrase(p) if chars <= p.max_chars));
             if let Some(r) = phrase_rule {
                 claim = Some(Claim { rule: r, reason: "line is a known boilerplate phrase" });
@@ -341,7 +342,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         // Regions start on a line of their own and take the lines after it.
         if index.has_regions {
             if let Some(norm) = &norm {
-                if let Some(r) = index.cover(norm, Role::RegionStart, &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
+                if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         // `tail`: not the opening line, and past the first quarter of the text.
                         let in_tail = content_seen > 1 && line.start * 4 >= text.len();
@@ -381,7 +382,7 @@ impl Index {
 fn judge_cues(
     rules: &[Rule],
     index: &Index,
-    hits: &[(u32, u32, u32)],
+    hits: &[(u32, u32, u32, u32)],
     raw: &str,
     chars: usize,
     state: &mut Vec<(u32, u8)>,
@@ -391,7 +392,7 @@ fn judge_cues(
 ) -> Option<Claim> {
     state.clear();
     let mut vetoed: Vec<u32> = Vec::new();
-    for &(_, cue, _) in hits {
+    for &(_, cue, _, _) in hits {
         match index.cues[cue as usize] {
             Cue::Group { rule, group } => state.push((rule, group)),
             Cue::NoneOf { rule } => vetoed.push(rule),
@@ -416,17 +417,21 @@ fn judge_cues(
                 cap.strong = false;
                 cap.weak = false;
                 cap.prefix_at_start = false;
-                cap.credit_prefix.clear();
+                cap.credit_at.clear();
                 let lead = raw.len() - raw.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '[' | '【' | '（' | '-' | '–' | '—' | '•' | '*')).len();
-                for &(_, cue, off) in hits {
+                for &(_, cue, off, len) in hits {
                     match index.cues[cue as usize] {
-                        Cue::CaptionStrong { rule } if rule == r => cap.strong = true,
+                        Cue::CaptionStrong { rule } if rule == r => {
+                            cap.strong = true;
+                            cap.credit_at.push((off as usize, len as usize));
+                        }
                         Cue::CaptionWeak { rule } if rule == r => cap.weak = true,
                         Cue::CaptionPrefix { rule } if rule == r && off as usize == lead => cap.prefix_at_start = true,
-                        Cue::CreditPrefix { rule } if rule == r => cap.credit_prefix.push(off as usize),
+                        Cue::CreditPrefix { rule } if rule == r => cap.credit_at.push((off as usize, len as usize)),
                         _ => {}
                     }
                 }
+                cap.credit_at.sort_unstable();
                 match c.judge(raw, chars, cap) {
                     Some(Finding::Line(why)) => return Some(Claim { rule: r, reason: why }),
                     Some(Finding::Tail(s, why)) => {
@@ -469,12 +474,8 @@ fn take_region(
         let member = chars <= g.member_max_chars
             || (chars <= index.max_short
                 && index
-                    .cover(&normalize_label(raw), Role::RegionMember, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
-                    .is_some())
-            || (chars <= index.max_short && {
-                let norm = normalize_label(raw);
-                index.cover(&norm, Role::Strong, &[Role::Strong, Role::Weak, Role::RegionMember], rules, Some(category)).is_some()
-            });
+                    .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
+                    .is_some());
         if !member {
             break;
         }

@@ -24,6 +24,7 @@ pub struct Caption {
     /// Agency names, longest first, case as written.
     pub agencies: Vec<String>,
     pub max_chars: usize,
+    pub max_cue_chars: usize,
     pub max_credit_chars: usize,
 }
 
@@ -41,7 +42,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "agencies", "max_chars", "max_credit_chars"])?;
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "agencies", "max_chars", "max_cue_chars", "max_credit_chars"])?;
         let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
             match lex {
                 None => Ok(Vec::new()),
@@ -67,30 +68,40 @@ impl Caption {
             prefixes,
             credit_prefixes,
             agencies,
-            max_chars: raw.max_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
+            max_chars: raw.max_chars.as_ref().map_or(120, |m| *m.get_ref() as usize),
+            max_cue_chars: raw.max_cue_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
         })
     }
 
-    /// Judges one line. `strong`, `weak`, `prefix_at` and `credit_at` are the cue hits the shared
-    /// automaton found in it (byte offsets into `line` where a credit prefix starts, etc.).
+    /// Judges one line from the cue hits the shared automaton found in it.
+    ///
+    /// A line goes whole when it opens with a credit prefix, is nothing but a credit, or is short
+    /// (`max_chars`) and ends in a credit after one fragment or statement; a question or exclamation
+    /// before the credit is prose, and so are several sentences or a longer line: there only the
+    /// credit goes. Weak cues
+    /// ("in this file photo") stretch the whole-line limit to `max_cue_chars`.
     pub fn judge(&self, line: &str, chars: usize, hits: &LineHits) -> Option<Finding> {
         let short = chars <= self.max_chars;
-        if hits.strong && short {
-            return Some(Finding::Line("caption cue"));
-        }
         if short && hits.prefix_at_start {
             return Some(Finding::Line("line opens with a credit prefix"));
         }
-        let credit = self.agency_credit(line, hits).map(|s| (s, "ends with an agency credit")).or_else(|| {
-            hits.credit_prefix.iter().rev().find_map(|&p| self.prefix_credit(line, p)).map(|s| (s, "ends with a photo credit"))
-        });
-        let (start, why) = credit?;
-        if short || start == 0 {
-            Some(Finding::Line(if hits.weak { "caption cue and credit" } else { why }))
-        } else {
-            Some(Finding::Tail(start, why))
+        let credit = self
+            .agency_credit(line, hits)
+            .map(|s| (s, "ends with an agency credit"))
+            .or_else(|| hits.credit_at.iter().find_map(|&(p, len)| self.prefix_credit(line, p, len)).map(|s| (s, "ends with a photo credit")));
+        let Some((start, why)) = credit else {
+            return (short && hits.strong).then_some(Finding::Line("caption cue"));
+        };
+        let before = line[..start].trim_end();
+        let prose_end = before.ends_with(['?', '!', '？', '！']) || has_sentence_break(before);
+        if before.is_empty() || (short && !prose_end) {
+            return Some(Finding::Line(if hits.weak { "caption cue and credit" } else { why }));
         }
+        if hits.weak && chars <= self.max_cue_chars {
+            return Some(Finding::Line("caption cue and credit"));
+        }
+        Some(Finding::Tail(start, why))
     }
 
     /// Start of a trailing agency credit (`… . Yonhap`, `(Reuters)`, `/Getty Images`).
@@ -99,7 +110,9 @@ impl Caption {
         if t.is_empty() {
             return None;
         }
-        let a = self.agencies.iter().find(|a| t.ends_with(a.as_str()))?;
+        let a = self.agencies.iter().find(|a| {
+            t.len() >= a.len() && t.is_char_boundary(t.len() - a.len()) && t[t.len() - a.len()..].eq_ignore_ascii_case(a)
+        })?;
         let astart = t.len() - a.len();
         let before = t[..astart].trim_end();
         if before.is_empty() {
@@ -112,29 +125,25 @@ impl Caption {
         let c = before.chars().next_back()?;
         let seg = segment_start(before);
         match c {
-            '/' | '|' | '©' | '(' | '[' | '【' | '（' | '—' | '–' | '「' => Some(seg),
+            '/' | '|' | '©' | '(' | '[' | '【' | '（' | '—' | '–' | '―' | '「' | '／' => Some(seg),
+            '-' if before.ends_with(" -") => Some(seg),
             c if SENTENCE_END.contains(&c) => Some(astart),
             ':' | '=' | '：' | ',' | '，' => {
                 // `Foto: dpa`, `Photo: Jane Roe, AP`: a credit prefix must open the segment.
-                hits.credit_prefix.iter().rev().find(|&&p| p >= seg).map(|&p| open_bracket_before(line, p))
+                hits.credit_at.iter().any(|&(p, _)| p >= seg).then_some(seg)
             }
             _ => None,
         }
     }
 
-    /// `Photo: Jane Roe` at the end of a line, with the prefix at byte `p`.
-    fn prefix_credit(&self, line: &str, p: usize) -> Option<usize> {
+    /// `Photo: Jane Roe` or `(AP Photo/Jane Roe)` at the end of a line: a credit prefix or credit
+    /// cue at byte `p`, `len` bytes long, followed by a short name.
+    fn prefix_credit(&self, line: &str, p: usize, len: usize) -> Option<usize> {
         let before = line[..p].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric()) {
             return None;
         }
-        let rest_start = self.credit_prefixes.iter().filter_map(|cp| {
-            let l = line.get(p..p + cp.len())?;
-            l.eq_ignore_ascii_case(cp).then_some(p + cp.len())
-        }).max().or_else(|| {
-            // Non-ASCII prefixes in another case: take up to the first separator.
-            line[p..].find([':', '=', '：']).map(|i| p + i + 1)
-        })?;
+        let rest_start = p + len;
         let rest = line[rest_start..].trim().trim_end_matches(|c: char| CLOSERS.contains(&c));
         let words = rest.split_whitespace().count();
         if rest.is_empty() || rest.chars().count() > self.max_credit_chars || words > 8 {
@@ -157,15 +166,39 @@ pub struct LineHits {
     pub strong: bool,
     pub weak: bool,
     pub prefix_at_start: bool,
-    /// Byte offsets (into the line) where a credit prefix starts.
-    pub credit_prefix: Vec<usize>,
+    /// (byte offset into the line, length) of each credit prefix or credit cue.
+    pub credit_at: Vec<(usize, usize)>,
+}
+
+/// Does `s` hold a sentence end followed by another sentence (`다. 이`, `today. The`)?
+fn has_sentence_break(s: &str) -> bool {
+    let mut it = s.char_indices().peekable();
+    while let Some((_, c)) = it.next() {
+        let wide = matches!(c, '。' | '！' | '？');
+        if !(SENTENCE_END.contains(&c)) {
+            continue;
+        }
+        let mut rest = it.clone().map(|(_, c)| c);
+        let next = if wide { rest.find(|c| !c.is_whitespace()) } else {
+            match rest.next() {
+                Some(' ') => rest.next(),
+                _ => None,
+            }
+        };
+        if next.is_some_and(|n| n.is_alphabetic() && !n.is_lowercase()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Start of the last clause of `s`: after the last sentence end or opening bracket.
 fn segment_start(s: &str) -> usize {
     let mut start = 0;
     for (i, c) in s.char_indices() {
-        if SENTENCE_END.contains(&c) && s[i + c.len_utf8()..].starts_with(' ') {
+        // `J. Scott` is an initial, not a sentence end: the word before the stop needs two letters.
+        let word_end = s[..i].chars().rev().take(2).filter(|c| c.is_alphabetic()).count() == 2;
+        if SENTENCE_END.contains(&c) && word_end && s[i + c.len_utf8()..].starts_with(' ') {
             start = i + c.len_utf8() + 1;
         } else if matches!(c, '(' | '[' | '【' | '（' | '「') {
             start = i;

@@ -171,20 +171,25 @@ impl ForeignToken {
                 i += 1;
                 continue;
             }
-            // Grow the island over foreign words, spaces and the counters after them.
+            // Grow the island over foreign words, spaces and the one counter after each word.
             let first = i;
             let mut last = i;
             let mut j = i + 1;
             let mut words = 1;
+            let mut counted = false;
             while j < toks.len() {
                 match toks[j].item {
                     Item::Word(s2) if !native[s2.index()] => {
                         words += 1;
                         last = j;
+                        counted = false;
                     }
-                    Item::Number => last = j,
+                    Item::Number if !counted => {
+                        last = j;
+                        counted = true;
+                    }
                     Item::Space => {}
-                    Item::Punct => {
+                    Item::Punct if !counted => {
                         // `评论(53)`, `いいね！`: a counter in brackets or a bang glued to the label.
                         let p = &line[toks[j].start..toks[j].end];
                         if matches!(p, "(" | "（") && toks.get(j + 1).is_some_and(|n| n.item == Item::Number)
@@ -192,16 +197,18 @@ impl ForeignToken {
                         {
                             last = j + 2;
                             j += 3;
+                            counted = true;
                             continue;
                         }
                         if matches!(p, "!" | "！") && toks[j].start == toks[last].end {
                             last = j;
                             j += 1;
+                            counted = true;
                             continue;
                         }
                         break;
                     }
-                    Item::Word(_) => break,
+                    _ => break,
                 }
                 j += 1;
             }
@@ -218,14 +225,11 @@ impl ForeignToken {
             if !is_native_word(left) || !is_native_word(right) {
                 continue;
             }
-            if self.mentions(&line[left.start..left.end]) || self.mentions(&line[right.start..right.end]) {
+            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천 الكورية تعني".
+            let near = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2)
+                .chain(toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2));
+            if near.into_iter().any(|t| self.mentions(&line[t.start..t.end])) {
                 continue;
-            }
-            let prev2 = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).nth(1);
-            if let Some(p2) = prev2 {
-                if self.mentions(&line[p2.start..left.end]) {
-                    continue;
-                }
             }
             let text = &line[start..end];
             if self.is_label(text) {

@@ -77,6 +77,7 @@ pub struct RawRule {
     pub credit_prefixes: Option<Spanned<Lexicon>>,
     pub agencies: Option<Spanned<Lexicon>>,
     pub max_credit_chars: Option<Spanned<u32>>,
+    pub max_cue_chars: Option<Spanned<u32>>,
     // foreign_token
     pub mention_cues: Option<Spanned<Lexicon>>,
     pub unlabelled_scripts: Option<Spanned<Vec<String>>>,
@@ -211,7 +212,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars,
         "stop_at_blank" => stop_at_blank, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
-        "max_credit_chars" => max_credit_chars, "mention_cues" => mention_cues,
+        "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "labelled_only_pairs" => labelled_only_pairs,
         "max_words" => max_words, "max_chars" => max_chars, "position" => position,
         "stopwords" => stopwords, "thresholds" => thresholds);

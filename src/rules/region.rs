@@ -4,8 +4,9 @@
 //!
 //! The start line is matched like a `phrase` line (normalised; it may also hold `members`). The
 //! region then takes the lines that follow, skipping blank lines, while each is either made of
-//! `members` (and the phrases of other rules of the same category), or no longer than
-//! `member_max_chars` characters, up to `max_lines` lines. With `stop_at_blank = true` the region
+//! `members` (and the phrases and labels of other rules of the same category), or no longer than
+//! `member_max_chars` characters (default 0: members only; a link list sets it to take any short
+//! headline), up to `max_lines` lines. With `stop_at_blank = true` the region
 //! ends at the first blank line after a taken line. `position = "tail"` keeps the start off the
 //! document's first line and first quarter, where a title could use the same words.
 
@@ -48,7 +49,7 @@ impl Region {
             start: norm(start_lex),
             members: raw.members.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
             max_lines: raw.max_lines.as_ref().map_or(12, |m| *m.get_ref() as usize),
-            member_max_chars: raw.member_max_chars.as_ref().map_or(40, |m| *m.get_ref() as usize),
+            member_max_chars: raw.member_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
             stop_at_blank: raw.stop_at_blank.as_ref().is_some_and(|b| *b.get_ref()),
             tail_only,
         })
