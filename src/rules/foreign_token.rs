@@ -138,18 +138,26 @@ impl ForeignToken {
         let mut counts = [0u32; Script::COUNT];
         for t in toks.iter() {
             if let Item::Word(s) = t.item {
-                counts[s.index()] += t.letters;
+                // Weighted by how much a letter carries: an ideograph is a word, a syllable block
+                // or a kana is more than a Latin letter.
+                let w = match s {
+                    Script::Han => 3,
+                    Script::Hangul | Script::Kana => 2,
+                    _ => 1,
+                };
+                counts[s.index()] += t.letters * w;
             }
         }
         let total: u32 = counts.iter().sum();
         let Some((dom_i, &dom_n)) = counts.iter().enumerate().max_by_key(|(_, &n)| n) else { return found };
-        if dom_n < 8 {
+        if dom_n < 4 {
             return found;
         }
         let dominant = Script::ALL[dom_i];
         let mut native = [false; Script::COUNT];
+        // A second script is native too when it holds a real share of the line, not just a label.
         for (i, &n) in counts.iter().enumerate() {
-            if n * 10 >= total * 3 {
+            if n * 10 >= total * 3 && n >= 16 {
                 native[i] = true;
             }
         }
@@ -212,39 +220,101 @@ impl ForeignToken {
                 }
                 j += 1;
             }
+            // A counter belongs to the label only when text follows it: `54,78`, `30%` and
+            // `19 – Toronto` are the sentence's own numbers.
+            let after_counter = toks[last + 1..].iter().find(|t| t.item != Item::Space);
+            let text_follows = toks.get(last + 1).is_some_and(|t| t.item == Item::Space)
+                && after_counter.is_some_and(|t| matches!(t.item, Item::Word(_) | Item::Number));
+            if toks[last].item == Item::Number && !text_follows && last > first {
+                last -= 1;
+                while last > first && toks[last].item == Item::Space {
+                    last -= 1;
+                }
+            }
             i = last + 1;
             let (start, end) = (toks[first].start, toks[last].end);
             let letters: u32 = toks[first..=last].iter().map(|t| t.letters).sum();
-            if words > self.max_words || line[start..end].chars().count() > self.max_chars {
-                continue;
-            }
-            // Flanks: a native word on each side, with only spaces between.
-            let left = toks[..first].iter().rev().find(|t| t.item != Item::Space);
-            let right = toks[last + 1..].iter().find(|t| t.item != Item::Space);
-            let (Some(left), Some(right)) = (left, right) else { continue };
-            if !is_native_word(left) || !is_native_word(right) {
-                continue;
-            }
+            let too_long = words > self.max_words || line[start..end].chars().count() > self.max_chars;
             // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천 الكورية تعني".
             let near = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2)
                 .chain(toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2));
             if near.into_iter().any(|t| self.mentions(&line[t.start..t.end])) {
                 continue;
             }
-            let text = &line[start..end];
-            if self.is_label(text) {
-                found.push((start, end, "widget label in another script"));
+            // Flanks: with only spaces between, a word or number on each side for a known label
+            // (tables: `352 좋아요 0`), a native word on each side for anything else.
+            let left = toks[..first].iter().rev().find(|t| t.item != Item::Space);
+            let right = toks[last + 1..].iter().find(|t| t.item != Item::Space);
+            let in_text = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(_) | Item::Number));
+            let flanked = in_text(left) && in_text(right);
+            if !flanked && !too_long {
+                continue;
+            }
+            let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
+            if flanked && !too_long && self.is_label(&line[start..end]) {
+                found.push((self.extend_left(line, toks, first, start), end, "widget label in another script"));
                 continue;
             }
             let scripts_ok = toks[first..=last].iter().all(|t| match t.item {
                 Item::Word(s) => self.unlabelled[s.index()] && !self.labelled_only.contains(&(dominant, s)),
                 _ => true,
             });
-            if scripts_ok && letters >= 2 {
+            if flanked && !too_long && scripts_ok && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) {
                 found.push((start, end, "short run of another script inside a sentence"));
+                continue;
+            }
+            // A mixed or long run (`GEOM 구독`, `ツイート Bubbling Under Hot 100 اشترك`): its words in
+            // scripts that cannot be brand names may still be labels on their own.
+            for k in first..=last {
+                let t = toks[k];
+                let own = matches!(t.item, Item::Word(s) if !native[s.index()] && self.unlabelled[s.index()]);
+                let prev = toks[..k].iter().rev().find(|t| t.item != Item::Space);
+                let next = toks[k + 1..].iter().find(|t| t.item != Item::Space);
+                if !own || !in_text(prev) || !in_text(next) || !self.is_label(&line[t.start..t.end]) {
+                    continue;
+                }
+                let end = match toks.get(k + 1..k + 3) {
+                    Some([sp, n]) if sp.item == Item::Space && n.item == Item::Number && k + 2 <= last => n.end,
+                    _ => t.end,
+                };
+                found.push((t.start, end, "widget label in another script"));
             }
         }
         found
+    }
+
+    /// A label island may follow a label in the sentence's own script (`Поделиться 58 تعليق`):
+    /// returns the start of that label (and its counter), or `start`.
+    fn extend_left(&self, line: &str, toks: &[Tok], first: usize, start: usize) -> usize {
+        let mut k = first;
+        let skip = |k: &mut usize, item: Item| {
+            if *k > 0 && toks[*k - 1].item == item {
+                *k -= 1;
+                true
+            } else {
+                false
+            }
+        };
+        skip(&mut k, Item::Space);
+        if skip(&mut k, Item::Number) {
+            skip(&mut k, Item::Space);
+        }
+        match k.checked_sub(1).map(|w| toks[w]) {
+            // Capitalised mid-sentence, as a button label is; `looks like いいね` keeps its `like`.
+            Some(w) if matches!(w.item, Item::Word(_))
+                && line[w.start..].chars().next().is_some_and(char::is_uppercase)
+                && self.is_label(&line[w.start..w.end]) =>
+            {
+                // Only when the word before it is text too: the label was dropped between words.
+                let before = toks[..k - 1].iter().rev().find(|t| t.item != Item::Space);
+                if before.is_some_and(|b| matches!(b.item, Item::Word(_) | Item::Number)) {
+                    w.start
+                } else {
+                    start
+                }
+            }
+            _ => start,
+        }
     }
 
     fn mentions(&self, word: &str) -> bool {

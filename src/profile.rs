@@ -1,0 +1,68 @@
+//! The language profile of a document, computed only when a rule asks for it and only on a
+//! bounded sample, so that its cost does not grow with the document.
+
+use crate::document::Document;
+
+/// Bytes of text handed to the language detector at most.
+pub const SAMPLE_BYTES: usize = 4096;
+
+/// ISO 639-1 code of the document's main language, from `whatlang` on a sample of its longest
+/// lines (the prose, not the menus). `None` when the detector is unsure.
+pub fn language(doc: &Document) -> Option<&'static str> {
+    let mut lines: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
+    lines.sort_by_key(|&i| std::cmp::Reverse(doc.lines[i].end - doc.lines[i].start));
+    let mut sample = String::with_capacity(SAMPLE_BYTES);
+    for i in lines {
+        let l = doc.line(i).trim();
+        if sample.len() + l.len() > SAMPLE_BYTES {
+            let mut cut = SAMPLE_BYTES.saturating_sub(sample.len());
+            while cut > 0 && !l.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            sample.push_str(&l[..cut]);
+            break;
+        }
+        sample.push_str(l);
+        sample.push('\n');
+    }
+    let info = whatlang::detect(&sample)?;
+    iso639_1(info.lang())
+}
+
+/// Maps whatlang's ISO 639-3 languages to the two-letter codes rule files use.
+pub fn iso639_1(lang: whatlang::Lang) -> Option<&'static str> {
+    use whatlang::Lang::*;
+    Some(match lang {
+        Eng => "en",
+        Deu => "de",
+        Fra => "fr",
+        Spa => "es",
+        Por => "pt",
+        Ita => "it",
+        Nld => "nl",
+        Pol => "pl",
+        Tur => "tr",
+        Rus => "ru",
+        Ukr => "uk",
+        Ara => "ar",
+        Kor => "ko",
+        Jpn => "ja",
+        Cmn => "zh",
+        Vie => "vi",
+        Ind => "id",
+        Hin => "hi",
+        Tha => "th",
+        Swe => "sv",
+        Dan => "da",
+        Nob => "no",
+        Fin => "fi",
+        Ces => "cs",
+        Ron => "ro",
+        Hun => "hu",
+        Ell => "el",
+        Heb => "he",
+        Pes => "fa",
+        Cat => "ca",
+        _ => return None,
+    })
+}
