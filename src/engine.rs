@@ -139,7 +139,7 @@ impl Index {
                         add_cue(p, Cue::CreditPrefix { rule: r }, &mut patterns, &mut cues);
                     }
                 }
-                Kind::ForeignToken(_) => {}
+                Kind::ForeignToken(_) | Kind::Context(_) => {}
             }
         }
         let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
@@ -367,6 +367,19 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             }
         }
         i += 1;
+    }
+    // 3. Whole-page context, for documents that look like a rendered page.
+    let mut lang = None;
+    for (ri, rule) in rules.iter().enumerate() {
+        if let Kind::Context(c) = &rule.kind {
+            if c.active(&doc) {
+                let taken: Vec<bool> = claims.iter().map(Option::is_some).collect();
+                let l = *lang.get_or_insert_with(|| crate::profile::language(&doc));
+                for i in c.bad_lines(&doc, &taken, l) {
+                    claims[i] = Some(Claim { rule: ri as u32, reason: "full-page boilerplate: short or function-word-poor line away from the prose" });
+                }
+            }
+        }
     }
     resolve(&doc, rules, &claims, inline)
 }

@@ -28,6 +28,7 @@
 pub mod category;
 pub mod document;
 mod engine;
+pub mod profile;
 pub mod rules;
 pub mod text;
 

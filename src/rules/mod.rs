@@ -12,11 +12,13 @@
 //! | `caption`       | [`caption`]        | photo captions and trailing agency credits                |
 //! | `foreign_token` | [`foreign_token`]  | a short run of another script dropped into a sentence     |
 //! | `region`        | [`region`]         | a start line and the form / list lines that follow it     |
+//! | `context`       | [`context`]        | menu and link-list lines of whole pages rendered as text  |
 //!
 //! The loader is strict (unknown keys, duplicate ids, bad regexes and unknown categories are errors)
 //! and every error points at `PATH:LINE:COL` of the offending token, as typos and vale do.
 
 pub mod caption;
+pub mod context;
 pub mod cues;
 pub mod foreign_token;
 pub mod pattern;
@@ -157,6 +159,7 @@ pub enum Kind {
     Caption(caption::Caption),
     ForeignToken(foreign_token::ForeignToken),
     Region(region::Region),
+    Context(context::Context),
 }
 
 impl Kind {
@@ -168,12 +171,13 @@ impl Kind {
             Kind::Caption(_) => "caption",
             Kind::ForeignToken(_) => "foreign_token",
             Kind::Region(_) => "region",
+            Kind::Context(_) => "context",
         }
     }
 }
 
 /// The rule kinds, for messages.
-pub const KINDS: &[&str] = &["phrase", "pattern", "cues", "caption", "foreign_token", "region"];
+pub const KINDS: &[&str] = &["phrase", "pattern", "cues", "caption", "foreign_token", "region", "context"];
 
 /// A compiled rule.
 #[derive(Debug)]
@@ -275,6 +279,7 @@ pub fn load_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Resul
             "caption" => Kind::Caption(caption::Caption::compile(&ctx, &r)?),
             "foreign_token" => Kind::ForeignToken(foreign_token::ForeignToken::compile(&ctx, &r)?),
             "region" => Kind::Region(region::Region::compile(&ctx, &r)?),
+            "context" => Kind::Context(context::Context::compile(&ctx, &r)?),
             other => {
                 return Err(ctx.error(r.kind.span(), format!("unknown rule kind `{other}` (expected one of: {})", KINDS.join(", "))))
             }

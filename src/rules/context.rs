@@ -1,0 +1,270 @@
+//! `context`: paragraph classification for full-page text (menus, navigation, link lists,
+//! footers), in the spirit of jusText.
+//!
+//! It only wakes up on documents that look like a whole page rendered as text: at least
+//! `activate_min_lines` lines, of which at least `activate_short_share` are shorter than
+//! `short_chars` characters and at least `activate_list_share` are list items, with a run of at
+//! least `activate_short_run` short lines in a row (a menu). Extractor output (prose paragraphs)
+//! rarely looks like that, so the rule stays silent there.
+//!
+//! Each line is then a paragraph. Its class comes from its length and its stop-word density in the
+//! document's language (detected on a bounded sample; stop words are data, per language):
+//! - shorter than `length_low` characters: *short*;
+//! - density at least `stopwords_high` and longer than `length_high`: *good*;
+//! - density at least `stopwords_low`: *near-good*;
+//! - otherwise: *bad*.
+//!
+//! Context then settles the uncertain ones: a short line between good ones is good (a subheading
+//! inside the article), a near-good line next to a good one is good, everything else bad. The
+//! document's edges count as bad, which is the position prior: boilerplate lives at the top and
+//! bottom. Bad lines are removed. Density thresholds can be set per language
+//! (`stopwords_low.zh = 0.1`) for scripts where function words are single characters.
+
+use super::{check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
+use crate::document::Document;
+use crate::text::{script_of, Script};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug)]
+pub struct Context {
+    /// Lower-case stop words by language.
+    pub stopwords: HashMap<String, HashSet<String>>,
+    /// Single-character function words by language (Han, Kana, Hangul text).
+    pub particles: HashMap<String, HashSet<char>>,
+    pub thresholds: BTreeMap<String, f64>,
+}
+
+const KNOWN: &[(&str, f64)] = &[
+    ("activate_min_lines", 15.0),
+    ("activate_short_share", 0.5),
+    ("activate_short_run", 10.0),
+    ("activate_list_share", 0.1),
+    ("short_chars", 40.0),
+    ("length_low", 70.0),
+    ("length_high", 200.0),
+    ("stopwords_low", 0.30),
+    ("stopwords_high", 0.32),
+];
+
+/// A line rendered from a list item: `* x`, `+ x`, `- x`, `• x`, `o x`, or a bare marker.
+fn is_list_item(line: &str) -> bool {
+    let mut c = line.chars();
+    matches!(
+        (c.next(), c.next()),
+        (Some('*' | '+' | '-' | '•' | '·' | '▪' | '◦' | 'o'), Some(' ')) | (Some('*' | '+' | '•' | '·' | '▪' | '◦'), None)
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Good,
+    NearGood,
+    Short,
+    Bad,
+}
+
+impl Context {
+    pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
+        check_fields(ctx, raw, &["stopwords", "thresholds"])?;
+        let sw = required(ctx, raw, &raw.stopwords, "stopwords")?;
+        check_lexicon(ctx, raw.stopwords.as_ref().unwrap(), "stopwords")?;
+        let mut thresholds: BTreeMap<String, f64> = KNOWN.iter().map(|&(k, v)| (k.to_string(), v)).collect();
+        if let Some(t) = &raw.thresholds {
+            for (k, v) in t.get_ref() {
+                let base = k.split('.').next().unwrap_or(k);
+                if !KNOWN.iter().any(|(n, _)| *n == base) {
+                    let names: Vec<&str> = KNOWN.iter().map(|(n, _)| *n).collect();
+                    return Err(ctx.error(t.span(), format!("unknown threshold `{k}` (expected one of: {}, optionally `.LANG`)", names.join(", "))));
+                }
+                if !v.is_finite() || *v < 0.0 {
+                    return Err(ctx.error(t.span(), format!("threshold `{k}` must be a non-negative number")));
+                }
+                thresholds.insert(k.clone(), *v);
+            }
+        }
+        let mut stopwords: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut particles: HashMap<String, HashSet<char>> = HashMap::new();
+        for (lang, words) in sw {
+            for w in words {
+                let w = w.trim().to_lowercase();
+                let mut chars = w.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if script_of(c).is_some_and(|s| matches!(s, Script::Han | Script::Kana | Script::Hangul)) => {
+                        particles.entry(lang.clone()).or_default().insert(c);
+                    }
+                    _ => {
+                        stopwords.entry(lang.clone()).or_default().insert(w);
+                    }
+                }
+            }
+        }
+        Ok(Context { stopwords, particles, thresholds })
+    }
+
+    fn t(&self, name: &str, lang: Option<&str>) -> f64 {
+        lang.and_then(|l| self.thresholds.get(&format!("{name}.{l}")))
+            .or_else(|| self.thresholds.get(name))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// Does the document look like a whole rendered page? Cheap: line lengths and list markers.
+    /// Menus show as long runs of short lines and as many list items (`* `, `+ `, `• `, `o `).
+    pub fn active(&self, doc: &Document) -> bool {
+        let short = self.t("short_chars", None) as usize;
+        let (mut n, mut shorts, mut items, mut run, mut best_run) = (0usize, 0usize, 0usize, 0usize, 0usize);
+        for (i, l) in doc.lines.iter().enumerate() {
+            if l.blank {
+                continue;
+            }
+            n += 1;
+            let line = doc.line(i).trim();
+            if crate::text::char_len(line) < short {
+                shorts += 1;
+                run += 1;
+                best_run = best_run.max(run);
+            } else {
+                run = 0;
+            }
+            if is_list_item(line) {
+                items += 1;
+            }
+        }
+        let n_f = n as f64;
+        n_f >= self.t("activate_min_lines", None)
+            && shorts as f64 >= self.t("activate_short_share", None) * n_f
+            && items as f64 >= self.t("activate_list_share", None) * n_f
+            && best_run as f64 >= self.t("activate_short_run", None)
+    }
+
+    /// Stop-word density of one line: share of words (or, for unspaced scripts, of letters) that
+    /// are function words.
+    fn density(&self, line: &str, lang: &str, buf: &mut String) -> f64 {
+        if let Some(p) = self.particles.get(lang) {
+            let (mut letters, mut hits) = (0usize, 0usize);
+            for c in line.chars() {
+                if script_of(c).is_some() {
+                    letters += 1;
+                    if p.contains(&c) {
+                        hits += 1;
+                    }
+                }
+            }
+            if letters > 0 && self.stopwords.get(lang).is_none_or(|s| s.is_empty()) {
+                return hits as f64 / letters as f64;
+            }
+        }
+        let Some(sw) = self.stopwords.get(lang) else { return 0.0 };
+        let (mut words, mut hits) = (0usize, 0usize);
+        for w in line.split_whitespace() {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.is_empty() {
+                continue;
+            }
+            words += 1;
+            buf.clear();
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+            if sw.contains(buf.as_str()) {
+                hits += 1;
+            }
+        }
+        if words == 0 {
+            0.0
+        } else {
+            hits as f64 / words as f64
+        }
+    }
+
+    /// The lines to remove (indices into `doc.lines`), given the lines other rules already took.
+    pub fn bad_lines(&self, doc: &Document, taken: &[bool], lang: Option<&'static str>) -> Vec<usize> {
+        let lang = lang.filter(|l| self.stopwords.contains_key(*l) || self.particles.contains_key(*l));
+        let Some(lang) = lang else { return Vec::new() };
+        let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
+        let (sw_low, sw_high) = (self.t("stopwords_low", Some(lang)), self.t("stopwords_high", Some(lang)));
+        let mut buf = String::new();
+        let idx: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
+        let mut class: Vec<Class> = idx
+            .iter()
+            .map(|&i| {
+                if taken[i] {
+                    return Class::Bad;
+                }
+                let line = doc.line(i).trim().trim_start_matches(['*', '+', '•', '-', '|', '·']).trim_start();
+                let line = line.strip_prefix("o ").unwrap_or(line);
+                let chars = crate::text::char_len(line) as f64;
+                let d = self.density(line, lang, &mut buf);
+                if chars < low {
+                    Class::Short
+                } else if d >= sw_high && chars > high {
+                    Class::Good
+                } else if d >= sw_low {
+                    Class::NearGood
+                } else {
+                    Class::Bad
+                }
+            })
+            .collect();
+        // Prose cut into one sentence per line: a run of near-good lines that together are long
+        // and function-word-rich is as good as one long paragraph.
+        let mut k = 0;
+        while k < class.len() {
+            if !matches!(class[k], Class::Good | Class::NearGood) {
+                k += 1;
+                continue;
+            }
+            let run_end = (k..class.len()).find(|&j| !matches!(class[j], Class::Good | Class::NearGood)).unwrap_or(class.len());
+            let (mut chars, mut words, mut hits) = (0.0, 0.0, 0.0);
+            for &i in &idx[k..run_end] {
+                let line = doc.line(i).trim();
+                let c = crate::text::char_len(line) as f64;
+                chars += c;
+                let d = self.density(line, lang, &mut buf);
+                words += c;
+                hits += d * c;
+            }
+            if run_end - k >= 2 && chars > high && hits >= sw_high * words {
+                for c in &mut class[k..run_end] {
+                    *c = Class::Good;
+                }
+            }
+            k = run_end;
+        }
+        // Nearest settled neighbour; the document's edges count as bad.
+        let neighbour = |class: &[Class], i: usize, step: isize, skip_near: bool| -> Class {
+            let mut j = i as isize + step;
+            while j >= 0 && (j as usize) < class.len() {
+                match class[j as usize] {
+                    Class::Short => {}
+                    Class::NearGood if skip_near => {}
+                    c => return c,
+                }
+                j += step;
+            }
+            Class::Bad
+        };
+        let before = class.clone();
+        for i in 0..class.len() {
+            if before[i] != Class::Short {
+                continue;
+            }
+            let (p, n) = (neighbour(&before, i, -1, true), neighbour(&before, i, 1, true));
+            class[i] = match (p, n) {
+                (Class::Good, Class::Good) => Class::Good,
+                (Class::Bad, Class::Bad) => Class::Bad,
+                _ => {
+                    let near = (p == Class::Bad && neighbour(&before, i, -1, false) == Class::NearGood)
+                        || (n == Class::Bad && neighbour(&before, i, 1, false) == Class::NearGood);
+                    if near { Class::Good } else { Class::Bad }
+                }
+            };
+        }
+        let settled = class.clone();
+        for i in 0..class.len() {
+            if settled[i] == Class::NearGood {
+                let (p, n) = (neighbour(&settled, i, -1, true), neighbour(&settled, i, 1, true));
+                class[i] = if p == Class::Bad && n == Class::Bad { Class::Bad } else { Class::Good };
+            }
+        }
+        idx.into_iter().zip(class).filter(|&(i, c)| c == Class::Bad && !taken[i]).map(|(i, _)| i).collect()
+    }
+}
