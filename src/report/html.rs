@@ -5,7 +5,7 @@
 //! The table covers the whole run, so the sections are buffered and the page is written by
 //! [`Sink::finish`].
 
-use super::{Doc, Sink, Totals};
+use super::{plural, Doc, Sink, Totals};
 use crate::Category;
 use std::io::{self, Write};
 
@@ -19,12 +19,12 @@ fn colour(c: Category) -> &'static str {
     PALETTE[c as usize % PALETTE.len()]
 }
 
-const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;color:#222;max-width:72em;margin:1.5em auto;padding:0 1em}\
-h1{font-size:1.4em;margin:0 0 .3em}h2{font-size:1.1em;margin:1.5em 0 .3em;overflow-wrap:anywhere}\
-table{border-collapse:collapse;margin:.8em 0}th,td{padding:.2em .9em;border-bottom:1px solid #ddd;text-align:left}\
+const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;color:#222;max-width:72em;margin:1em auto;padding:0 1em}\
+h1{font-size:1.3em;margin:0 0 .2em}h2{font-size:1.1em;margin:1em 0 .4em;overflow-wrap:anywhere}h2 .meta{font-size:.85em;font-weight:normal;margin-left:.8em}\
+table{border-collapse:collapse;margin:.8em 0}th,td{padding:.1em .9em;border-bottom:1px solid #ddd;text-align:left}\
 td.n,th.n{text-align:right}.meta{color:#666;margin:0 0 .5em}\
-pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.55 ui-monospace,Menlo,Consolas,monospace;\
-background:#fcfcfc;border:1px solid #e3e3e3;border-radius:4px;padding:.8em 1em;margin:0}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13.5px/1.4 system-ui,sans-serif;\
+background:#fcfcfc;border:1px solid #e3e3e3;border-radius:4px;padding:.8em 1em;margin:0}.nl::before{content:\"\\21B5\";opacity:.5}\
 del{text-decoration:line-through;text-decoration-color:rgba(0,0,0,.4);border-radius:3px;cursor:help}\
 del:hover{outline:2px solid #444}.sw{display:inline-block;width:.9em;height:.9em;border-radius:2px;\
 margin-right:.45em;vertical-align:-.1em}";
@@ -62,8 +62,8 @@ pub fn write_section(out: &mut String, doc: &Doc) {
     escape(out, &doc.display_name());
     let removed = doc.bytes_removed();
     out.push_str(&format!(
-        "</h2>\n<p class=\"meta\">{} edits; {} → {} bytes</p>\n<pre>",
-        doc.edits.len(),
+        "<span class=\"meta\">{}; {} → {} bytes</span></h2>\n<pre>",
+        plural(doc.edits.len(), "edit"),
         doc.text.len(),
         doc.text.len() - removed
     ));
@@ -73,7 +73,13 @@ pub fn write_section(out: &mut String, doc: &Doc) {
         out.push_str(&format!("<del class=\"c-{}\" title=\"", e.category));
         escape(out, &format!("{} ({}): {}", e.rule, e.category, e.reason));
         out.push_str("\">");
-        escape(out, &e.text);
+        // Removed line breaks are marked (by CSS, so copying the page copies the text only).
+        for (i, piece) in e.text.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str("<b class=\"nl\"></b>\n");
+            }
+            escape(out, piece);
+        }
         out.push_str("</del>");
         pos = e.end;
     }
@@ -90,11 +96,11 @@ pub fn write_page(w: &mut impl Write, totals: &Totals, sections: &str) -> io::Re
     }
     out.push_str("</style>\n</head>\n<body>\n<h1>textsweep audit</h1>\n");
     out.push_str(&format!(
-        "<p class=\"meta\">{} document(s), {} changed; {} edits; {} of {} bytes removed. Removed text is highlighted in \
-         the colour of its category; hover over it for the rule and the reason.</p>\n",
-        totals.docs,
+        "<p class=\"meta\">{}, {} changed; {}; {} of {} bytes removed. Hover over a highlighted span for its rule and \
+         reason.</p>\n",
+        plural(totals.docs, "document"),
         totals.docs_changed,
-        totals.edits,
+        plural(totals.edits, "edit"),
         totals.bytes_removed(),
         totals.bytes_in
     ));

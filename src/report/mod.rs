@@ -116,6 +116,11 @@ impl Totals {
     }
 }
 
+/// `1 edit`, `2 edits`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Where each line of a text starts; lines end after `\n`.
 #[derive(Debug, Clone)]
 pub struct LineIndex {

@@ -1,6 +1,6 @@
 //! The `--summary` table: edits and bytes removed per category and per rule, for people.
 
-use super::{Doc, Sink, Tally, Totals};
+use super::{plural, Doc, Sink, Tally, Totals};
 use std::fmt::Display;
 use std::io::{self, Write};
 
@@ -26,10 +26,6 @@ impl<W: Write> Sink for Summary<W> {
         write_table(&mut self.out, &self.totals)?;
         self.out.flush()
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Writes the table of `totals`.
