@@ -360,3 +360,27 @@ fn test_rules_reports_failing_user_examples_with_file_and_line() {
     let out = bin().arg("--test-rules").arg("--no-default-rules").arg("--rules").arg(&file).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("1 passed, 1 failed"));
 }
+
+#[test]
+fn readme_shows_real_output_of_the_commands_it_shows() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let prompt = "```console\n$ cargo run --release -q -- ";
+    let mut shown = 0;
+    for block in readme.split(prompt).skip(1) {
+        let (command, rest) = block.split_once('\n').unwrap();
+        let expected = &rest[..rest.find("```").unwrap()];
+        let (args, only_stderr) = match command.strip_suffix(" > /dev/null") {
+            Some(a) => (a, true),
+            None => (command, false),
+        };
+        let out = bin().current_dir(env!("CARGO_MANIFEST_DIR")).args(args.split_whitespace()).output().unwrap();
+        let mut got = if only_stderr { Vec::new() } else { out.stdout };
+        got.extend_from_slice(&out.stderr);
+        assert_eq!(String::from_utf8(got).unwrap(), expected, "README output of `{command}` is stale; rerun it and paste");
+        shown += 1;
+    }
+    assert!(shown >= 2, "the README shows a report and a diff");
+    assert!(readme.contains("](docs/html-report.png)"));
+    let png = fs::metadata(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/html-report.png")).unwrap();
+    assert!(png.len() < 300 * 1024, "keep the screenshot small");
+}
