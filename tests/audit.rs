@@ -384,3 +384,60 @@ fn readme_shows_real_output_of_the_commands_it_shows() {
     let png = fs::metadata(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/html-report.png")).unwrap();
     assert!(png.len() < 300 * 1024, "keep the screenshot small");
 }
+
+/// A small deterministic generator (xorshift), so that the random cases are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_deletions_render_diffs_that_patch_and_git_apply_exactly() {
+    use std::sync::Arc;
+    use textsweep::report::{diff::write_diff, jsonl::write_document, Doc};
+    let pieces = ["a", "bc", "é", "추천", " ", "\n", "\n", "\r\n", "\r", "\n\n", "word "];
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut applied = 0;
+    for case in 0..200 {
+        let text: String = (0..rng.below(60)).map(|_| pieces[rng.below(pieces.len())]).collect();
+        let mut cuts: Vec<usize> = (0..rng.below(8) * 2).map(|_| rng.below(text.len() + 1)).filter(|&i| text.is_char_boundary(i)).collect();
+        cuts.sort();
+        cuts.dedup();
+        let edits: Vec<Edit> = cuts
+            .chunks_exact(2)
+            .enumerate()
+            .map(|(i, c)| Edit {
+                rule: Arc::from(format!("rule-{}", i % 3)),
+                category: textsweep::Category::ALL[(case + i) % textsweep::Category::ALL.len()],
+                start: c[0],
+                end: c[1],
+                text: text[c[0]..c[1]].to_string(),
+                reason: "random".into(),
+            })
+            .collect();
+        let expected = textsweep::apply(&text, &edits);
+        let doc = Doc { name: b"doc.txt", text: &text, edits: &edits };
+        let mut diff = Vec::new();
+        write_diff(&mut diff, &doc).unwrap();
+        let mut report = Vec::new();
+        write_document(&mut report, &doc).unwrap();
+        assert_eq!(replay(&records(&report), "doc.txt", &text), expected, "case {case}: {text:?} {edits:?}");
+        if edits.is_empty() {
+            assert!(diff.is_empty());
+            continue;
+        }
+        applied += 1;
+        for tool in ["patch", "git"] {
+            let got = apply_with(tool, tmp.path(), "doc.txt", text.as_bytes(), &diff);
+            assert!(got == expected.as_bytes(), "case {case}, {tool}: {text:?} {edits:?}\n{}", String::from_utf8_lossy(&diff));
+        }
+    }
+    assert!(applied > 100, "only {applied} cases had edits");
+}

@@ -176,8 +176,8 @@ mod tests {
         let li = LineIndex::new(t);
         assert_eq!(li.len(), 4);
         assert_eq!(li.range(0), 0..4);
-        assert_eq!(li.range(1), 4..10);
-        assert_eq!(li.range(3), 11..t.len());
+        assert_eq!(li.range(1), 4..9);
+        assert_eq!(li.range(3), 10..t.len());
         assert_eq!(li.line_col(t, 0), (1, 1));
         assert_eq!(li.line_col(t, 8), (2, 5));
         assert_eq!(li.line_col(t, t.len()), (4, 3));
