@@ -27,6 +27,7 @@
 
 pub mod category;
 pub mod document;
+pub mod report;
 mod engine;
 pub mod profile;
 pub mod rules;
