@@ -33,7 +33,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -494,41 +494,44 @@ struct Done {
 }
 
 /// Reads the inputs in order as chunks of whole lines; stops when `send` returns false.
+///
+/// Reads go straight into the chunk, in blocks; the bytes after the chunk's last line end are
+/// carried over to the next chunk. A line longer than `chunk_bytes` makes a bigger chunk.
 fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, mut send: impl FnMut(Item) -> bool) {
     let mut seq = 0;
     for input in inputs {
         let name: Arc<str> = input.name.as_str().into();
         let file = input.name.clone();
-        let reader = match input.open() {
+        let mut reader = match input.open() {
             Ok(r) => r,
             Err(error) => {
                 send(Item::Failed { seq, file, error });
                 return;
             }
         };
-        let mut reader = BufReader::with_capacity(256 << 10, reader);
         let mut line_no = 1;
+        let mut carry = Vec::new();
         loop {
             let mut data = Vec::with_capacity(chunk_bytes + (chunk_bytes >> 3));
-            let mut lines = 0;
+            data.append(&mut carry);
             let mut failed = None;
-            while data.len() < chunk_bytes {
-                match reader.read_until(b'\n', &mut data) {
-                    Ok(0) => break,
-                    Ok(_) => lines += 1,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            let mut eof = false;
+            while !eof && (data.len() < chunk_bytes || memchr::memrchr(b'\n', &data).is_none()) {
+                let want = chunk_bytes.saturating_sub(data.len()).max(64 << 10) as u64;
+                match reader.by_ref().take(want).read_to_end(&mut data) {
+                    Ok(n) => eof = (n as u64) < want,
                     Err(e) => {
-                        // Keep only the complete lines before the failure.
-                        let keep = data.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                        lines = data[..keep].iter().filter(|&&b| b == b'\n').count() as u64;
-                        data.truncate(keep);
                         failed = Some(e);
                         break;
                     }
                 }
             }
-            let at_end = data.len() < chunk_bytes || failed.is_some();
+            // At the end of the input the last line may lack its `\n`; otherwise (and after a
+            // read error) only complete lines go.
+            let cut = if eof { data.len() } else { memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1) };
+            carry = data.split_off(cut);
             if !data.is_empty() {
+                let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
                 let item = Item::Lines(Chunk { seq, input: name.clone(), first_line: line_no, data });
                 seq += 1;
                 line_no += lines;
@@ -540,7 +543,7 @@ fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, mut send: impl FnMut(Item
                 send(Item::Failed { seq, file, error });
                 return;
             }
-            if at_end {
+            if eof {
                 break;
             }
         }
@@ -560,7 +563,11 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
     };
     let mut edits_json = Vec::new();
     let mut line_no = chunk.first_line;
-    for line in data.split_inclusive(|&b| b == b'\n') {
+    let mut rest = &data[..];
+    while !rest.is_empty() {
+        let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+        let (line, after) = rest.split_at(len);
+        rest = after;
         let raw = line.strip_suffix(b"\n").unwrap_or(line);
         let this_line = line_no;
         line_no += 1;

@@ -23,6 +23,9 @@ pub struct Caption {
     pub credit_prefixes: Vec<String>,
     /// Agency names, longest first, case as written.
     pub agencies: Vec<String>,
+    /// Indices into `agencies` by the agency's last byte, longest first: a line's credit check
+    /// compares only the agencies that end like the line does.
+    agencies_by_last_byte: Vec<Vec<u32>>,
     pub max_chars: usize,
     pub max_credit_chars: usize,
 }
@@ -61,12 +64,21 @@ impl Caption {
         if cues.is_empty() && agencies.is_empty() && prefixes.is_empty() && credit_prefixes.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `caption` rule needs `cues`, `prefixes`, `credit_prefixes` or `agencies`"));
         }
+        let mut agencies_by_last_byte = vec![Vec::new(); 256];
+        for (i, a) in agencies.iter().enumerate() {
+            // An empty name ends every line: it goes in every bucket, in its place.
+            let last = a.as_bytes().last().map_or(0..256, |&b| b as usize..b as usize + 1);
+            for bucket in &mut agencies_by_last_byte[last] {
+                bucket.push(i as u32);
+            }
+        }
         Ok(Caption {
             cues,
             weak_cues,
             prefixes,
             credit_prefixes,
             agencies,
+            agencies_by_last_byte,
             max_chars: raw.max_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
         })
@@ -99,7 +111,8 @@ impl Caption {
         if t.is_empty() {
             return None;
         }
-        let a = self.agencies.iter().find(|a| t.ends_with(a.as_str()))?;
+        let last = *t.as_bytes().last()? as usize;
+        let a = self.agencies_by_last_byte[last].iter().map(|&i| &self.agencies[i as usize]).find(|a| t.ends_with(a.as_str()))?;
         let astart = t.len() - a.len();
         let before = t[..astart].trim_end();
         if before.is_empty() {
