@@ -107,7 +107,7 @@ impl Input {
     }
 
     /// Its size in bytes when known up front (a regular file).
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match &self.source {
             Source::Path(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
             _ => None,

@@ -322,7 +322,7 @@ fn followed_by_separator(raw: &str, words: usize) -> bool {
 /// would be too big, the library's default automaton and its iterator.
 #[derive(Debug)]
 enum CueAutomaton {
-    Dfa(aho_corasick::dfa::DFA),
+    Dfa(Box<aho_corasick::dfa::DFA>),
     General(AhoCorasick),
 }
 
@@ -335,7 +335,7 @@ impl CueAutomaton {
             .prefilter(false)
             .build(patterns);
         Ok(match dfa {
-            Ok(d) => CueAutomaton::Dfa(d),
+            Ok(d) => CueAutomaton::Dfa(Box::new(d)),
             Err(_) => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(patterns).map_err(|e| e.to_string())?),
         })
     }

@@ -211,7 +211,7 @@ fn run_batch(cleaner: &Cleaner, args: Args) -> Result<(), Fail> {
     } else {
         args.files.iter().map(|p| if p.as_os_str() == "-" { Input::stdin() } else { Input::path(p) }).collect()
     };
-    let total = inputs.iter().map(Input::len).sum::<Option<u64>>();
+    let total = inputs.iter().map(Input::size).sum::<Option<u64>>();
     let mut opts = batch::Options { with_edits: args.with_edits, skip_bad: args.skip_bad, ..Default::default() };
     if let Some(f) = args.field {
         opts.field = f;
