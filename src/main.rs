@@ -220,8 +220,9 @@ fn run_batch(cleaner: &Cleaner, args: Args) -> Result<(), Fail> {
         opts.threads = n as usize;
     }
     let mut view = BatchView { bar: progress_bar(total), bad: Vec::new(), bad_count: 0 };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    // Chunks are written whole and end with a line end, so stdout's own line buffer passes them
+    // through without a copy.
+    let mut out = io::stdout().lock();
     let result = batch::run(cleaner, &opts, inputs, &mut out, &mut view);
     if let Some(bar) = &view.bar {
         bar.finish_and_clear();
