@@ -179,41 +179,25 @@ impl Index {
     /// [`Index::may_cover_line`], which decides the same without normalising the whole line.)
     #[cfg(test)]
     fn may_cover(&self, norm: &str) -> bool {
-        for tok in norm.split(' ') {
-            if self.first_tokens.contains(tok) {
-                return true;
-            }
-            if !tok.chars().all(|c| c.is_numeric()) {
-                return false;
-            }
-        }
-        false
+        norm.split(' ').find_map(|tok| token_decides(tok, &self.first_tokens)).unwrap_or(false)
     }
 
     /// [`Index::may_cover`] of `normalize_label(line)`, normalising only as many words as it
     /// takes to decide (into `buf`).
     fn may_cover_line(&self, line: &str, buf: &mut String) -> bool {
-        let mut may = false;
+        let mut may = None;
         buf.clear();
         normalize_into(line, buf, |tok| {
-            may = self.first_tokens.contains(tok);
-            !may && tok.chars().all(|c| c.is_numeric())
+            may = token_decides(tok, &self.first_tokens);
+            may.is_none()
         });
-        may
+        may.unwrap_or(false)
     }
 
     /// False when `norm` cannot be the end of a cover: its last token that is not a bare number
     /// ends no label.
     fn may_end(&self, norm: &str) -> bool {
-        for tok in norm.rsplit(' ') {
-            if self.last_tokens.contains(tok) {
-                return true;
-            }
-            if !tok.chars().all(|c| c.is_numeric()) {
-                return false;
-            }
-        }
-        false
+        norm.rsplit(' ').find_map(|tok| token_decides(tok, &self.last_tokens)).unwrap_or(false)
     }
 
     /// Can the normalised line be cut into known phrases (and numbers)? Returns the rule of the
@@ -312,6 +296,18 @@ fn followed_by_separator(raw: &str, words: usize) -> bool {
         }
     }
     false
+}
+
+/// One step of the label gates, scanning tokens from one end: `Some(true)` at a token of `set`,
+/// `Some(false)` at any other token but a bare number (which a cover skips), `None` to go on.
+fn token_decides(tok: &str, set: &HashSet<Box<str>, foldhash::fast::RandomState>) -> Option<bool> {
+    if set.contains(tok) {
+        Some(true)
+    } else if tok.chars().all(|c| c.is_numeric()) {
+        None
+    } else {
+        Some(false)
+    }
 }
 
 /// The automaton of all substring cues (ASCII case-insensitive, all overlapping matches).
