@@ -16,11 +16,16 @@ use crate::category::Category;
 use crate::document::Document;
 use crate::rules::caption::{Finding, LineHits};
 use crate::rules::{Kind, Rule};
-use crate::text::{case_variants, char_len, normalize_label};
+use crate::text::{case_variants, char_len, normalize_into, normalize_label};
 use crate::Edit;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use regex::RegexSet;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// The hash of the phrase tables: keys are rule data, look-ups are slices of short lines, so a
+/// fast non-cryptographic hash is enough (look-ups cannot change the table's layout).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -49,24 +54,32 @@ enum Cue {
 /// Tables shared by all rules, built once per [`Cleaner`](crate::Cleaner).
 #[derive(Debug)]
 pub(crate) struct Index {
-    labels: HashMap<Box<str>, Vec<LabelRef>>,
+    labels: FastMap<Box<str>, Vec<LabelRef>>,
+    /// The first token of every label: a line can only be covered by labels, or open with a
+    /// prefix phrase, when it starts (after bare numbers) with one of them.
+    first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    /// The last token of every label (a cover ends with a label or bare numbers).
+    last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_tokens: usize,
-    prefixes: HashMap<Box<str>, u32>,
+    prefixes: FastMap<Box<str>, u32>,
     max_prefix_tokens: usize,
     /// Lines longer than this (in chars) are never normalised for the label table.
     max_short: usize,
-    ac: Option<AhoCorasick>,
+    ac: Option<CueAutomaton>,
     cues: Vec<Cue>,
     regex: RegexSet,
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
     has_regions: bool,
+    /// Some caption rule has agencies: agency credits need no automaton hit, so every line is
+    /// judged.
+    has_agencies: bool,
 }
 
 impl Index {
     pub(crate) fn build(rules: &[Rule]) -> Result<Index, String> {
-        let mut labels: HashMap<Box<str>, Vec<LabelRef>> = HashMap::new();
-        let mut prefixes: HashMap<Box<str>, u32> = HashMap::new();
+        let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
+        let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut cues: Vec<Cue> = Vec::new();
         let mut regex: Vec<String> = Vec::new();
@@ -142,34 +155,56 @@ impl Index {
                 Kind::ForeignToken(_) | Kind::Context(_) => {}
             }
         }
+        let has_agencies = rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()));
         let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let first_tokens = labels.keys().chain(prefixes.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
+        let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let ac = if patterns.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .or_else(|_| AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns))
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(CueAutomaton::build(&patterns)?)
         };
         let regex = regex::RegexSetBuilder::new(&regex)
             .size_limit(64 << 20)
             .dfa_size_limit(16 << 20)
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(Index { labels, max_tokens, prefixes, max_prefix_tokens, max_short, ac, cues, regex, regex_rule, max_pattern_chars, has_regions })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, cues, regex, regex_rule, max_pattern_chars, has_regions, has_agencies })
+    }
+
+    /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
+    /// that is not a bare number starts no label. One or two look-ups instead of the cover's
+    /// dynamic programme on every short line of prose. (The reference for
+    /// [`Index::may_cover_line`], which decides the same without normalising the whole line.)
+    #[cfg(test)]
+    fn may_cover(&self, norm: &str) -> bool {
+        norm.split(' ').find_map(|tok| token_decides(tok, &self.first_tokens)).unwrap_or(false)
+    }
+
+    /// [`Index::may_cover`] of `normalize_label(line)`, normalising only as many words as it
+    /// takes to decide (into `buf`).
+    fn may_cover_line(&self, line: &str, buf: &mut String) -> bool {
+        let mut may = None;
+        buf.clear();
+        normalize_into(line, buf, |tok| {
+            may = token_decides(tok, &self.first_tokens);
+            may.is_none()
+        });
+        may.unwrap_or(false)
+    }
+
+    /// False when `norm` cannot be the end of a cover: its last token that is not a bare number
+    /// ends no label.
+    fn may_end(&self, norm: &str) -> bool {
+        norm.rsplit(' ').find_map(|tok| token_decides(tok, &self.last_tokens)).unwrap_or(false)
     }
 
     /// Can the normalised line be cut into known phrases (and numbers), using only phrases of the
     /// `allowed` roles (and of `category`, if given)? With `strong`, the cover must hold a phrase of
     /// that role and its rule is returned; without, any cover will do (`Some(u32::MAX)`).
     fn cover(&self, norm: &str, strong: Option<Role>, allowed: &[Role], rules: &[Rule], category: Option<Category>) -> Option<u32> {
-        if norm.is_empty() {
+        if norm.is_empty() || !self.may_end(norm) {
             return None;
         }
         let bounds: Vec<usize> = std::iter::once(0).chain(norm.match_indices(' ').map(|(i, _)| i + 1)).collect();
@@ -264,6 +299,126 @@ fn followed_by_separator(raw: &str, words: usize) -> bool {
     false
 }
 
+/// One step of the label gates, scanning tokens from one end: `Some(true)` at a token of `set`,
+/// `Some(false)` at any other token but a bare number (which a cover skips), `None` to go on.
+fn token_decides(tok: &str, set: &HashSet<Box<str>, foldhash::fast::RandomState>) -> Option<bool> {
+    if set.contains(tok) {
+        Some(true)
+    } else if tok.chars().all(|c| c.is_numeric()) {
+        None
+    } else {
+        Some(false)
+    }
+}
+
+/// The automaton of all substring cues (ASCII case-insensitive, all overlapping matches).
+///
+/// Normally a DFA, scanned by [`CueAutomaton::for_each_match`]'s own loop: one table look-up and
+/// one compare per byte, no prefilter (cues start with common letters, so a prefilter would
+/// stop at nearly every byte) and no search state kept in memory between matches. Where the DFA
+/// would be too big, the library's default automaton and its iterator.
+#[derive(Debug)]
+enum CueAutomaton {
+    Dfa(Box<aho_corasick::dfa::DFA>),
+    General(AhoCorasick),
+}
+
+impl CueAutomaton {
+    fn build(patterns: &[String]) -> Result<CueAutomaton, String> {
+        let dfa = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Unanchored)
+            .prefilter(false)
+            .build(patterns);
+        Ok(match dfa {
+            Ok(d) => CueAutomaton::Dfa(Box::new(d)),
+            Err(_) => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(patterns).map_err(|e| e.to_string())?),
+        })
+    }
+
+    /// Calls `f(start, end, pattern)` for every match, overlapping ones included, in the order of
+    /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them.
+    #[inline]
+    fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, u32)) {
+        let dfa = match self {
+            CueAutomaton::Dfa(d) => d,
+            CueAutomaton::General(ac) => {
+                for m in ac.find_overlapping_iter(text) {
+                    f(m.start(), m.end(), m.pattern().as_u32());
+                }
+                return;
+            }
+        };
+        let Ok(start) = dfa.start_state(Anchored::No) else { return };
+        let bytes = text.as_bytes();
+        // Two halves, split just after a line terminator, scanned in one loop: the two state
+        // chains are independent, so the CPU overlaps their table look-ups. No kept match
+        // crosses the split (a cue holding a line terminator spans lines and is dropped).
+        // With an empty pattern (a match at every position) there is no split.
+        let split = if dfa.is_match(start) {
+            0
+        } else {
+            memchr::memchr2(b'\n', b'\r', &bytes[bytes.len() / 2..]).map_or(0, |i| bytes.len() / 2 + i + 1)
+        };
+        let mut ends = Vec::new();
+        let mut ends_b = Vec::new();
+        if dfa.is_match(start) {
+            ends.push((0, start));
+        }
+        match_states(dfa, start, bytes, split, &mut ends, &mut ends_b);
+        for (end, sid) in ends.into_iter().chain(ends_b).filter(|&(_, sid)| dfa.is_match(sid)) {
+            for k in 0..dfa.match_len(sid) {
+                let p = dfa.match_pattern(sid, k);
+                f(end - dfa.pattern_len(p), end, p.as_u32());
+            }
+        }
+    }
+}
+
+/// The special (match) states the DFA enters over `bytes[..split]` and, from a fresh start, over
+/// `bytes[split..]`, with the offset just past the byte that entered each, in order.
+#[inline(never)]
+fn match_states(
+    dfa: &aho_corasick::dfa::DFA,
+    start: aho_corasick::automaton::StateID,
+    bytes: &[u8],
+    split: usize,
+    ends_a: &mut Vec<(usize, aho_corasick::automaton::StateID)>,
+    ends_b: &mut Vec<(usize, aho_corasick::automaton::StateID)>,
+) {
+    // Without a prefilter the only special states of an unanchored DFA are match states and the
+    // dead state, which it never enters (the caller skips any that is not a match): one compare
+    // per byte on the hot path.
+    let (a, b) = bytes.split_at(split);
+    let (mut sa, mut sb) = (start, start);
+    let mut i = 0;
+    for (&x, &y) in a.iter().zip(b) {
+        i += 1;
+        sa = dfa.next_state(Anchored::No, sa, x);
+        sb = dfa.next_state(Anchored::No, sb, y);
+        if dfa.is_special(sa) {
+            ends_a.push((i, sa));
+        }
+        if dfa.is_special(sb) {
+            ends_b.push((split + i, sb));
+        }
+    }
+    let both = i;
+    for (i, &byte) in a.iter().enumerate().skip(both) {
+        sa = dfa.next_state(Anchored::No, sa, byte);
+        if dfa.is_special(sa) {
+            ends_a.push((i + 1, sa));
+        }
+    }
+    for (i, &byte) in b.iter().enumerate().skip(both) {
+        sb = dfa.next_state(Anchored::No, sb, byte);
+        if dfa.is_special(sb) {
+            ends_b.push((split + i + 1, sb));
+        }
+    }
+}
+
 /// A proposal: a whole line, or a span inside one.
 #[derive(Debug, Clone, Copy)]
 struct Claim {
@@ -285,16 +440,16 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new(); // (line, cue, offset in line, length)
     if let Some(ac) = &index.ac {
         let mut li = 0;
-        for m in ac.find_overlapping_iter(text) {
-            while doc.lines[li].next <= m.start() && li + 1 < n {
+        ac.for_each_match(text, |start, end, pattern| {
+            while doc.lines[li].next <= start && li + 1 < n {
                 li += 1;
             }
             let line = doc.lines[li];
-            if m.end() > line.end {
-                continue; // cues never span lines
+            if end > line.end {
+                return; // cues never span lines
             }
-            hits.push((li as u32, m.pattern().as_u32(), (m.start() - line.start) as u32, (m.end() - m.start()) as u32));
-        }
+            hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
+        });
     }
 
     // 2. Line by line.
@@ -302,6 +457,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut caption_hits = LineHits::default();
     let mut scratch = Vec::new();
     let mut cue_state: Vec<(u32, u8)> = Vec::new();
+    let mut token_buf = String::new();
     let mut i = 0;
     let mut content_seen = 0;
     while i < n {
@@ -319,7 +475,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         let trimmed = raw.trim();
         let chars = char_len(raw);
         let mut claim: Option<Claim> = None;
-        let norm = (chars <= index.max_short).then(|| normalize_label(trimmed));
+        let norm = (chars <= index.max_short && index.may_cover_line(trimmed, &mut token_buf)).then(|| normalize_label(trimmed));
         if let Some(norm) = &norm {
             let phrase_rule = index
                 .cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None)
@@ -336,7 +492,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 claim = Some(Claim { rule: index.regex_rule[k], reason: "line matches a boilerplate pattern" });
             }
         }
-        if claim.is_none() && (line_hits_start < h || index.has_captions(rules)) {
+        if claim.is_none() && (line_hits_start < h || index.has_agencies) {
             claim = judge_cues(rules, index, &hits[line_hits_start..h], raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
         }
         // Regions start on a line of their own and take the lines after it.
@@ -382,13 +538,6 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
     }
     resolve(&doc, rules, &claims, inline)
-}
-
-impl Index {
-    fn has_captions(&self, rules: &[Rule]) -> bool {
-        // Agency credits need no automaton hit; cheap to ask per line.
-        rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()))
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -591,4 +740,31 @@ fn resolve(doc: &Document, rules: &[Rule], claims: &[Option<Claim>], mut inline:
             Edit { rule: rule.id.clone(), category: rule.category, start: s, end: e, text: text[s..e].to_string(), reason: c.reason.to_string() }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_gate_agrees_with_the_normalised_gate() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let index = &Index::build(cleaner.rules()).unwrap();
+        let mut buf = String::new();
+        let mut passed = 0;
+        let lines = [
+            "Leave a Reply", "  leave-a reply *", "25 Comments", "12 34 Share this:", "1-2 share", "Share", "share's",
+            "The talks resumed.", "", "  ", "--", "Reply 3", "3", "3 4", "don't share", "e-mail", "E-Mail *", "x'", "'x",
+            "Required fields are marked *", "Your email address will not be published.", "Name*", "Website", "２５ 댓글",
+        ];
+        let mut phrases: Vec<String> = index.labels.keys().map(|k| k.to_string()).collect();
+        phrases.sort();
+        let varied: Vec<String> = phrases.iter().map(|p| format!("12 — {}: 3", p.to_uppercase())).collect();
+        for line in lines.iter().copied().chain(phrases.iter().map(String::as_str)).chain(varied.iter().map(String::as_str)) {
+            let want = index.may_cover(&normalize_label(line));
+            assert_eq!(index.may_cover_line(line, &mut buf), want, "{line:?}");
+            passed += usize::from(want);
+        }
+        assert!(passed > 10, "the gate lets known phrases through");
+    }
 }

@@ -25,6 +25,7 @@
 //! Rules are data (`rules/*.toml`, embedded as the default set); see [`CleanerBuilder`] to add
 //! your own rule files or disable rules and categories.
 
+pub mod batch;
 pub mod category;
 pub mod document;
 pub mod report;

@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use textsweep::batch::{self, BadLine, BatchError, Input, Observer};
 use textsweep::report::{self, Doc, Sink};
 use textsweep::Cleaner;
 
@@ -70,6 +71,29 @@ struct Args {
     /// Run the inline examples of the rules in use (defaults and --rules files); exit 1 if any fails.
     #[arg(long, help_heading = "Rules")]
     test_rules: bool,
+
+    /// Batch mode: read JSON Lines (FILEs or standard input), clean one string field of every
+    /// record and write the records in input order, every other field copied through unchanged.
+    #[arg(long, help_heading = "Batch mode")]
+    jsonl: bool,
+
+    /// The string field to clean [default: text].
+    #[arg(long, value_name = "NAME", requires = "jsonl", help_heading = "Batch mode")]
+    field: Option<String>,
+
+    /// Add each record's edits under a `textsweep` key (rule, category, start, end, line, column,
+    /// text, reason; offsets into the original field text).
+    #[arg(long, requires = "jsonl", help_heading = "Batch mode")]
+    with_edits: bool,
+
+    /// Pass lines that are not JSON objects with a string field through unchanged (and count
+    /// them) instead of stopping with exit 2 at the first.
+    #[arg(long, requires = "jsonl", help_heading = "Batch mode")]
+    skip_bad: bool,
+
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long = "threads", value_name = "N", requires = "jsonl", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Batch mode")]
+    threads: Option<u32>,
 }
 
 /// How a successful run ends.
@@ -200,6 +224,9 @@ fn run(args: Args) -> Result<Outcome, Fail> {
         return Ok(outcome);
     }
     let mut sinks = sinks(&args)?;
+    if args.jsonl {
+        return run_batch(&cleaner, &args, sinks);
+    }
     let inputs: Vec<Option<&PathBuf>> = if args.files.is_empty() {
         vec![None]
     } else {
@@ -268,4 +295,110 @@ fn io_fail(e: io::Error) -> Fail {
 
 fn write_or_fail(out: &mut impl Write, bytes: &[u8]) -> Result<(), Fail> {
     out.write_all(bytes).map_err(io_fail)
+}
+
+/// What the command line shows of a batch run: a progress bar (only on a terminal), the bad
+/// lines that were passed through, and the audit sinks, fed record by record in input order with
+/// the record id as the document name.
+struct BatchView {
+    bar: Option<indicatif::ProgressBar>,
+    bad: Vec<BadLine>,
+    bad_count: u64,
+    sinks: Vec<Box<dyn Sink>>,
+    sink_error: Option<io::Error>,
+}
+
+/// Bad lines named one by one on stderr; the rest are only counted.
+const BAD_LINES_SHOWN: usize = 10;
+
+impl Observer for BatchView {
+    fn record(&mut self, rec: &batch::Doc) {
+        let doc = Doc { name: rec.name.as_bytes(), text: &rec.text, edits: &rec.edits };
+        for sink in &mut self.sinks {
+            if let Err(e) = sink.document(&doc) {
+                self.sink_error.get_or_insert(e);
+            }
+        }
+    }
+
+    fn bad_line(&mut self, bad: &BadLine) {
+        for sink in &mut self.sinks {
+            sink.bad_line();
+        }
+        self.bad_count += 1;
+        if self.bad.len() < BAD_LINES_SHOWN {
+            self.bad.push(bad.clone());
+        }
+    }
+
+    fn progress(&mut self, bytes_in: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes_in);
+        }
+    }
+}
+
+fn progress_bar(total: Option<u64>) -> Option<indicatif::ProgressBar> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match total {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").ok()?,
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+            .with_style(ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec} {elapsed}").ok()?),
+    };
+    Some(bar)
+}
+
+fn run_batch(cleaner: &Cleaner, args: &Args, sinks: Vec<Box<dyn Sink>>) -> Result<Outcome, Fail> {
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        vec![Input::stdin()]
+    } else {
+        args.files.iter().map(|p| if p.as_os_str() == "-" { Input::stdin() } else { Input::path(p) }).collect()
+    };
+    let total = inputs.iter().map(Input::size).sum::<Option<u64>>();
+    let keep_docs = !sinks.is_empty();
+    let mut opts = batch::Options { with_edits: args.with_edits, skip_bad: args.skip_bad, keep_docs, ..Default::default() };
+    if let Some(f) = &args.field {
+        opts.field = f.clone();
+    }
+    if let Some(n) = args.threads {
+        opts.threads = n as usize;
+    }
+    let mut view = BatchView { bar: progress_bar(total), bad: Vec::new(), bad_count: 0, sinks, sink_error: None };
+    // Chunks are written whole and end with a line end, so stdout's own line buffer passes them
+    // through without a copy. `--check` writes no records.
+    let mut stdout = io::stdout().lock();
+    let mut nothing = io::sink();
+    let out: &mut dyn Write = if args.check { &mut nothing } else { &mut stdout };
+    let result = batch::run(cleaner, &opts, inputs, out, &mut view);
+    if let Some(bar) = &view.bar {
+        bar.finish_and_clear();
+    }
+    for b in &view.bad {
+        eprintln!("textsweep: {b} (passed through)");
+    }
+    if view.bad_count > 0 {
+        let more = view.bad_count - view.bad.len() as u64;
+        let more = if more > 0 { format!(", {more} more not shown") } else { String::new() };
+        eprintln!("textsweep: {} bad line(s) passed through unchanged{more}", view.bad_count);
+    }
+    if let Some(e) = view.sink_error.take() {
+        return Err(audit_fail(e));
+    }
+    for sink in &mut view.sinks {
+        sink.finish().map_err(audit_fail)?;
+    }
+    match result {
+        Ok(summary) => Ok(if args.check && summary.changed > 0 { Outcome::Findings } else { Outcome::Clean }),
+        Err(BatchError::Output(e)) => Err(io_fail(e)),
+        Err(e) => {
+            eprintln!("textsweep: {e}");
+            Err(Fail::Reported)
+        }
+    }
 }

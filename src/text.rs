@@ -1,7 +1,8 @@
 //! Small text primitives shared by the rules: script classes and label normalisation.
 //!
 //! Everything here works on `&str` slices of the original document and never allocates per
-//! character; `normalize_label` allocates one `String` per call and is only used on short lines.
+//! character; `normalize_label` allocates one `String` per call and is only used on short lines;
+//! [`normalize_into`] reuses a buffer and can stop after the first words.
 
 /// A writing system, as far as the rules need to tell them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,6 +100,9 @@ pub fn script_of(c: char) -> Option<Script> {
             Script::Latin
         }
         0x0300..=0x036F => return None,
+        // General punctuation (dashes, curly quotes, ellipsis, spaces): no letters, and common
+        // in Latin text, so answered before the slow `is_alphabetic` look-up.
+        0x2000..=0x206F => return None,
         0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
         0x0400..=0x052F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
         0x0530..=0x058F => Script::Armenian,
@@ -175,9 +179,19 @@ fn is_hyphen(c: char) -> bool {
 /// `"leave a reply"` normalise alike.
 pub fn normalize_label(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out, |_| true);
+    out
+}
+
+/// [`normalize_label`] appended to `out`, telling `token_done` each finished token (a slice of
+/// `out`) as it goes; when `token_done` returns false, normalisation stops there. A caller that
+/// only needs the first words of a line thus pays for those words, not for the line.
+pub fn normalize_into(s: &str, out: &mut String, mut token_done: impl FnMut(&str) -> bool) {
+    let base = out.len();
     let mut pending_space = false;
     let mut chars = s.chars().peekable();
     let mut prev_word = false;
+    let mut token_start = None;
     while let Some(c) = chars.next() {
         let joiner = is_apostrophe(c) || is_hyphen(c);
         if joiner {
@@ -191,14 +205,20 @@ pub fn normalize_label(s: &str) -> String {
             if c == '\u{200C}' || c == '\u{200D}' {
                 continue;
             }
-            pending_space = !out.is_empty();
+            pending_space = out.len() > base;
             prev_word = false;
+            if let Some(t) = token_start.take() {
+                if !token_done(&out[t..]) {
+                    return;
+                }
+            }
             continue;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
+        token_start.get_or_insert(out.len());
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
@@ -206,7 +226,9 @@ pub fn normalize_label(s: &str) -> String {
         }
         prev_word = true;
     }
-    out
+    if let Some(t) = token_start {
+        token_done(&out[t..]);
+    }
 }
 
 /// Lower-cases `s` for substring cue matching (same length class; used only to build patterns).
@@ -274,6 +296,33 @@ mod tests {
         assert_eq!(normalize_label("Поделиться"), "поделиться");
         assert_eq!(normalize_label("- Advertisement -"), "advertisement");
         assert_eq!(normalize_label("शेयर करें"), "शेयर करें");
+    }
+
+    #[test]
+    fn normalize_into_reports_the_tokens_and_stops_on_request() {
+        for line in ["— Leave a Reply: *", "  E-Mail *", "J’aime ça", "COMMENTS (25)", "分享到：微博", "a\u{200C}b c", "", "--"] {
+            let norm = normalize_label(line);
+            let mut toks = Vec::new();
+            let mut out = String::from("prefix ");
+            normalize_into(line, &mut out, |t| {
+                toks.push(t.to_string());
+                true
+            });
+            assert_eq!(out, format!("prefix {norm}"));
+            let want: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
+            assert_eq!(toks, want, "{line:?}");
+            let mut first = String::new();
+            normalize_into(line, &mut first, |_| false);
+            assert_eq!(first, want.first().copied().unwrap_or(""), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn general_punctuation_has_no_letters() {
+        for u in 0x2000..=0x206F {
+            let c = char::from_u32(u).unwrap();
+            assert!(!c.is_alphabetic(), "{u:X}");
+        }
     }
 
     #[test]

@@ -92,6 +92,8 @@ struct Counts<'a> {
     edits_by_category: BTreeMap<Category, usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     edits_by_rule: Option<BTreeMap<&'a str, usize>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bad_lines: Option<usize>,
 }
 
 impl<'a> Counts<'a> {
@@ -105,6 +107,7 @@ impl<'a> Counts<'a> {
             edits: t.edits,
             edits_by_category: t.by_category.iter().map(|(c, n)| (*c, n.edits)).collect(),
             edits_by_rule: summary.then(|| t.by_rule.iter().map(|(r, n)| (&**r, n.edits)).collect()),
+            bad_lines: (summary && t.bad_lines > 0).then_some(t.bad_lines),
         }
     }
 }
@@ -156,5 +159,9 @@ impl<W: Write> Sink for Jsonl<W> {
     fn finish(&mut self) -> io::Result<()> {
         write_summary(&mut self.out, &self.totals)?;
         self.out.flush()
+    }
+
+    fn bad_line(&mut self) {
+        self.totals.bad_lines += 1;
     }
 }

@@ -59,6 +59,8 @@ pub trait Sink {
     fn document(&mut self, doc: &Doc) -> io::Result<()>;
     /// Writes what comes after the last document (totals, a closing record) and flushes.
     fn finish(&mut self) -> io::Result<()>;
+    /// A batch line that was passed through unchanged (`--skip-bad`): counted in summaries.
+    fn bad_line(&mut self) {}
 }
 
 /// Edits and removed bytes of one category or rule.
@@ -88,6 +90,8 @@ pub struct Totals {
     pub by_category: BTreeMap<Category, Tally>,
     /// In rule-id order.
     pub by_rule: BTreeMap<Arc<str>, Tally>,
+    /// Batch lines passed through unchanged because they were not records (`--skip-bad`).
+    pub bad_lines: usize,
 }
 
 impl Totals {

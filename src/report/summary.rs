@@ -26,6 +26,10 @@ impl<W: Write> Sink for Summary<W> {
         write_table(&mut self.out, &self.totals)?;
         self.out.flush()
     }
+
+    fn bad_line(&mut self) {
+        self.totals.bad_lines += 1;
+    }
 }
 
 /// Writes the table of `totals`.
@@ -38,6 +42,9 @@ pub fn write_table(w: &mut impl Write, t: &Totals) -> io::Result<()> {
         t.bytes_removed(),
         t.bytes_in
     );
+    if t.bad_lines > 0 {
+        out.push_str(&format!("textsweep: {} passed through unchanged (--skip-bad)\n", plural(t.bad_lines, "bad line")));
+    }
     if t.edits > 0 {
         let width = t.by_rule.keys().map(|r| r.len()).chain(t.by_category.keys().map(|c| c.name().len())).max().unwrap_or(0).max(8);
         let mut section = |title: &str, rows: Vec<(&dyn Display, &Tally)>| {

@@ -23,6 +23,9 @@ pub struct Caption {
     pub credit_prefixes: Vec<String>,
     /// Agency names, longest first, case as written.
     pub agencies: Vec<String>,
+    /// Indices into `agencies` by the agency's last byte, longest first: a line's credit check
+    /// compares only the agencies that end like the line does.
+    agencies_by_last_byte: Vec<Vec<u32>>,
     pub max_chars: usize,
     pub max_cue_chars: usize,
     pub max_credit_chars: usize,
@@ -62,12 +65,28 @@ impl Caption {
         if cues.is_empty() && agencies.is_empty() && prefixes.is_empty() && credit_prefixes.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `caption` rule needs `cues`, `prefixes`, `credit_prefixes` or `agencies`"));
         }
+        let mut agencies_by_last_byte = vec![Vec::new(); 256];
+        for (i, a) in agencies.iter().enumerate() {
+            // An empty name ends every line: it goes in every bucket, in its place.
+            let Some(&b) = a.as_bytes().last() else {
+                // An empty name ends every line: it goes in every bucket, in its place.
+                agencies_by_last_byte.iter_mut().for_each(|bucket: &mut Vec<u32>| bucket.push(i as u32));
+                continue;
+            };
+            for c in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                let bucket = &mut agencies_by_last_byte[c as usize];
+                if bucket.last() != Some(&(i as u32)) {
+                    bucket.push(i as u32);
+                }
+            }
+        }
         Ok(Caption {
             cues,
             weak_cues,
             prefixes,
             credit_prefixes,
             agencies,
+            agencies_by_last_byte,
             max_chars: raw.max_chars.as_ref().map_or(120, |m| *m.get_ref() as usize),
             max_cue_chars: raw.max_cue_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
@@ -110,7 +129,9 @@ impl Caption {
         if t.is_empty() {
             return None;
         }
-        let a = self.agencies.iter().find(|a| {
+        // Agencies are compared ignoring ASCII case; their buckets hold both cases of the last byte.
+        let last = *t.as_bytes().last()? as usize;
+        let a = self.agencies_by_last_byte[last].iter().map(|&i| &self.agencies[i as usize]).find(|a| {
             t.len() >= a.len() && t.is_char_boundary(t.len() - a.len()) && t[t.len() - a.len()..].eq_ignore_ascii_case(a)
         })?;
         let astart = t.len() - a.len();

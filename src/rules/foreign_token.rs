@@ -85,6 +85,42 @@ fn tokenize(line: &str, out: &mut Vec<Tok>) {
     }
 }
 
+/// True when every letter of `line` is of one script (or there are none): then every word is
+/// native and there is no island. Only the non-ASCII characters are decoded, so a Latin line with
+/// a few curly quotes or dashes costs a byte scan.
+fn single_script(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let mut seen = if bytes.iter().any(u8::is_ascii_alphabetic) { Some(Script::Latin) } else { None };
+    let mut pos = 0;
+    while let Some(i) = next_non_ascii(&bytes[pos..]) {
+        let start = pos + i;
+        let c = line[start..].chars().next().expect("a char starts at a non-ASCII lead byte");
+        pos = start + c.len_utf8();
+        if let Some(s) = script_of(c) {
+            match seen {
+                None => seen = Some(s),
+                Some(t) if t != s => return false,
+                Some(_) => {}
+            }
+        }
+    }
+    true
+}
+
+/// Offset of the first byte >= 0x80, eight bytes at a time.
+fn next_non_ascii(b: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if w & HIGH != 0 {
+            return Some(i + (w & HIGH).trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|&x| x >= 0x80).map(|p| i + p)
+}
+
 impl ForeignToken {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
         check_fields(ctx, raw, &["labels", "mention_cues", "unlabelled_scripts", "labelled_only_pairs", "max_words", "max_chars"])?;
@@ -131,7 +167,7 @@ impl ForeignToken {
     /// Islands to remove from `line`, as (start, end, reason) byte offsets into the line.
     pub fn find(&self, line: &str, toks: &mut Vec<Tok>) -> Vec<(usize, usize, &'static str)> {
         let mut found = Vec::new();
-        if line.is_ascii() {
+        if line.is_ascii() || single_script(line) {
             return found;
         }
         tokenize(line, toks);

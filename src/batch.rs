@@ -1,0 +1,853 @@
+//! Batch mode: a JSON Lines stream in, the same stream with one string field cleaned out.
+//!
+//! Why it is built this way. Corpus builders clean millions of records, so three costs matter:
+//! parsing, copying and waiting.
+//!
+//! - **Parsing.** A line is scanned once, by hand at the top level (the object's braces, keys,
+//!   colons and commas), with `serde_json` validating each value in place. Only the target field
+//!   is unescaped (borrowed when it has no escapes); every other value is skipped, never built.
+//!   What comes out is a [`Record`]: the raw line plus the byte span of the field's string literal.
+//! - **Copying.** The output line is the raw line with the cleaned string spliced into that span,
+//!   so every other field keeps its keys, order, spacing and escapes byte for byte. A record the
+//!   rules leave alone is written as it came, without re-escaping anything.
+//! - **Waiting.** A reader cuts the stream into chunks of whole lines (about 1 MB), workers clean
+//!   chunks in parallel, and the writer puts them back in input order. A chunk may only be read
+//!   once a token is free, and a token is returned when its chunk has been written: at most
+//!   `window` chunks exist at once, so memory is bounded by the window, not by the stream.
+//!
+//! One thread (`threads == 1`) runs the same steps inline, without any thread or channel.
+//!
+//! Per record, in input order, the pipeline hands an [`Observer`] the document's name (its `id`),
+//! its original text and its edits: the seam where reports, diffs and summaries attach.
+//!
+//! Line policy: a line that is empty or only white space passes through unchanged and is not a
+//! record. A line that is not a JSON object, or has no string field of the wanted name (missing,
+//! not a string, or given twice), is *bad*: everything before it is written and the run stops
+//! with a [`BatchError::Bad`] naming the file and line, or, with `skip_bad`, it passes through
+//! unchanged and is counted. Every output line ends with `\n`, even when the last input line had
+//! none.
+
+use crate::{Cleaner, Edit};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, Visitor};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+/// The key under which `--with-edits` adds a record's edits.
+pub const EDITS_KEY: &str = "textsweep";
+
+/// How to run a batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The string field to clean.
+    pub field: String,
+    /// Add each record's edits under [`EDITS_KEY`] (replacing a value already there).
+    pub with_edits: bool,
+    /// Pass bad lines through unchanged (counted) instead of stopping at the first.
+    pub skip_bad: bool,
+    /// Worker threads; `1` runs everything in the calling thread.
+    pub threads: usize,
+    /// Target size of a chunk of lines, in bytes.
+    pub chunk_bytes: usize,
+    /// Chunks in flight at most (read but not yet written); `0` means `2 * threads + 2`.
+    pub window: usize,
+    /// Keep each record's original text and edits for [`Observer::record`]. Off, the pipeline
+    /// holds no per-document data once a record is written.
+    pub keep_docs: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            field: "text".into(),
+            with_edits: false,
+            skip_bad: false,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            chunk_bytes: 1 << 20,
+            window: 0,
+            keep_docs: false,
+        }
+    }
+}
+
+/// One input of a batch: a name for messages and where to read it from.
+pub struct Input {
+    pub name: String,
+    source: Source,
+}
+
+enum Source {
+    Stdin,
+    Path(PathBuf),
+    Reader(Box<dyn Read + Send>),
+}
+
+impl Input {
+    /// Standard input, named `stdin`.
+    pub fn stdin() -> Input {
+        Input { name: "stdin".into(), source: Source::Stdin }
+    }
+
+    /// A file, opened when the batch reaches it.
+    pub fn path(path: impl Into<PathBuf>) -> Input {
+        let path = path.into();
+        Input { name: path.display().to_string(), source: Source::Path(path) }
+    }
+
+    /// Any reader (tests, decompressors).
+    pub fn reader(name: impl Into<String>, reader: impl Read + Send + 'static) -> Input {
+        Input { name: name.into(), source: Source::Reader(Box::new(reader)) }
+    }
+
+    /// Its size in bytes when known up front (a regular file).
+    pub fn size(&self) -> Option<u64> {
+        match &self.source {
+            Source::Path(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+            _ => None,
+        }
+    }
+
+    fn open(self) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self.source {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::Path(p) => Box::new(std::fs::File::open(p)?),
+            Source::Reader(r) => r,
+        })
+    }
+}
+
+impl fmt::Debug for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Input").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// A line that is not a record with a string field to clean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// The input's name.
+    pub file: String,
+    /// 1-based line number in that input.
+    pub line: u64,
+    pub reason: String,
+}
+
+impl fmt::Display for BadLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.reason)
+    }
+}
+
+/// Why a batch stopped early. Everything before the failing line has been written.
+#[derive(Debug)]
+pub enum BatchError {
+    /// A bad line, without `skip_bad`.
+    Bad(BadLine),
+    /// An input could not be opened or read.
+    Input { file: String, error: io::Error },
+    /// Writing the output failed (a closed pipe included).
+    Output(io::Error),
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::Bad(b) => b.fmt(f),
+            BatchError::Input { file, error } => write!(f, "{file}: {error}"),
+            BatchError::Output(e) => write!(f, "writing output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// Counts of a batch run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records cleaned (lines with the field).
+    pub records: u64,
+    /// Records that lost something.
+    pub changed: u64,
+    /// Edits over all records.
+    pub edits: u64,
+    /// Blank lines passed through.
+    pub blank_lines: u64,
+    /// Bad lines passed through (`skip_bad`).
+    pub bad_lines: u64,
+    /// Input bytes read (whole lines).
+    pub bytes_in: u64,
+    /// Bytes of the cleaned field before and after cleaning (unescaped).
+    pub text_bytes_in: u64,
+    pub text_bytes_out: u64,
+}
+
+impl Summary {
+    fn add(&mut self, o: &Summary) {
+        self.records += o.records;
+        self.changed += o.changed;
+        self.edits += o.edits;
+        self.blank_lines += o.blank_lines;
+        self.bad_lines += o.bad_lines;
+        self.bytes_in += o.bytes_in;
+        self.text_bytes_in += o.text_bytes_in;
+        self.text_bytes_out += o.text_bytes_out;
+    }
+}
+
+/// One cleaned record, for an [`Observer`].
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// The record's `id` (a string's value, any other JSON as written), or `FILE:LINE` without one.
+    pub name: String,
+    /// The field's original text.
+    pub text: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Receives what the pipeline did, in input order, on the writing thread.
+pub trait Observer {
+    /// A record was cleaned (only with [`Options::keep_docs`]).
+    fn record(&mut self, _doc: &Doc) {}
+    /// A bad line was passed through (only with [`Options::skip_bad`]).
+    fn bad_line(&mut self, _bad: &BadLine) {}
+    /// A chunk was written; `bytes_in` is the input read so far.
+    fn progress(&mut self, _bytes_in: u64) {}
+}
+
+/// An observer that ignores everything.
+impl Observer for () {}
+
+// ------------------------------------------------------------------------------------------------
+// One line
+
+/// A parsed line: the raw bytes and where its parts are.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// The line without its terminator.
+    pub raw: &'a [u8],
+    /// The field's JSON string literal, quotes included.
+    pub span: Range<usize>,
+    /// The field's value, unescaped.
+    pub text: Cow<'a, str>,
+    /// The raw JSON value of `id`, when there is one.
+    pub id: Option<Range<usize>>,
+    /// The `"textsweep": value` member's value, when there is one.
+    pub edits_value: Option<Range<usize>>,
+    /// Offset of the object's closing `}`.
+    pub close: usize,
+}
+
+/// A string, borrowed from the line when it has no escapes.
+struct JsonStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for JsonStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JsonStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(JsonStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(JsonStr(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+fn skip_ws(b: &[u8], mut p: usize) -> usize {
+    while p < b.len() && matches!(b[p], b' ' | b'\t' | b'\r' | b'\n') {
+        p += 1;
+    }
+    p
+}
+
+/// A serde_json error message without its "at line 1 column N" (we give our own position).
+fn json_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Parses one JSON value starting at `p`; returns it and the offset just past it.
+fn value_at<'a, T: Deserialize<'a>>(raw: &'a [u8], p: usize) -> Result<(T, usize), ValueError> {
+    let mut it = serde_json::Deserializer::from_slice(&raw[p..]).into_iter::<T>();
+    match it.next() {
+        Some(Ok(v)) => Ok((v, p + it.byte_offset())),
+        Some(Err(e)) => {
+            let at = p + e.column().saturating_sub(1);
+            Err(if e.classify() == serde_json::error::Category::Data {
+                ValueError::Type(json_message(&e))
+            } else {
+                ValueError::Syntax(format!("invalid JSON at byte {}: {}", at + 1, json_message(&e)))
+            })
+        }
+        None => Err(ValueError::Syntax("line ends inside the object".into())),
+    }
+}
+
+enum ValueError {
+    Syntax(String),
+    Type(String),
+}
+
+impl ValueError {
+    fn into_reason(self) -> String {
+        match self {
+            ValueError::Syntax(s) | ValueError::Type(s) => s,
+        }
+    }
+}
+
+/// Parses one line as a JSON object with a string field `field`.
+pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String> {
+    let mut p = skip_ws(raw, 0);
+    if raw.get(p) != Some(&b'{') {
+        return Err("not a JSON object".into());
+    }
+    p = skip_ws(raw, p + 1);
+    let mut found: Option<(Range<usize>, Cow<'a, str>)> = None;
+    let mut id = None;
+    let mut edits_value = None;
+    let close;
+    if raw.get(p) == Some(&b'}') {
+        close = p;
+    } else {
+        loop {
+            if raw.get(p) != Some(&b'"') {
+                return Err(format!("invalid JSON at byte {}: expected a key", p + 1));
+            }
+            let (JsonStr(key), end) = value_at::<JsonStr>(raw, p).map_err(ValueError::into_reason)?;
+            p = skip_ws(raw, end);
+            if raw.get(p) != Some(&b':') {
+                return Err(format!("invalid JSON at byte {}: expected `:`", p + 1));
+            }
+            p = skip_ws(raw, p + 1);
+            let end = if key == field {
+                if found.is_some() {
+                    return Err(format!("field `{field}` given twice"));
+                }
+                let (JsonStr(s), end) = value_at::<JsonStr>(raw, p).map_err(|e| match e {
+                    ValueError::Type(_) => format!("field `{field}` is not a string"),
+                    ValueError::Syntax(s) => s,
+                })?;
+                found = Some((p..end, s));
+                end
+            } else {
+                let (IgnoredAny, end) = value_at::<IgnoredAny>(raw, p).map_err(ValueError::into_reason)?;
+                if key == "id" {
+                    id = Some(p..end);
+                } else if key == EDITS_KEY {
+                    edits_value = Some(p..end);
+                }
+                end
+            };
+            p = skip_ws(raw, end);
+            match raw.get(p) {
+                Some(b',') => p = skip_ws(raw, p + 1),
+                Some(b'}') => {
+                    close = p;
+                    break;
+                }
+                _ => return Err(format!("invalid JSON at byte {}: expected `,` or `}}`", p + 1)),
+            }
+        }
+    }
+    if skip_ws(raw, close + 1) != raw.len() {
+        return Err(format!("invalid JSON at byte {}: trailing characters after the object", close + 2));
+    }
+    let Some((span, text)) = found else { return Err(format!("no field `{field}`")) };
+    Ok(Record { raw, span, text, id, edits_value, close })
+}
+
+/// One edit as `--with-edits` writes it (the fields of `--report`'s edit records).
+#[derive(Debug, Serialize)]
+pub struct EditRecord<'a> {
+    pub rule: &'a str,
+    pub category: crate::Category,
+    /// Byte offsets into the original field text.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// 1-based column of `start`, in Unicode scalar values.
+    pub column: usize,
+    pub text: &'a str,
+    pub reason: &'a str,
+}
+
+/// The edits of `text` with their line and column.
+pub fn edit_records<'a>(text: &str, edits: &'a [Edit]) -> Vec<EditRecord<'a>> {
+    let bytes = text.as_bytes();
+    let (mut line, mut line_start, mut pos) = (1, 0, 0);
+    edits
+        .iter()
+        .map(|e| {
+            // Count the line terminators before `e.start` (`\n`, `\r\n`, a lone `\r`).
+            while let Some(i) = memchr::memchr2(b'\n', b'\r', &bytes[pos..e.start]) {
+                let t = pos + i;
+                let next = if bytes[t] == b'\r' && bytes.get(t + 1) == Some(&b'\n') { t + 2 } else { t + 1 };
+                if next > e.start {
+                    break; // `e.start` is the `\n` of a `\r\n`: still the line the `\r` ends
+                }
+                line += 1;
+                line_start = next;
+                pos = next;
+            }
+            let column = crate::text::char_len(&text[line_start..e.start]) + 1;
+            EditRecord {
+                rule: &e.rule,
+                category: e.category,
+                start: e.start,
+                end: e.end,
+                line,
+                column,
+                text: &e.text,
+                reason: &e.reason,
+            }
+        })
+        .collect()
+}
+
+/// Writes `rec`'s line with the cleaned text (and, with `edits_json`, the edits member) to `out`,
+/// followed by `\n`.
+fn write_spliced(out: &mut Vec<u8>, rec: &Record, cleaned: Option<&str>, edits_json: Option<&[u8]>) {
+    let raw = rec.raw;
+    let (s, e) = (rec.span.start, rec.span.end);
+    let field = |out: &mut Vec<u8>| match cleaned {
+        Some(t) => serde_json::to_writer(&mut *out, t).expect("writing to a Vec"),
+        None => out.extend_from_slice(&raw[s..e]),
+    };
+    let Some(json) = edits_json else {
+        out.extend_from_slice(&raw[..s]);
+        field(out);
+        out.extend_from_slice(&raw[e..]);
+        out.push(b'\n');
+        return;
+    };
+    // The edits replace the value of an existing member, or go in as a new last member.
+    let (a, b) = rec.edits_value.as_ref().map_or((rec.close, rec.close), |v| (v.start, v.end));
+    let edits = |out: &mut Vec<u8>| {
+        if rec.edits_value.is_none() {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(EDITS_KEY.as_bytes());
+            out.extend_from_slice(b"\":");
+        }
+        out.extend_from_slice(json);
+    };
+    if a < s {
+        out.extend_from_slice(&raw[..a]);
+        edits(out);
+        out.extend_from_slice(&raw[b..s]);
+        field(out);
+        out.extend_from_slice(&raw[e..]);
+    } else {
+        out.extend_from_slice(&raw[..s]);
+        field(out);
+        out.extend_from_slice(&raw[e..a]);
+        edits(out);
+        out.extend_from_slice(&raw[b..]);
+    }
+    out.push(b'\n');
+}
+
+// ------------------------------------------------------------------------------------------------
+// Chunks
+
+/// Whole lines of one input.
+struct Chunk {
+    seq: u64,
+    input: Arc<str>,
+    /// Line number of the first line (1-based).
+    first_line: u64,
+    data: Vec<u8>,
+}
+
+enum Item {
+    Lines(Chunk),
+    /// An input failed to open or read; everything before it is complete.
+    Failed { seq: u64, file: String, error: io::Error },
+}
+
+/// A chunk, cleaned.
+struct Done {
+    seq: u64,
+    out: Vec<u8>,
+    docs: Vec<Doc>,
+    bad: Vec<BadLine>,
+    summary: Summary,
+    /// The run stops after this chunk's output.
+    fatal: Option<BatchError>,
+}
+
+/// Reads the inputs in order as chunks of whole lines; stops when `send` returns false.
+///
+/// Reads go straight into the chunk, in blocks; the bytes after the chunk's last line end are
+/// carried over to the next chunk. A line longer than `chunk_bytes` makes a bigger chunk.
+fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, mut send: impl FnMut(Item) -> bool) {
+    let mut seq = 0;
+    for input in inputs {
+        let name: Arc<str> = input.name.as_str().into();
+        let file = input.name.clone();
+        let mut reader = match input.open() {
+            Ok(r) => r,
+            Err(error) => {
+                send(Item::Failed { seq, file, error });
+                return;
+            }
+        };
+        let mut line_no = 1;
+        let mut carry = Vec::new();
+        loop {
+            let mut data = Vec::with_capacity(chunk_bytes + (chunk_bytes >> 3));
+            data.append(&mut carry);
+            let mut failed = None;
+            let mut eof = false;
+            while !eof && (data.len() < chunk_bytes || memchr::memrchr(b'\n', &data).is_none()) {
+                let want = chunk_bytes.saturating_sub(data.len()).max(64 << 10) as u64;
+                match reader.by_ref().take(want).read_to_end(&mut data) {
+                    Ok(n) => eof = (n as u64) < want,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            // At the end of the input the last line may lack its `\n`; otherwise (and after a
+            // read error) only complete lines go.
+            let cut = if eof { data.len() } else { memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1) };
+            carry = data.split_off(cut);
+            if !data.is_empty() {
+                let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
+                let item = Item::Lines(Chunk { seq, input: name.clone(), first_line: line_no, data });
+                seq += 1;
+                line_no += lines;
+                if !send(item) {
+                    return;
+                }
+            }
+            if let Some(error) = failed {
+                send(Item::Failed { seq, file, error });
+                return;
+            }
+            if eof {
+                break;
+            }
+        }
+    }
+}
+
+/// Cleans the records of one chunk.
+fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
+    let data = &chunk.data;
+    let mut done = Done {
+        seq: chunk.seq,
+        out: Vec::with_capacity(data.len() + data.len() / 8 + 64),
+        docs: Vec::new(),
+        bad: Vec::new(),
+        summary: Summary::default(),
+        fatal: None,
+    };
+    let mut edits_json = Vec::new();
+    let mut line_no = chunk.first_line;
+    let mut rest = &data[..];
+    while !rest.is_empty() {
+        let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+        let (line, after) = rest.split_at(len);
+        rest = after;
+        let raw = line.strip_suffix(b"\n").unwrap_or(line);
+        let this_line = line_no;
+        line_no += 1;
+        if skip_ws(raw, 0) == raw.len() {
+            done.summary.blank_lines += 1;
+            done.summary.bytes_in += line.len() as u64;
+            done.out.extend_from_slice(raw);
+            done.out.push(b'\n');
+            continue;
+        }
+        let rec = match parse_record(raw, &opts.field) {
+            Ok(r) => r,
+            Err(reason) => {
+                let bad = BadLine { file: chunk.input.to_string(), line: this_line, reason };
+                if !opts.skip_bad {
+                    done.fatal = Some(BatchError::Bad(bad));
+                    return done;
+                }
+                done.summary.bad_lines += 1;
+                done.summary.bytes_in += line.len() as u64;
+                done.bad.push(bad);
+                done.out.extend_from_slice(raw);
+                done.out.push(b'\n');
+                continue;
+            }
+        };
+        done.summary.bytes_in += line.len() as u64;
+        let text: &str = &rec.text;
+        let edits = cleaner.edits(text);
+        let s = &mut done.summary;
+        s.records += 1;
+        s.text_bytes_in += text.len() as u64;
+        let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
+        s.text_bytes_out += (text.len() - removed) as u64;
+        if !edits.is_empty() {
+            s.changed += 1;
+            s.edits += edits.len() as u64;
+        }
+        if opts.with_edits {
+            edits_json.clear();
+            serde_json::to_writer(&mut edits_json, &edit_records(text, &edits)).expect("writing to a Vec");
+        }
+        let ej = opts.with_edits.then_some(&edits_json[..]);
+        if edits.is_empty() {
+            if ej.is_none() {
+                done.out.extend_from_slice(raw);
+                done.out.push(b'\n');
+            } else {
+                write_spliced(&mut done.out, &rec, None, ej);
+            }
+        } else {
+            write_spliced(&mut done.out, &rec, Some(&crate::apply(text, &edits)), ej);
+        }
+        if opts.keep_docs {
+            let name = match &rec.id {
+                Some(r) => match value_at::<JsonStr>(raw, r.start) {
+                    Ok((JsonStr(s), _)) => s.into_owned(),
+                    Err(_) => String::from_utf8_lossy(&raw[r.clone()]).into_owned(),
+                },
+                None => format!("{}:{}", chunk.input, this_line),
+            };
+            done.docs.push(Doc { name, text: rec.text.into_owned(), edits });
+        }
+    }
+    done
+}
+
+/// Writes a cleaned chunk and tells the observer; `Err` ends the run.
+fn emit(done: Done, out: &mut dyn Write, observer: &mut dyn Observer, summary: &mut Summary) -> Result<(), BatchError> {
+    out.write_all(&done.out).map_err(BatchError::Output)?;
+    for b in &done.bad {
+        observer.bad_line(b);
+    }
+    for d in &done.docs {
+        observer.record(d);
+    }
+    summary.add(&done.summary);
+    observer.progress(summary.bytes_in);
+    match done.fatal {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn failed_done(seq: u64, file: String, error: io::Error) -> Done {
+    Done {
+        seq,
+        out: Vec::new(),
+        docs: Vec::new(),
+        bad: Vec::new(),
+        summary: Summary::default(),
+        fatal: Some(BatchError::Input { file, error }),
+    }
+}
+
+/// Cleans the field of every record of `inputs`, in order, into `out`.
+///
+/// On `Err`, everything before the failing line or input has been written (and flushed).
+pub fn run(
+    cleaner: &Cleaner,
+    opts: &Options,
+    inputs: Vec<Input>,
+    out: &mut dyn Write,
+    observer: &mut dyn Observer,
+) -> Result<Summary, BatchError> {
+    let mut summary = Summary::default();
+    let chunk_bytes = opts.chunk_bytes.max(1);
+    let result = if opts.threads <= 1 {
+        let mut result = Ok(());
+        read_chunks(inputs, chunk_bytes, |item| {
+            let done = match item {
+                Item::Lines(c) => process(cleaner, opts, c),
+                Item::Failed { seq, file, error } => failed_done(seq, file, error),
+            };
+            result = emit(done, out, observer, &mut summary);
+            result.is_ok()
+        });
+        result
+    } else {
+        run_parallel(cleaner, opts, inputs, chunk_bytes, out, observer, &mut summary)
+    };
+    let flushed = out.flush().map_err(BatchError::Output);
+    result.and(flushed).map(|()| summary)
+}
+
+fn run_parallel(
+    cleaner: &Cleaner,
+    opts: &Options,
+    inputs: Vec<Input>,
+    chunk_bytes: usize,
+    out: &mut dyn Write,
+    observer: &mut dyn Observer,
+    summary: &mut Summary,
+) -> Result<(), BatchError> {
+    let threads = opts.threads;
+    let window = if opts.window == 0 { 2 * threads + 2 } else { opts.window.max(1) };
+    // A chunk is read only with a token; the writer returns the token once the chunk is written.
+    let (token_tx, token_rx) = sync_channel::<()>(window);
+    for _ in 0..window {
+        token_tx.send(()).expect("the token queue holds the window");
+    }
+    let (work_tx, work_rx) = sync_channel::<Item>(window);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = channel::<Done>();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let stop = &stop;
+        s.spawn(move || {
+            read_chunks(inputs, chunk_bytes, |item| {
+                token_rx.recv().is_ok() && !stop.load(Ordering::Relaxed) && work_tx.send(item).is_ok()
+            });
+        });
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            s.spawn(move || worker(cleaner, opts, &work_rx, &done_tx, stop));
+        }
+        drop(done_tx);
+        let result = write_in_order(&done_rx, &token_tx, out, observer, summary);
+        // Unblock and end the reader and workers: no more tokens, no more results wanted.
+        stop.store(true, Ordering::Relaxed);
+        drop(token_tx);
+        drop(done_rx);
+        result
+    })
+}
+
+fn worker(cleaner: &Cleaner, opts: &Options, work: &Mutex<Receiver<Item>>, done: &std::sync::mpsc::Sender<Done>, stop: &AtomicBool) {
+    loop {
+        let item = match work.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(item) = item else { return };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let d = match item {
+            Item::Lines(c) => process(cleaner, opts, c),
+            Item::Failed { seq, file, error } => failed_done(seq, file, error),
+        };
+        if done.send(d).is_err() {
+            return;
+        }
+    }
+}
+
+fn write_in_order(
+    done_rx: &Receiver<Done>,
+    token_tx: &std::sync::mpsc::SyncSender<()>,
+    out: &mut dyn Write,
+    observer: &mut dyn Observer,
+    summary: &mut Summary,
+) -> Result<(), BatchError> {
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0;
+    for d in done_rx {
+        pending.insert(d.seq, d);
+        while let Some(d) = pending.remove(&next) {
+            next += 1;
+            emit(d, out, observer, summary)?;
+            // The reader may have finished and hung up: a missing receiver is fine.
+            let _ = token_tx.try_send(());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(line: &str) -> Result<Record<'_>, String> {
+        parse_record(line.as_bytes(), "text")
+    }
+
+    #[test]
+    fn finds_the_field_and_its_span() {
+        let line = r#"{"id": 7, "text": "a\nb", "x": [1, {"text": 2}]}"#;
+        let r = rec(line).unwrap();
+        assert_eq!(r.text, "a\nb");
+        assert_eq!(&line[r.span.clone()], r#""a\nb""#);
+        assert_eq!(&line[r.id.clone().unwrap()], "7");
+        assert_eq!(r.close, line.len() - 1);
+    }
+
+    #[test]
+    fn borrows_a_field_without_escapes() {
+        let r = rec(r#"{"text":"plain"}"#).unwrap();
+        assert!(matches!(r.text, Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_record() {
+        for (line, why) in [
+            (r#"[1]"#, "not a JSON object"),
+            (r#"{"id": 1}"#, "no field `text`"),
+            (r#"{"text": 5}"#, "not a string"),
+            (r#"{"text": null}"#, "not a string"),
+            (r#"{"text": "a", "text": "b"}"#, "twice"),
+            (r#"{"text": "a""#, "invalid JSON"),
+            (r#"{"text": "a"} x"#, "trailing"),
+            (r#"{"text": "a" "b": 1}"#, "expected `,`"),
+            (r#"{"text": "a\q"}"#, "invalid JSON"),
+            (r#"{"a": tru, "text": "x"}"#, "invalid JSON"),
+        ] {
+            let e = rec(line).unwrap_err();
+            assert!(e.contains(why), "{line}: {e}");
+        }
+    }
+
+    #[test]
+    fn splices_the_cleaned_text_and_the_edits() {
+        let line = r#"{"text": "old", "k": "v"}"#;
+        let r = rec(line).unwrap();
+        let mut out = Vec::new();
+        write_spliced(&mut out, &r, Some("n\"w"), None);
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"text\": \"n\\\"w\", \"k\": \"v\"}\n");
+        let mut out = Vec::new();
+        write_spliced(&mut out, &r, None, Some(b"[]"));
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"text\": \"old\", \"k\": \"v\",\"textsweep\":[]}\n");
+        let line = r#"{"textsweep": [1], "text": "old"}"#;
+        let r = rec(line).unwrap();
+        let mut out = Vec::new();
+        write_spliced(&mut out, &r, Some("new"), Some(b"[]"));
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"textsweep\": [], \"text\": \"new\"}\n");
+    }
+
+    #[test]
+    fn edit_positions_count_lines_and_chars() {
+        let cleaner = Cleaner::new().unwrap();
+        let text = "Ünïcode first line, long enough to be prose for sure.\r\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *\n\nMore prose after the form, which stays.\n";
+        let edits = cleaner.edits(text);
+        assert!(!edits.is_empty());
+        let recs = edit_records(text, &edits);
+        for (r, e) in recs.iter().zip(&edits) {
+            let before = &text[..e.start];
+            let line = 1 + before.matches('\n').count();
+            let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+            assert_eq!((r.line, r.column), (line, col));
+        }
+    }
+}

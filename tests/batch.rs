@@ -1,0 +1,263 @@
+//! Batch mode (`--jsonl`): the library pipeline against per-document cleaning, and the command's
+//! flags, errors and exit codes. Nothing here is timed.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use textsweep::batch::{self, parse_record, Doc, Input, Observer, Options};
+use textsweep::Cleaner;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/batch/records.jsonl")
+}
+
+fn fixture_lines() -> Vec<String> {
+    std::fs::read_to_string(fixture()).unwrap().lines().map(str::to_string).collect()
+}
+
+/// A fixture record whose text the rules change.
+fn noisy_line() -> String {
+    let cleaner = Cleaner::new().unwrap();
+    fixture_lines()
+        .into_iter()
+        .find(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let t = v["text"].as_str().unwrap();
+            cleaner.clean(t).text != t
+        })
+        .expect("the fixture has a noisy record")
+}
+
+/// `n` copies of the fixture records, each with a distinct id prefix, as one JSONL text.
+fn many(n: usize) -> String {
+    let mut s = String::new();
+    for k in 0..n {
+        for line in fixture_lines() {
+            s.push_str(&line.replacen('{', &format!("{{\"copy\":{k},"), 1));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+fn run_lib(input: &str, opts: &Options, observer: &mut dyn Observer) -> (Vec<u8>, Result<batch::Summary, batch::BatchError>) {
+    let cleaner = Cleaner::new().unwrap();
+    let mut out = Vec::new();
+    let r = batch::run(&cleaner, opts, vec![Input::reader("mem", std::io::Cursor::new(input.as_bytes().to_vec()))], &mut out, observer);
+    (out, r)
+}
+
+fn cli(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_textsweep"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Every output line is its input line with only the `text` literal replaced, and that text is
+/// exactly what cleaning the document alone gives.
+fn assert_matches_per_document(input: &str, output: &[u8]) {
+    let cleaner = Cleaner::new().unwrap();
+    let output = std::str::from_utf8(output).unwrap();
+    let (ins, outs): (Vec<&str>, Vec<&str>) = (input.lines().collect(), output.lines().collect());
+    assert_eq!(ins.len(), outs.len(), "one output line per input line");
+    let mut changed = 0;
+    for (i, (a, b)) in ins.iter().zip(&outs).enumerate() {
+        let va: Value = serde_json::from_str(a).unwrap();
+        let vb: Value = serde_json::from_str(b).unwrap();
+        let original = va["text"].as_str().unwrap();
+        let alone = cleaner.clean(original).text;
+        assert_eq!(vb["text"].as_str().unwrap(), alone, "line {}", i + 1);
+        if alone != original {
+            changed += 1;
+        }
+        // Everything around the field is byte-identical.
+        let (ra, rb) = (parse_record(a.as_bytes(), "text").unwrap(), parse_record(b.as_bytes(), "text").unwrap());
+        assert_eq!(&a.as_bytes()[..ra.span.start], &b.as_bytes()[..rb.span.start], "line {}", i + 1);
+        assert_eq!(&a.as_bytes()[ra.span.end..], &b.as_bytes()[rb.span.end..], "line {}", i + 1);
+        if alone == original {
+            assert_eq!(a, b, "an untouched record is written as it came");
+        }
+    }
+    assert!(changed > 0, "the fixture has records the rules change");
+}
+
+#[test]
+fn batch_output_equals_cleaning_each_document_alone() {
+    let input = many(3);
+    for threads in [1, 2, 3] {
+        // Tiny chunks and a tight window: many chunks in flight, finishing out of order.
+        let opts = Options { threads, chunk_bytes: 700, window: 3, ..Options::default() };
+        let (out, r) = run_lib(&input, &opts, &mut ());
+        let summary = r.unwrap();
+        assert_eq!(summary.records as usize, input.lines().count());
+        assert_matches_per_document(&input, &out);
+    }
+}
+
+#[test]
+fn observer_sees_every_record_in_order_with_its_edits() {
+    struct Collect(Vec<Doc>);
+    impl Observer for Collect {
+        fn record(&mut self, doc: &Doc) {
+            self.0.push(doc.clone());
+        }
+    }
+    let input = many(2);
+    let opts = Options { threads: 2, chunk_bytes: 500, keep_docs: true, ..Options::default() };
+    let mut c = Collect(Vec::new());
+    let (_, r) = run_lib(&input, &opts, &mut c);
+    r.unwrap();
+    let cleaner = Cleaner::new().unwrap();
+    assert_eq!(c.0.len(), input.lines().count());
+    for (doc, line) in c.0.iter().zip(input.lines()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(doc.text, v["text"].as_str().unwrap());
+        assert_eq!(doc.edits, cleaner.edits(&doc.text));
+        let want_name = match &v["id"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert_eq!(doc.name, want_name);
+    }
+}
+
+#[test]
+fn cli_jsonl_matches_per_document_and_keeps_order_with_two_threads() {
+    let input = many(40);
+    let out = cli(&["--jsonl", "-j2"], input.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_matches_per_document(&input, &out.stdout);
+    let copies: Vec<u64> = out.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| serde_json::from_slice::<Value>(l).unwrap()["copy"].as_u64().unwrap()).collect();
+    assert!(copies.windows(2).all(|w| w[0] <= w[1]), "records come out in input order");
+    // The same with files as arguments, and the plain per-document command agrees.
+    let one = cli(&["--jsonl", "-j1", fixture().to_str().unwrap()], b"");
+    assert!(one.status.success());
+    let first: Value = serde_json::from_slice(one.stdout.split(|&b| b == b'\n').nth(1).unwrap()).unwrap();
+    let original: Value = serde_json::from_str(&fixture_lines()[1]).unwrap();
+    let plain = cli(&[], original["text"].as_str().unwrap().as_bytes());
+    assert_eq!(first["text"].as_str().unwrap().as_bytes(), &plain.stdout[..]);
+}
+
+#[test]
+fn malformed_line_writes_earlier_records_then_exits_2_naming_file_and_line() {
+    let lines = fixture_lines();
+    let dir = std::env::temp_dir().join(format!("textsweep-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.jsonl");
+    let content = format!("{}\n{}\n{{\"id\": 3, \"text\": \"unterminated\n{}\n", lines[0], lines[1], lines[2]);
+    std::fs::write(&path, &content).unwrap();
+    let out = cli(&["--jsonl", "-j2", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:3:", path.display())), "{err}");
+    let written: Vec<&[u8]> = out.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    assert_eq!(written.len(), 2, "the two records before the bad line are written");
+    // --skip-bad: the line passes through unchanged, is counted, and the rest is cleaned.
+    let out = cli(&["--jsonl", "--skip-bad", path.to_str().unwrap()], b"");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 4);
+    assert_eq!(text.lines().nth(2).unwrap(), "{\"id\": 3, \"text\": \"unterminated");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 bad line(s) passed through"), "{err}");
+    assert!(err.contains(":3:"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn missing_and_non_string_fields_are_bad_records() {
+    let good = &fixture_lines()[0];
+    for (bad, why) in [
+        ("{\"id\": 9, \"body\": \"x\"}", "no field `text`"),
+        ("{\"id\": 9, \"text\": 42}", "field `text` is not a string"),
+        ("{\"id\": 9, \"text\": [\"a\"]}", "field `text` is not a string"),
+        ("[\"not\", \"an object\"]", "not a JSON object"),
+    ] {
+        let input = format!("{good}\n{bad}\n{good}\n");
+        let out = cli(&["--jsonl"], input.as_bytes());
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("stdin:2:") && err.contains(why), "{bad}: {err}");
+        assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1);
+        let out = cli(&["--jsonl", "--skip-bad", "-j2"], input.as_bytes());
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8(out.stdout).unwrap().lines().nth(1).unwrap(), bad);
+    }
+}
+
+#[test]
+fn skip_bad_counts_in_the_summary_and_blank_lines_pass_through() {
+    let good = noisy_line();
+    let input = format!("{good}\n\n  \nnot json\n{good}");
+    let opts = Options { skip_bad: true, threads: 1, ..Options::default() };
+    let (out, r) = run_lib(&input, &opts, &mut ());
+    let s = r.unwrap();
+    assert_eq!((s.records, s.bad_lines, s.blank_lines), (2, 1, 2));
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.split('\n').collect();
+    assert_eq!(&lines[1..4], &["", "  ", "not json"]);
+    assert!(out.ends_with('\n'), "a missing final newline is added");
+}
+
+#[test]
+fn field_flag_cleans_another_field_and_leaves_text_alone() {
+    let line = noisy_line();
+    let v: Value = serde_json::from_str(&line).unwrap();
+    let body = v["text"].as_str().unwrap();
+    let input = format!("{}\n", serde_json::json!({"text": body, "body": body}));
+    let out = cli(&["--jsonl", "--field", "body"], input.as_bytes());
+    assert!(out.status.success());
+    let o: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cleaned = Cleaner::new().unwrap().clean(body).text;
+    assert_ne!(cleaned, body, "the record has noise");
+    assert_eq!(o["body"].as_str().unwrap(), cleaned);
+    assert_eq!(o["text"].as_str().unwrap(), body);
+    // Without the flag, a record with only `body` is bad.
+    let out = cli(&["--jsonl"], b"{\"body\": \"x\"}\n");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn with_edits_adds_the_edit_records() {
+    let input = many(1);
+    let out = cli(&["--jsonl", "--with-edits"], input.as_bytes());
+    assert!(out.status.success());
+    let mut seen = 0;
+    for (a, b) in input.lines().zip(String::from_utf8(out.stdout).unwrap().lines()) {
+        let original: Value = serde_json::from_str(a).unwrap();
+        let o: Value = serde_json::from_str(b).unwrap();
+        let text = original["text"].as_str().unwrap();
+        let edits = o["textsweep"].as_array().expect("every record gets the key");
+        for e in edits {
+            seen += 1;
+            let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+            let mut want = vec!["category", "column", "end", "line", "reason", "rule", "start", "text"];
+            want.sort();
+            assert_eq!(keys, want);
+            let (s, end) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+            assert_eq!(&text[s..end], e["text"].as_str().unwrap());
+            let before = &text[..s];
+            assert_eq!(e["line"].as_u64().unwrap() as usize, before.matches('\n').count() + 1);
+            assert_eq!(e["column"].as_u64().unwrap() as usize, before.rsplit('\n').next().unwrap().chars().count() + 1);
+            assert!(e["category"].as_str().unwrap().parse::<textsweep::Category>().is_ok());
+        }
+        // The text is the same as without --with-edits.
+        assert_eq!(o["text"].as_str().unwrap(), Cleaner::new().unwrap().clean(text).text);
+    }
+    assert!(seen > 0);
+}
+
+#[test]
+fn batch_flags_need_jsonl() {
+    let out = cli(&["--skip-bad"], b"x");
+    assert_eq!(out.status.code(), Some(2));
+    let out = cli(&["--jsonl", "-j", "0"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
