@@ -15,7 +15,7 @@
 use crate::category::Category;
 use crate::document::Document;
 use crate::rules::caption::{Finding, LineHits};
-use crate::rules::{Kind, Rule};
+use crate::rules::{pattern, Kind, Rule};
 use crate::text::{case_variants, char_len, normalize_into, normalize_label};
 use crate::Edit;
 use aho_corasick::automaton::Automaton;
@@ -90,8 +90,10 @@ impl Index {
         let mut add_label = |p: &str, rule: usize, role: Role| {
             labels.entry(p.into()).or_default().push(LabelRef { rule: rule as u32, role });
         };
+        // The automaton ignores ASCII case itself; only non-ASCII cues need their case variants.
         let add_cue = |phrase: &str, cue: Cue, patterns: &mut Vec<String>, cues: &mut Vec<Cue>| {
-            for v in case_variants(phrase) {
+            let variants = if phrase.is_ascii() { vec![phrase.to_ascii_lowercase()] } else { case_variants(phrase) };
+            for v in variants {
                 patterns.push(v);
                 cues.push(cue);
             }
@@ -166,10 +168,19 @@ impl Index {
             Some(CueAutomaton::build(&patterns)?)
         };
         let regex = regex::RegexSetBuilder::new(&regex)
-            .size_limit(64 << 20)
+            .size_limit(pattern::SIZE_LIMIT.saturating_mul(regex.len().max(1)))
             .dfa_size_limit(16 << 20)
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| match pattern::too_big(&regex) {
+                Some((i, limit)) => {
+                    let rule = &rules[regex_rule[i] as usize];
+                    format!(
+                        "{}:{}: rule `{}`: a pattern is too big once compiled (limit {limit} bytes); use fewer alternatives or bounded repeats",
+                        rule.source.path, rule.source.line, rule.id
+                    )
+                }
+                None => e.to_string(),
+            })?;
         Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, cues, regex, regex_rule, max_pattern_chars, has_regions, has_agencies })
     }
 

@@ -2,8 +2,10 @@
 //! `Updated: 3 hours ago` or `기사입력 :[ 2018-08-25 15:24 ]`.
 //!
 //! Each pattern must match the whole line (leading and trailing white space aside); it is wrapped in
-//! `^(?:…)$` and compiled case-insensitively with the linear-time `regex` engine, with a size limit,
-//! so a user's pattern can be slow to compile at worst, never slow to run. All patterns of all rules
+//! `^(?:…)$` and compiled case-insensitively with the linear-time `regex` engine, with a size limit
+//! per pattern, so a user's pattern can be slow to compile at worst, never slow to run. Syntax
+//! errors are reported at load time with `PATH:LINE:COL`; a pattern over the size limit when the
+//! rules are compiled, naming its rule and file. All patterns of all rules
 //! go into one `RegexSet`: a line is tested once, whatever the number of rules.
 
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
@@ -16,6 +18,12 @@ pub struct Pattern {
     /// Wrapped pattern sources, ready for the shared `RegexSet`.
     pub patterns: Vec<String>,
     pub max_chars: usize,
+}
+
+/// The first of `patterns` that is over the compiled-size limit on its own, with the limit; used to
+/// name the culprit when the joint set does not compile.
+pub fn too_big(patterns: &[String]) -> Option<(usize, usize)> {
+    patterns.iter().position(|p| matches!(regex::RegexBuilder::new(p).size_limit(SIZE_LIMIT).build(), Err(regex::Error::CompiledTooBig(_)))).map(|i| (i, SIZE_LIMIT))
 }
 
 /// Wraps a user pattern so that it must match a whole trimmed line, ignoring case.
@@ -31,11 +39,10 @@ impl Pattern {
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
-                if let Err(e) = regex::RegexBuilder::new(&wrapped).size_limit(SIZE_LIMIT).build() {
-                    let msg = match e {
-                        regex::Error::CompiledTooBig(n) => format!("pattern is too big once compiled (limit {n} bytes)"),
-                        e => format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim()),
-                    };
+                // Parsing is cheap and catches every syntax error here, with its location; the
+                // size limit is checked when the rules are compiled together (see `too_big`).
+                if let Err(e) = regex_syntax::ParserBuilder::new().build().parse(&wrapped) {
+                    let msg = format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim());
                     // Point inside the string literal (past the opening quote).
                     let s = p.span();
                     return Err(ctx.error(s.start + 1..s.end, msg));
