@@ -542,11 +542,18 @@ fn resolve(doc: &Document, rules: &[Rule], claims: &[Option<Claim>], mut inline:
     }
     // Inline spans outside removed lines, each with one adjacent space.
     inline.sort_by_key(|s| (s.0, s.1));
-    let in_removed = |s: usize, e: usize| spans.iter().any(|&(a, b, _)| s < b && e > a);
+    // `spans` are sorted and disjoint and `inline` is sorted by start, so one cursor finds the
+    // first removed span that ends after `s`; only it can overlap `s..e` (a scan of all spans per
+    // proposal was quadratic in the number of edits).
+    let mut cursor = 0;
     let mut extra = Vec::new();
     let mut last_end = 0;
     for (s, e, c) in inline {
-        if s < last_end || in_removed(s, e) {
+        while cursor < spans.len() && spans[cursor].1 <= s {
+            cursor += 1;
+        }
+        let in_removed = cursor < spans.len() && spans[cursor].0 < e;
+        if s < last_end || in_removed {
             continue;
         }
         let after = text[e..].chars().next();

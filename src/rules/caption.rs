@@ -132,12 +132,15 @@ impl Caption {
             let l = line.get(p..p + cp.len())?;
             l.eq_ignore_ascii_case(cp).then_some(p + cp.len())
         }).max().or_else(|| {
-            // Non-ASCII prefixes in another case: take up to the first separator.
-            line[p..].find([':', '=', '：']).map(|i| p + i + 1)
+            // Non-ASCII prefixes in another case: take up to the first separator within the
+            // length of the longest prefix (an unbounded search made long lines quadratic).
+            let longest = self.credit_prefixes.iter().map(|cp| cp.chars().count()).max().unwrap_or(0);
+            line[p..].char_indices().take(longest).find(|&(_, c)| matches!(c, ':' | '=' | '：')).map(|(i, c)| p + i + c.len_utf8())
         })?;
         let rest = line[rest_start..].trim().trim_end_matches(|c: char| CLOSERS.contains(&c));
-        let words = rest.split_whitespace().count();
-        if rest.is_empty() || rest.chars().count() > self.max_credit_chars || words > 8 {
+        // Counted only as far as the limits: this runs for every credit prefix of a line.
+        let words = rest.split_whitespace().take(9).count();
+        if rest.is_empty() || rest.chars().nth(self.max_credit_chars).is_some() || words > 8 {
             return None;
         }
         // A sentence after the name means this was prose, not a credit.
