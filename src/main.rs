@@ -2,7 +2,7 @@
 //! library; all output formats render the library's list of edits.
 //!
 //! Exit codes: 0 success, 1 reserved for "findings" modes, 2 any error (bad flag, bad rule file,
-//! unreadable or non-UTF-8 input). A closed stdout (`textsweep … | head`) ends quietly with 0.
+//! unreadable or non-UTF-8 input without `--lossy`). A closed stdout (`textsweep … | head`) ends quietly with 0.
 
 use clap::Parser;
 use std::io::{self, Read, Write};
@@ -31,6 +31,11 @@ struct Args {
     /// Turn off a rule by id, or all rules of a category (repeatable).
     #[arg(long, value_name = "ID|CATEGORY")]
     disable: Vec<String>,
+
+    /// Accept input that is not valid UTF-8: delete each invalid byte sequence (reported as an
+    /// edit of category `invalid_utf8`) instead of failing with exit 2.
+    #[arg(long)]
+    lossy: bool,
 }
 
 enum Fail {
@@ -102,15 +107,18 @@ fn run(args: Args) -> Result<(), Fail> {
                 continue;
             }
         };
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("textsweep: {name}: invalid UTF-8 at byte {}", e.valid_up_to());
-                failed += 1;
-                continue;
+        let cleaned = if args.lossy {
+            cleaner.clean_lossy(&bytes)
+        } else {
+            match std::str::from_utf8(&bytes) {
+                Ok(text) => cleaner.clean(text),
+                Err(e) => {
+                    eprintln!("textsweep: {name}: invalid UTF-8 at byte {}", e.valid_up_to());
+                    failed += 1;
+                    continue;
+                }
             }
         };
-        let cleaned = cleaner.clean(text);
         write_or_fail(&mut out, cleaned.text.as_bytes())?;
     }
     if let Err(e) = out.flush() {
