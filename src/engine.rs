@@ -84,6 +84,7 @@ impl Index {
         let mut cues: Vec<Cue> = Vec::new();
         let mut regex: Vec<String> = Vec::new();
         let mut regex_rule = Vec::new();
+        let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_short = 0;
         let mut max_pattern_chars = 0;
         let mut has_regions = false;
@@ -125,9 +126,10 @@ impl Index {
                 }
                 Kind::Pattern(p) => {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
-                    for s in &p.patterns {
+                    for (s, at) in p.patterns.iter().zip(&p.locations) {
                         regex.push(s.clone());
                         regex_rule.push(r);
+                        regex_at.push(*at);
                     }
                 }
                 Kind::Cues(c) => {
@@ -174,9 +176,10 @@ impl Index {
             .map_err(|e| match pattern::too_big(&regex) {
                 Some((i, limit)) => {
                     let rule = &rules[regex_rule[i] as usize];
+                    let (line, col) = regex_at[i];
                     format!(
-                        "{}:{}: rule `{}`: a pattern is too big once compiled (limit {limit} bytes); use fewer alternatives or bounded repeats",
-                        rule.source.path, rule.source.line, rule.id
+                        "{}:{line}:{col}: rule `{}`: pattern is too big once compiled (limit {limit} bytes); use fewer alternatives or smaller repeats",
+                        rule.source.path, rule.id
                     )
                 }
                 None => e.to_string(),
@@ -716,11 +719,18 @@ fn resolve(doc: &Document, rules: &[Rule], claims: &[Option<Claim>], mut inline:
     }
     // Inline spans outside removed lines, each with one adjacent space.
     inline.sort_by_key(|s| (s.0, s.1));
-    let in_removed = |s: usize, e: usize| spans.iter().any(|&(a, b, _)| s < b && e > a);
+    // `spans` are sorted and disjoint and `inline` is sorted by start, so one cursor finds the
+    // first removed span that ends after `s`; only it can overlap `s..e` (a scan of all spans per
+    // proposal was quadratic in the number of edits).
+    let mut cursor = 0;
     let mut extra = Vec::new();
     let mut last_end = 0;
     for (s, e, c) in inline {
-        if s < last_end || in_removed(s, e) {
+        while cursor < spans.len() && spans[cursor].1 <= s {
+            cursor += 1;
+        }
+        let in_removed = cursor < spans.len() && spans[cursor].0 < e;
+        if s < last_end || in_removed {
             continue;
         }
         let after = text[e..].chars().next();

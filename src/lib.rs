@@ -30,6 +30,7 @@ pub mod category;
 pub mod document;
 pub mod report;
 mod engine;
+mod lossy;
 pub mod profile;
 pub mod rules;
 pub mod text;
@@ -195,8 +196,19 @@ impl Cleaner {
     }
 
     /// The edits the rules make to `text`, sorted and non-overlapping.
+    ///
+    /// A leading byte-order mark (U+FEFF) is never removed: the rules see the text after it.
     pub fn edits(&self, text: &str) -> Vec<Edit> {
-        engine::run(&self.rules, &self.index, text)
+        const BOM: char = '\u{FEFF}';
+        let Some(rest) = text.strip_prefix(BOM) else {
+            return engine::run(&self.rules, &self.index, text);
+        };
+        let mut edits = engine::run(&self.rules, &self.index, rest);
+        for e in &mut edits {
+            e.start += BOM.len_utf8();
+            e.end += BOM.len_utf8();
+        }
+        edits
     }
 
     /// Cleans one document.
@@ -204,6 +216,40 @@ impl Cleaner {
         let edits = self.edits(text);
         Cleaned { text: apply(text, &edits), edits }
     }
+
+    /// Cleans bytes that may not be valid UTF-8 (the CLI's `--lossy`).
+    ///
+    /// Every run of invalid UTF-8 is deleted and reported as an edit of category
+    /// [`Category::InvalidUtf8`] (rule id `invalid-utf8`); the rules then clean the remaining text
+    /// (the valid pieces, joined). All edit offsets are byte offsets into `bytes`, sorted and
+    /// non-overlapping, and the deletion-only invariant holds on bytes:
+    /// `apply_bytes(bytes, &cleaned.edits) == cleaned.text.as_bytes()`.
+    ///
+    /// Since `Edit::text` is a `String`, an `invalid_utf8` edit cannot hold the removed bytes
+    /// themselves: its `text` is one U+FFFD per invalid sequence (as `String::from_utf8_lossy`
+    /// would show it) and its `reason` lists the bytes in hex. Every other edit's `text` is exactly
+    /// `bytes[start..end]`. A rule's removal that spans invalid bytes is reported as several
+    /// edits, one per valid piece, around the `invalid_utf8` edits. For valid input the result is
+    /// exactly [`Cleaner::clean`]'s.
+    pub fn clean_lossy(&self, bytes: &[u8]) -> Cleaned {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return self.clean(text);
+        }
+        lossy::clean(self, bytes)
+    }
+}
+
+/// The bytes minus the edit spans; [`apply`] for [`Cleaner::clean_lossy`]'s byte offsets.
+pub fn apply_bytes(bytes: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
+    let mut out = Vec::with_capacity(bytes.len() - removed.min(bytes.len()));
+    let mut pos = 0;
+    for e in edits {
+        out.extend_from_slice(&bytes[pos..e.start]);
+        pos = e.end;
+    }
+    out.extend_from_slice(&bytes[pos..]);
+    out
 }
 
 /// The text minus the edit spans. Edits must be sorted and non-overlapping, as [`Cleaner::edits`]

@@ -2,7 +2,7 @@
 //! library; all output formats render the library's list of edits.
 //!
 //! Exit codes: 0 success, 1 findings (`--check` would remove something, `--test-rules` has a
-//! failing example), 2 any error (bad flag, bad rule file, unreadable or non-UTF-8 input, an audit
+//! failing example), 2 any error (bad flag, bad rule file, unreadable or non-UTF-8 input without `--lossy`, an audit
 //! output that cannot be written). A closed stdout (`textsweep … | head`) ends quietly with 0.
 
 use clap::Parser;
@@ -94,6 +94,11 @@ struct Args {
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long = "threads", value_name = "N", requires = "jsonl", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Batch mode")]
     threads: Option<u32>,
+
+    /// Accept input that is not valid UTF-8: delete each invalid byte sequence (reported as an
+    /// edit of category `invalid_utf8`) instead of failing with exit 2.
+    #[arg(long)]
+    lossy: bool,
 }
 
 /// How a successful run ends.
@@ -247,19 +252,29 @@ fn run(args: Args) -> Result<Outcome, Fail> {
                 continue;
             }
         };
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("textsweep: {name}: invalid UTF-8 at byte {}", e.valid_up_to());
-                failed += 1;
-                continue;
+        let cleaned = if args.lossy {
+            cleaner.clean_lossy(&bytes)
+        } else {
+            match std::str::from_utf8(&bytes) {
+                Ok(text) => cleaner.clean(text),
+                Err(e) => {
+                    eprintln!("textsweep: {name}: invalid UTF-8 at byte {}", e.valid_up_to());
+                    failed += 1;
+                    continue;
+                }
             }
         };
-        let cleaned = cleaner.clean(text);
         changed |= !cleaned.edits.is_empty();
         if !args.check {
             write_or_fail(&mut out, cleaned.text.as_bytes())?;
         }
+        // Audit outputs render texts; a document repaired by --lossy has no text to render.
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            if !sinks.is_empty() {
+                eprintln!("textsweep: {name}: not valid UTF-8; its edits are not in the audit outputs");
+            }
+            continue;
+        };
         let doc = Doc { name: doc_name, text, edits: &cleaned.edits };
         for sink in &mut sinks {
             sink.document(&doc).map_err(audit_fail)?;

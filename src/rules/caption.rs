@@ -166,8 +166,9 @@ impl Caption {
         }
         let rest_start = p + len;
         let rest = line[rest_start..].trim().trim_end_matches(|c: char| CLOSERS.contains(&c));
-        let words = rest.split_whitespace().count();
-        if rest.is_empty() || rest.chars().count() > self.max_credit_chars || words > 8 {
+        // Counted only as far as the limits: this runs for every credit prefix of a line.
+        let words = rest.split_whitespace().take(9).count();
+        if rest.is_empty() || rest.chars().nth(self.max_credit_chars).is_some() || words > 8 {
             return None;
         }
         // A sentence after the name means this was prose, not a credit.

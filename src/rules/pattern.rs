@@ -17,6 +17,8 @@ pub const SIZE_LIMIT: usize = 1 << 20;
 pub struct Pattern {
     /// Wrapped pattern sources, ready for the shared `RegexSet`.
     pub patterns: Vec<String>,
+    /// Line and column of each pattern in its rule file, for errors found later.
+    pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
 }
 
@@ -36,6 +38,7 @@ impl Pattern {
         check_fields(ctx, raw, &["patterns", "max_chars"])?;
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
+        let mut locations = Vec::new();
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
@@ -48,11 +51,12 @@ impl Pattern {
                     return Err(ctx.error(s.start + 1..s.end, msg));
                 }
                 patterns.push(wrapped);
+                locations.push(super::line_col(ctx.text, p.span().start + 1));
             }
         }
         if patterns.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
-        Ok(Pattern { patterns, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+        Ok(Pattern { patterns, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
     }
 }

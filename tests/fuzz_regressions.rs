@@ -1,0 +1,61 @@
+//! Regression tests for crashes and non-linear paths found while fuzzing and reviewing for the
+//! fuzz work (issue 6). Each names the input shape and the fix.
+
+#[path = "../fuzz/invariants.rs"]
+mod invariants;
+
+use textsweep::Cleaner;
+
+fn user_rules(toml: &str) -> Cleaner {
+    Cleaner::builder().default_rules(false).rules_str("user.toml", toml).build().unwrap()
+}
+
+/// `caption::prefix_credit` took "up to the first separator" as `index + 1`, which is not a char
+/// boundary after a full-width `：` (3 bytes): a credit prefix with a cased non-ASCII letter,
+/// met in another case (`фото：` for `Фото：`), panicked with "byte index is not a char boundary".
+#[test]
+fn credit_prefix_in_another_case_with_a_wide_separator() {
+    let cleaner = user_rules(
+        "[[rule]]\nid = \"ru-credit\"\nkind = \"caption\"\ncategory = \"caption\"\ndescription = \"d\"\n\
+         credit_prefixes.ru = [\"Фото：\"]\n",
+    );
+    // Longer than the caption's `max_chars` (300): prose that loses only its trailing credit.
+    let prose = "Президент выступил в Москве в понедельник, сообщили в администрации. ".repeat(5);
+    let prose = prose.trim_end();
+    for sep in ["：", "=", ":"] {
+        let credit = format!(" фото{sep}Иван Петров");
+        let input = format!("{prose}{credit}\n");
+        let c = cleaner.clean(&input);
+        invariants::check(input.as_bytes(), &c).unwrap();
+        if sep == "：" {
+            // The prefix in another case is still recognised: the trailing credit goes.
+            assert_eq!(c.text, format!("{prose}\n"), "{sep}");
+        }
+    }
+}
+
+/// Many long lines each losing a trailing credit, between removed lines: resolving each inline
+/// proposal scanned every removed span (quadratic in the number of edits). The result must be
+/// the same as before the fix: every credit and every boilerplate line goes.
+#[test]
+fn many_inline_edits_between_many_removed_lines() {
+    let cleaner = Cleaner::new().unwrap();
+    let long = "Long prose that ends in an agency credit, ".repeat(8);
+    let unit = format!("{long}. Yonhap\nLeave a Reply\n");
+    let input = unit.repeat(5_000);
+    let c = cleaner.clean(&input);
+    invariants::check(input.as_bytes(), &c).unwrap();
+    assert_eq!(c.text, format!("{long}.\n").repeat(5_000));
+}
+
+/// A long line with many credit prefixes whose last one is not a credit: every earlier prefix
+/// counted the whole rest of the line (quadratic). Now counting stops at the limits; the verdict
+/// is unchanged: nothing is a credit.
+#[test]
+fn many_credit_prefixes_on_one_line() {
+    let cleaner = Cleaner::new().unwrap();
+    let input = format!("{}Photo: A. b", "Photo: Jane Roe and Photo: John Doe, ".repeat(20_000));
+    let c = cleaner.clean(&input);
+    invariants::check(input.as_bytes(), &c).unwrap();
+    assert_eq!(c.text, input);
+}

@@ -1,0 +1,259 @@
+//! Hostile input, end to end through the `textsweep` binary (and the library where the CLI only
+//! passes it through). Each test states the documented behaviour (README, "Guarantees").
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use textsweep::{Category, Cleaner};
+
+const BIN: &str = env!("CARGO_BIN_EXE_textsweep");
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("textsweep-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut i = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = i.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn cleaner() -> Cleaner {
+    Cleaner::new().unwrap()
+}
+
+const PROSE: &str = "Talks resumed in Seoul on Monday, officials said.";
+const BOILER: &str = "Leave a Reply";
+
+#[test]
+fn invalid_utf8_fails_with_exit_2_and_the_byte_offset() {
+    let good = format!("{PROSE}\n");
+    let mut input = good.clone().into_bytes();
+    input.extend_from_slice(b"caf\xe9 au lait\n");
+    let at = good.len() + 3;
+    let o = run(&[], &input);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("stdin: invalid UTF-8 at byte {at}")), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "nothing of a rejected input is written");
+}
+
+#[test]
+fn lossy_deletes_invalid_sequences_and_reports_them() {
+    let mut input = format!("{PROSE}\n").into_bytes();
+    let bad1 = input.len() + 3;
+    input.extend_from_slice(b"caf\xe9 au lait \xf0\x9f\x98 ok\n\n");
+    let bad2 = input.len() - " ok\n\n".len() - 3;
+    input.extend_from_slice(format!("{BOILER}\n").as_bytes());
+    // The CLI writes the input minus every invalid byte and the removed boilerplate line.
+    let o = run(&["--lossy"], &input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expected = format!("{PROSE}\ncaf au lait  ok\n");
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), expected);
+    // The library reports each invalid run as an `invalid_utf8` edit at its original offset.
+    let c = cleaner().clean_lossy(&input);
+    assert_eq!(textsweep::apply_bytes(&input, &c.edits), c.text.as_bytes());
+    let bad: Vec<(usize, usize)> = c.edits.iter().filter(|e| e.category == Category::InvalidUtf8).map(|e| (e.start, e.end)).collect();
+    assert_eq!(bad, [(bad1, bad1 + 1), (bad2, bad2 + 3)]);
+    assert!(c.edits.iter().any(|e| e.category == Category::CommentForm));
+    assert!(c.edits.iter().all(|e| e.category == Category::InvalidUtf8 || input[e.start..e.end] == *e.text.as_bytes()));
+}
+
+#[test]
+fn nul_bytes_are_ordinary_characters() {
+    let kept = format!("{PROSE}\0 more\0\n\n\0\0\n\nNUL\0inside a\0 word.\n");
+    let input = format!("{kept}\n{BOILER}\n");
+    let c = cleaner().clean(&input);
+    assert_eq!(c.text, kept, "NULs are kept; the boilerplate line goes");
+    let o = run(&[], input.as_bytes());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.stdout, c.text.as_bytes());
+}
+
+#[test]
+fn a_leading_bom_is_kept_even_when_the_first_line_goes() {
+    let body = format!("{BOILER}\n\n{PROSE}\n");
+    let input = format!("\u{FEFF}{body}");
+    let c = cleaner().clean(&input);
+    let plain = cleaner().clean(&body);
+    assert!(!plain.edits.is_empty(), "the first line is boilerplate");
+    assert_eq!(c.text, format!("\u{FEFF}{}", plain.text));
+    assert!(c.edits.iter().all(|e| e.start >= 3));
+    assert_eq!(textsweep::apply(&input, &c.edits), c.text);
+}
+
+#[test]
+fn crlf_and_lone_cr_endings_are_kept_as_they_are() {
+    let lf = format!("{PROSE}\n\n{BOILER}\nYour email address will not be published.\n\n{PROSE}\n{PROSE} (AP Photo/Jane Roe)\n");
+    let want = cleaner().clean(&lf).text;
+    assert_ne!(want, lf, "the sample has boilerplate");
+    for eol in ["\r\n", "\r"] {
+        let input = lf.replace('\n', eol);
+        let got = cleaner().clean(&input).text;
+        assert_eq!(got, want.replace('\n', eol), "with {eol:?} endings");
+    }
+}
+
+#[test]
+fn empty_and_whitespace_only_input_pass_through() {
+    for input in ["", " ", "\n", "\r\n\r\n", " \t \n\n  \r ", "\u{3000}\u{A0}\n"] {
+        let c = cleaner().clean(input);
+        assert_eq!(c.text, input);
+        assert!(c.edits.is_empty());
+        let o = run(&[], input.as_bytes());
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(o.stdout, input.as_bytes());
+    }
+}
+
+#[test]
+fn a_long_single_line_is_kept_whole() {
+    // 2 MB of prose on one line (the 10 and 100 MB runs are in `benches/hostile.rs`).
+    let line = "정부는 오늘 서울에서 회담을 재개한다고 밝혔다, talks resumed on Monday, officials said ".repeat(20_000);
+    let c = cleaner().clean(&line);
+    assert_eq!(c.text, line);
+    let credits = "Photo: Jane Roe and Photo: John Doe, ".repeat(50_000);
+    let c = cleaner().clean(&credits);
+    assert_eq!(textsweep::apply(&credits, &c.edits), c.text);
+}
+
+#[test]
+fn one_boilerplate_line_repeated_is_removed_entirely() {
+    let n = 100_000;
+    let input = format!("{PROSE}\n{}", format!("{BOILER}\n").repeat(n));
+    let c = cleaner().clean(&input);
+    assert_eq!(c.text, format!("{PROSE}\n"));
+    assert!(!c.edits.is_empty());
+}
+
+#[test]
+fn a_huge_number_of_edits_is_reported_exactly() {
+    // Each unit: a long line losing its trailing credit, a boilerplate line between prose.
+    let long = "Long prose that ends in an agency credit, ".repeat(8);
+    let unit = format!("{long}. Yonhap\n{PROSE}\n{BOILER}\n{PROSE}\n");
+    let n = 20_000;
+    let input = unit.repeat(n);
+    let c = cleaner().clean(&input);
+    assert_eq!(c.edits.len(), 2 * n);
+    assert_eq!(c.text, format!("{long}.\n{PROSE}\n{PROSE}\n").repeat(n));
+}
+
+fn rule(id: &str, body: &str) -> String {
+    format!("[[rule]]\nid = \"{id}\"\nkind = \"pattern\"\ncategory = \"comment_thread\"\ndescription = \"d\"\n{body}\n")
+}
+
+/// 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).unwrap()].matches('\n').count() + 1
+}
+
+#[test]
+fn pathological_user_regexes_run_in_linear_time() {
+    // Backtracking engines take exponential time on these; the `regex` crate is linear.
+    let rules = rule("evil", "patterns.en = ['(a*)*b', '(a|aa)+c', '(x+x+)+y']\nmax_chars = 10000000");
+    let cleaner = Cleaner::builder().rules_str("evil.toml", rules).build().unwrap();
+    let input = format!("{PROSE}\n{}\n{}\n", "a".repeat(1 << 20), "x".repeat(1 << 20));
+    let c = cleaner.clean(&input);
+    assert_eq!(c.text, input, "no line matches");
+    let input = format!("{PROSE}\n{}b\n", "a".repeat(100_000));
+    assert_eq!(cleaner.clean(&input).text, format!("{PROSE}\n"));
+}
+
+#[test]
+fn oversized_user_regexes_are_rejected_with_a_location() {
+    let dir = scratch("big-regex");
+    let text = rule("huge", r"patterns.en = ['\w{1000}{1000}']");
+    let path = dir.join("big.toml");
+    std::fs::write(&path, &text).unwrap();
+    let o = run(&["--rules", path.to_str().unwrap()], PROSE.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    let want = format!("{}:{}:", path.display(), line_of(&text, "patterns.en"));
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert!(stderr(&o).contains("too big"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn bad_rule_files_fail_with_path_line_col() {
+    let dir = scratch("bad-rules");
+    let unknown = format!("{}colour = \"red\"\n", rule("a", "patterns.en = ['x']"));
+    let bad_regex = rule("b", "patterns.en = ['ok', '(unclosed']");
+    let dup = format!("{}{}", rule("c", "patterns.en = ['x']"), rule("c", "patterns.en = ['y']"));
+    for (name, text, needle, what) in [
+        ("unknown.toml", unknown.as_str(), "colour", "unknown field"),
+        ("regex.toml", bad_regex.as_str(), "'(unclosed", "bad regular expression"),
+        ("dup.toml", dup.as_str(), "\"c\"\nkind = \"pattern\"\ncategory = \"comment_thread\"\ndescription = \"d\"\npatterns.en = ['y']", "duplicate rule id"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let o = run(&["--rules", path.to_str().unwrap()], PROSE.as_bytes());
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let line = line_of(text, needle);
+        let col = text.split('\n').nth(line - 1).unwrap().find(needle.split('\n').next().unwrap()).unwrap() + 1;
+        let want = format!("{}:{line}:", path.display());
+        let err = stderr(&o);
+        assert!(err.contains(&want), "{name}: want {want} in {err}");
+        assert!(err.contains(what), "{name}: {err}");
+        // The column points at (or, for a pattern, just inside) the offending token.
+        let got_col: usize = err.split(&want).nth(1).unwrap().split(':').next().unwrap().parse().unwrap();
+        assert!(got_col == col || got_col == col + 1, "{name}: col {got_col}, token at {col}: {err}");
+    }
+    // A duplicate across two files points into the second file.
+    let (a, b) = (dir.join("one.toml"), dir.join("two.toml"));
+    std::fs::write(&a, rule("same", "patterns.en = ['x']")).unwrap();
+    std::fs::write(&b, rule("same", "patterns.en = ['y']")).unwrap();
+    let o = run(&["--rules", a.to_str().unwrap(), "--rules", b.to_str().unwrap()], PROSE.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("{}:2:6: duplicate rule id `same`", b.display())), "{}", stderr(&o));
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_exit_0() {
+    let dir = scratch("pipe");
+    let path = dir.join("big.txt");
+    std::fs::write(&path, format!("{PROSE}\n{BOILER}\n").repeat(200_000)).unwrap();
+    let mut child = Command::new(BIN).arg(&path).arg(&path).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    out.read_exact(&mut first).unwrap();
+    drop(out); // the reader goes away, like `| head -c 64`
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(&first[..PROSE.len()], PROSE.as_bytes());
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.is_empty(), "nothing on stderr: {err}");
+}
+
+#[test]
+fn an_unreadable_input_is_named_and_the_others_still_processed() {
+    let dir = scratch("unreadable");
+    let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
+    std::fs::write(&a, format!("{PROSE}\n{BOILER}\n")).unwrap();
+    std::fs::write(&b, "Second file.\n").unwrap();
+    let missing = dir.join("missing.txt");
+    let folder: &Path = &dir; // a folder cannot be read as a file
+    let args = [a.to_str().unwrap(), missing.to_str().unwrap(), folder.to_str().unwrap(), b.to_str().unwrap()];
+    let o = run(&args, b"");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("textsweep: {}: ", missing.display())), "{err}");
+    assert!(err.contains(&format!("textsweep: {}: ", folder.display())), "{err}");
+    assert!(err.contains("2 input(s) failed"), "{err}");
+    let want = format!("{}{}", cleaner().clean(&std::fs::read_to_string(&a).unwrap()).text, "Second file.\n");
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), want);
+}
