@@ -312,8 +312,37 @@ impl ValueError {
     }
 }
 
+/// Position of a raw control character inside a JSON string of `raw`, which JSON forbids. The
+/// field parser checks its own string, but skipped values are not checked byte by byte.
+fn control_in_string(raw: &[u8]) -> Option<usize> {
+    let mut in_string = false;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                0..=0x1f => return Some(i),
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parses one line as a JSON object with a string field `field`.
 pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String> {
+    // Skipped values are copied raw, so the whole line must be valid UTF-8 JSON text.
+    if let Err(e) = std::str::from_utf8(raw) {
+        return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1));
+    }
+    if let Some(at) = control_in_string(raw) {
+        return Err(format!("invalid JSON at byte {}: control character in a string", at + 1));
+    }
     let mut p = skip_ws(raw, 0);
     if raw.get(p) != Some(&b'{') {
         return Err("not a JSON object".into());

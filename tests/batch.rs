@@ -56,7 +56,10 @@ fn cli(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // A process that stops early (a usage error) closes its stdin: that is not a test failure.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -260,4 +263,24 @@ fn batch_flags_need_jsonl() {
     assert_eq!(out.status.code(), Some(2));
     let out = cli(&["--jsonl", "-j", "0"], b"");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Found by the `jsonl` fuzz target: values the reader skips (other fields) were not checked for
+/// raw control characters or invalid UTF-8, so such lines passed as records and were copied into
+/// the output as invalid JSON. Both are bad lines now.
+#[test]
+fn lines_with_raw_control_characters_or_invalid_utf8_are_bad() {
+    let good: &[u8] = b"{\"id\":\"a\",\"text\":\"Some text.\"}";
+    let control: &[u8] = b"{\"id\":\"b\x01\",\"text\":\"x\"}";
+    let invalid: &[u8] = b"{\"id\":\"c\xff\",\"text\":\"x\"}";
+    assert!(batch::parse_record(good, "text").is_ok());
+    assert!(batch::parse_record(control, "text").is_err());
+    assert!(batch::parse_record(invalid, "text").is_err());
+    let input = [good, control, invalid, b""].join(&b'\n');
+    let out = cli(&["--jsonl"], &input);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stdin:2:"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(&["--jsonl", "--skip-bad"], &input);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, input, "bad lines pass through unchanged");
 }

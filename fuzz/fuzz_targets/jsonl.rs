@@ -1,0 +1,39 @@
+//! The JSONL batch reader on arbitrary bytes: `parse_record` on every line must agree with
+//! serde_json about the field's value, and a whole batch run with `skip_bad` must write exactly one
+//! line per input line, each either passed through unchanged or a record whose field is the cleaned
+//! text of the original field.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+use textsweep::batch::{self, Input, Options};
+use textsweep::Cleaner;
+
+fn cleaner() -> &'static Cleaner {
+    static C: OnceLock<Cleaner> = OnceLock::new();
+    C.get_or_init(|| Cleaner::new().expect("default rules build"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    for line in data.split(|&b| b == b'\n') {
+        if let Ok(rec) = batch::parse_record(line, "text") {
+            let v: serde_json::Value = serde_json::from_slice(line).expect("a parsed record is valid JSON");
+            assert_eq!(v["text"].as_str(), Some(&*rec.text), "field value differs from serde_json's");
+        }
+    }
+    let opts = Options { skip_bad: true, threads: 1, ..Default::default() };
+    let mut out = Vec::new();
+    let input = Input::reader("fuzz", std::io::Cursor::new(data.to_vec()));
+    if batch::run(cleaner(), &opts, vec![input], &mut out, &mut ()).is_ok() {
+        let lines_in = data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+        let lines_out = out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+        assert_eq!(lines_in, lines_out, "a batch run with skip_bad loses or adds lines");
+        for (a, b) in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).zip(out.split(|&b| b == b'\n').filter(|l| !l.is_empty())) {
+            if let (Ok(ra), Ok(rb)) = (batch::parse_record(a, "text"), batch::parse_record(b, "text")) {
+                assert_eq!(cleaner().clean(&ra.text).text, *rb.text, "batch output differs from cleaning alone");
+            } else {
+                assert_eq!(a, b, "a bad line was not passed through unchanged");
+            }
+        }
+    }
+});
