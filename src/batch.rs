@@ -29,7 +29,6 @@
 
 use crate::{Cleaner, Edit};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, Visitor};
-use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -406,53 +405,14 @@ pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String
     Ok(Record { raw, span, text, id, edits_value, close })
 }
 
-/// One edit as `--with-edits` writes it (the fields of `--report`'s edit records).
-#[derive(Debug, Serialize)]
-pub struct EditRecord<'a> {
-    pub rule: &'a str,
-    pub category: crate::Category,
-    /// Byte offsets into the original field text.
-    pub start: usize,
-    pub end: usize,
-    /// 1-based line of `start`.
-    pub line: usize,
-    /// 1-based column of `start`, in Unicode scalar values.
-    pub column: usize,
-    pub text: &'a str,
-    pub reason: &'a str,
-}
+/// One edit as `--with-edits` writes it: the fields of `--report`'s edit records, with line and
+/// column counted the same way (lines end after `\n`).
+pub use crate::report::jsonl::EditRecord;
 
 /// The edits of `text` with their line and column.
 pub fn edit_records<'a>(text: &str, edits: &'a [Edit]) -> Vec<EditRecord<'a>> {
-    let bytes = text.as_bytes();
-    let (mut line, mut line_start, mut pos) = (1, 0, 0);
-    edits
-        .iter()
-        .map(|e| {
-            // Count the line terminators before `e.start` (`\n`, `\r\n`, a lone `\r`).
-            while let Some(i) = memchr::memchr2(b'\n', b'\r', &bytes[pos..e.start]) {
-                let t = pos + i;
-                let next = if bytes[t] == b'\r' && bytes.get(t + 1) == Some(&b'\n') { t + 2 } else { t + 1 };
-                if next > e.start {
-                    break; // `e.start` is the `\n` of a `\r\n`: still the line the `\r` ends
-                }
-                line += 1;
-                line_start = next;
-                pos = next;
-            }
-            let column = crate::text::char_len(&text[line_start..e.start]) + 1;
-            EditRecord {
-                rule: &e.rule,
-                category: e.category,
-                start: e.start,
-                end: e.end,
-                line,
-                column,
-                text: &e.text,
-                reason: &e.reason,
-            }
-        })
-        .collect()
+    let li = crate::report::LineIndex::new(text);
+    edits.iter().map(|e| EditRecord::new(e, li.line_col(text, e.start))).collect()
 }
 
 /// Writes `rec`'s line with the cleaned text (and, with `edits_json`, the edits member) to `out`,

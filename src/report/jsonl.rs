@@ -68,16 +68,27 @@ struct Begin {
     bytes: usize,
 }
 
-#[derive(Serialize)]
-struct EditBody<'a> {
-    rule: &'a str,
-    category: Category,
-    start: usize,
-    end: usize,
-    line: usize,
-    column: usize,
-    text: &'a str,
-    reason: &'a str,
+/// The fields of one edit, as the report's `edit` records and batch mode's `--with-edits` write
+/// them.
+#[derive(Debug, Serialize)]
+pub struct EditRecord<'a> {
+    pub rule: &'a str,
+    pub category: Category,
+    /// Byte offsets into the original text.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of `start` (lines end after `\n`).
+    pub line: usize,
+    /// 1-based column of `start`, in Unicode scalar values.
+    pub column: usize,
+    pub text: &'a str,
+    pub reason: &'a str,
+}
+
+impl<'a> EditRecord<'a> {
+    pub fn new(e: &'a crate::Edit, (line, column): (usize, usize)) -> Self {
+        EditRecord { rule: &e.rule, category: e.category, start: e.start, end: e.end, line, column, text: &e.text, reason: &e.reason }
+    }
 }
 
 #[derive(Serialize)]
@@ -124,18 +135,7 @@ pub fn write_document(w: &mut impl Write, doc: &Doc) -> io::Result<()> {
     record(&mut out, Head::of("begin", Some(doc)), Begin { bytes: doc.text.len() })?;
     let li = LineIndex::new(doc.text);
     for e in doc.edits {
-        let (line, column) = li.line_col(doc.text, e.start);
-        let body = EditBody {
-            rule: &e.rule,
-            category: e.category,
-            start: e.start,
-            end: e.end,
-            line,
-            column,
-            text: &e.text,
-            reason: &e.reason,
-        };
-        record(&mut out, Head::of("edit", Some(doc)), body)?;
+        record(&mut out, Head::of("edit", Some(doc)), EditRecord::new(e, li.line_col(doc.text, e.start)))?;
     }
     let totals = Totals::of(doc);
     record(&mut out, Head::of("end", Some(doc)), Counts::of(&totals, false))?;
