@@ -598,8 +598,14 @@ fn judge_cues(
                 for &(_, cue, off, len) in hits {
                     match index.cues[cue as usize] {
                         Cue::CaptionStrong { rule } if rule == r => {
-                            cap.strong = true;
-                            cap.credit_at.push((off as usize, len as usize));
+                            // A cue that is a whole credit (`(EPA)`) is evidence only at the end
+                            // of the line; inside a sentence it is a word in brackets.
+                            let (o, l) = (off as usize, len as usize);
+                            let whole = raw[o..o + l].ends_with([')', ']', '）', '】']);
+                            if !whole || raw[o + l..].trim().is_empty() {
+                                cap.strong = true;
+                            }
+                            cap.credit_at.push((o, l));
                         }
                         Cue::CaptionWeak { rule } if rule == r => cap.weak = true,
                         Cue::CaptionPrefix { rule } if rule == r && off as usize == lead => cap.prefix_at_start = true,

@@ -59,3 +59,15 @@ fn many_credit_prefixes_on_one_line() {
     invariants::check(input.as_bytes(), &c).unwrap();
     assert_eq!(c.text, input);
 }
+
+/// `(ePA)` at the end of a German sentence is the electronic health record, not the agency EPA:
+/// agencies match case-insensitively only in all-capital or all-lower-case lines, and only names
+/// of four or more letters.
+#[test]
+fn mixed_case_words_are_not_agency_credits() {
+    let cleaner = textsweep::Cleaner::new().unwrap();
+    let text = "Die Krankenkassen sollen die elektronische Patientenakte (ePA) einführen.\n\nDer Bundestag stimmt im Herbst ab.\n";
+    assert_eq!(cleaner.clean(text).text, text);
+    let caps = "Officials inspect the damaged bridge on Monday. GETTY IMAGES\n\nThe bridge reopens next week.\n";
+    assert_eq!(cleaner.clean(caps).text, "The bridge reopens next week.\n");
+}

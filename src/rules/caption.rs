@@ -129,10 +129,20 @@ impl Caption {
         if t.is_empty() {
             return None;
         }
-        // Agencies are compared ignoring ASCII case; their buckets hold both cases of the last byte.
+        // An agency matches as written, or in a line set all in capitals or all in lower case
+        // (`GETTY IMAGES`, `getty images`) when its name is long enough not to be an ordinary
+        // word: `(ePA)` (a German health record) is not EPA. The buckets hold both cases of the
+        // last byte.
         let last = *t.as_bytes().last()? as usize;
         let a = self.agencies_by_last_byte[last].iter().map(|&i| &self.agencies[i as usize]).find(|a| {
-            t.len() >= a.len() && t.is_char_boundary(t.len() - a.len()) && t[t.len() - a.len()..].eq_ignore_ascii_case(a)
+            if t.len() < a.len() || !t.is_char_boundary(t.len() - a.len()) {
+                return false;
+            }
+            let tail = &t[t.len() - a.len()..];
+            tail == a.as_str()
+                || (a.len() >= 4
+                    && tail.eq_ignore_ascii_case(a)
+                    && (tail.bytes().all(|b| !b.is_ascii_lowercase()) || tail.bytes().all(|b| !b.is_ascii_uppercase())))
         })?;
         let astart = t.len() - a.len();
         let before = t[..astart].trim_end();
@@ -166,6 +176,11 @@ impl Caption {
         }
         let rest_start = p + len;
         let rest = line[rest_start..].trim().trim_end_matches(|c: char| CLOSERS.contains(&c));
+        // A cue that is a whole credit (`(Yonhap)`, `(EPA)`) is one only at the end of the line:
+        // `(ePA) einführen.` is a word in brackets inside a sentence.
+        if line[p..rest_start].ends_with([')', ']', '）', '】']) {
+            return rest.is_empty().then(|| open_bracket_before(line, p));
+        }
         // Counted only as far as the limits: this runs for every credit prefix of a line.
         let words = rest.split_whitespace().take(9).count();
         if rest.is_empty() || rest.chars().nth(self.max_credit_chars).is_some() || words > 8 {
