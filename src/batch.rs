@@ -282,8 +282,11 @@ fn json_message(e: &serde_json::Error) -> String {
 }
 
 /// Parses one JSON value starting at `p`; returns it and the offset just past it.
-fn value_at<'a, T: Deserialize<'a>>(raw: &'a [u8], p: usize) -> Result<(T, usize), ValueError> {
-    let mut it = serde_json::Deserializer::from_slice(&raw[p..]).into_iter::<T>();
+/// `raw` is already valid UTF-8, so serde_json reads it as `str` and does not validate strings again.
+fn value_at<'a, T: Deserialize<'a>>(raw: &'a str, p: usize) -> Result<(T, usize), ValueError> {
+    // `p` follows an ASCII byte (`{`, `,`, `:` or white space), so it is a char boundary.
+    let Some(rest) = raw.get(p..) else { return Err(ValueError::Syntax(format!("invalid JSON at byte {}", p + 1))) };
+    let mut it = serde_json::Deserializer::from_str(rest).into_iter::<T>();
     match it.next() {
         Some(Ok(v)) => Ok((v, p + it.byte_offset())),
         Some(Err(e)) => {
@@ -340,9 +343,10 @@ fn control_in_string(raw: &[u8]) -> Option<usize> {
 /// Parses one line as a JSON object with a string field `field`.
 pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String> {
     // Skipped values are copied raw, so the whole line must be valid UTF-8 JSON text.
-    if let Err(e) = std::str::from_utf8(raw) {
-        return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1));
-    }
+    let text = match std::str::from_utf8(raw) {
+        Ok(t) => t,
+        Err(e) => return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
+    };
     if let Some(at) = control_in_string(raw) {
         return Err(format!("invalid JSON at byte {}: control character in a string", at + 1));
     }
@@ -362,7 +366,7 @@ pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String
             if raw.get(p) != Some(&b'"') {
                 return Err(format!("invalid JSON at byte {}: expected a key", p + 1));
             }
-            let (JsonStr(key), end) = value_at::<JsonStr>(raw, p).map_err(ValueError::into_reason)?;
+            let (JsonStr(key), end) = value_at::<JsonStr>(text, p).map_err(ValueError::into_reason)?;
             p = skip_ws(raw, end);
             if raw.get(p) != Some(&b':') {
                 return Err(format!("invalid JSON at byte {}: expected `:`", p + 1));
@@ -372,14 +376,14 @@ pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String
                 if found.is_some() {
                     return Err(format!("field `{field}` given twice"));
                 }
-                let (JsonStr(s), end) = value_at::<JsonStr>(raw, p).map_err(|e| match e {
+                let (JsonStr(s), end) = value_at::<JsonStr>(text, p).map_err(|e| match e {
                     ValueError::Type(_) => format!("field `{field}` is not a string"),
                     ValueError::Syntax(s) => s,
                 })?;
                 found = Some((p..end, s));
                 end
             } else {
-                let (IgnoredAny, end) = value_at::<IgnoredAny>(raw, p).map_err(ValueError::into_reason)?;
+                let (IgnoredAny, end) = value_at::<IgnoredAny>(text, p).map_err(ValueError::into_reason)?;
                 if key == "id" {
                     id = Some(p..end);
                 } else if key == EDITS_KEY {
@@ -616,7 +620,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         }
         if opts.keep_docs {
             let name = match &rec.id {
-                Some(r) => match value_at::<JsonStr>(raw, r.start) {
+                Some(r) => match std::str::from_utf8(raw).map_err(|_| ()).and_then(|t| value_at::<JsonStr>(t, r.start).map_err(|_| ())) {
                     Ok((JsonStr(s), _)) => s.into_owned(),
                     Err(_) => String::from_utf8_lossy(&raw[r.clone()]).into_owned(),
                 },

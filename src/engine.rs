@@ -22,6 +22,7 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use regex::RegexSet;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// The hash of the phrase tables: keys are rule data, look-ups are slices of short lines, so a
 /// fast non-cryptographic hash is enough (look-ups cannot change the table's layout).
@@ -65,7 +66,12 @@ pub(crate) struct Index {
     max_prefix_tokens: usize,
     /// Lines longer than this (in chars) are never normalised for the label table.
     max_short: usize,
+    /// Cues that may match on any line (ASCII, plus Latin-1 and general punctuation).
     ac: Option<CueAutomaton>,
+    /// Cues that hold a letter of some script, one automaton per script group, each run only on
+    /// the lines that hold a byte of that group (see [`script_mask`]). Built on first use: an
+    /// English corpus never builds the Hangul automaton.
+    script_ac: Vec<ScriptCues>,
     cues: Vec<Cue>,
     regex: RegexSet,
     regex_rule: Vec<u32>,
@@ -164,11 +170,28 @@ impl Index {
         let first_tokens = labels.keys().chain(prefixes.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let ac = if patterns.is_empty() {
-            None
-        } else {
-            Some(CueAutomaton::build(&patterns)?)
-        };
+        // Cues are grouped by the script their letters need, and `cues` reordered to match: the
+        // automaton of group g reports pattern k as cue `offset + k`.
+        let mut by_group: Vec<Vec<(String, Cue)>> = vec![Vec::new(); GROUPS + 1];
+        for (p, cue) in patterns.into_iter().zip(cues) {
+            by_group[pattern_group(&p).map_or(0, |g| g + 1)].push((p, cue));
+        }
+        let mut cues: Vec<Cue> = Vec::new();
+        let mut ac = None;
+        let mut script_ac = Vec::new();
+        for (g, members) in by_group.into_iter().enumerate() {
+            if members.is_empty() {
+                continue;
+            }
+            let offset = cues.len() as u32;
+            let (pats, group_cues): (Vec<String>, Vec<Cue>) = members.into_iter().unzip();
+            cues.extend(group_cues);
+            if g == 0 {
+                ac = Some(CueAutomaton::build(&pats)?);
+            } else {
+                script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
+            }
+        }
         let regex = regex::RegexSetBuilder::new(&regex)
             .size_limit(pattern::SIZE_LIMIT.saturating_mul(regex.len().max(1)))
             .dfa_size_limit(16 << 20)
@@ -184,7 +207,7 @@ impl Index {
                 }
                 None => e.to_string(),
             })?;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, cues, regex, regex_rule, max_pattern_chars, has_regions, has_agencies })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_rule, max_pattern_chars, has_regions, has_agencies })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -331,6 +354,82 @@ fn token_decides(tok: &str, set: &HashSet<Box<str>, foldhash::fast::RandomState>
 /// one compare per byte, no prefilter (cues start with common letters, so a prefilter would
 /// stop at nearly every byte) and no search state kept in memory between matches. Where the DFA
 /// would be too big, the library's default automaton and its iterator.
+/// The cues of one script group and their automaton, built when a line first needs it.
+#[derive(Debug)]
+struct ScriptCues {
+    group: u8,
+    /// Global cue id of this automaton's pattern 0.
+    offset: u32,
+    patterns: Vec<String>,
+    ac: OnceLock<Option<CueAutomaton>>,
+}
+
+impl ScriptCues {
+    fn automaton(&self) -> Option<&CueAutomaton> {
+        // The patterns were checked when the index was built (the whole set went through the same
+        // builder), so a failure here cannot happen in practice; it would only drop these cues.
+        self.ac.get_or_init(|| CueAutomaton::build(&self.patterns).ok()).as_ref()
+    }
+}
+
+/// Script groups of cue letters: Latin beyond ASCII, Greek, Cyrillic, Hebrew and Arabic, Indic and
+/// Thai, Han and Kana, Hangul, anything else.
+const GROUPS: usize = 8;
+const LATIN: u16 = 1;
+const GREEK: u16 = 1 << 1;
+const CYRILLIC: u16 = 1 << 2;
+const ARABIC: u16 = 1 << 3;
+const INDIC: u16 = 1 << 4;
+const CJK: u16 = 1 << 5;
+const HANGUL: u16 = 1 << 6;
+const OTHER: u16 = 1 << 7;
+
+/// For each UTF-8 lead byte, the groups whose letters can start with it (a superset: the gate only
+/// has to be true whenever a cue of the group could match). ASCII, continuation bytes, Latin-1
+/// punctuation (`C2`) and general punctuation and symbols (`E2`) belong to no group: cues made of
+/// those run on every line.
+const LEAD_GROUPS: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut b = 0xC3;
+    while b <= 0xF4 {
+        t[b] = match b {
+            0xC3..=0xCC => LATIN,
+            0xCD => LATIN | GREEK,
+            0xCE | 0xCF => GREEK,
+            0xD0..=0xD5 => CYRILLIC,
+            0xD6..=0xDF => ARABIC,
+            0xE0 => INDIC,
+            0xE1 => LATIN | GREEK | HANGUL | OTHER,
+            0xE2 => 0,
+            0xE3..=0xE9 => CJK | HANGUL,
+            0xEA..=0xED => HANGUL,
+            0xEF => CJK,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The groups present in a line: the union of [`LEAD_GROUPS`] over its bytes.
+fn script_mask(line: &str) -> u16 {
+    if line.is_ascii() {
+        return 0;
+    }
+    line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize])
+}
+
+/// The group (bit index) a cue needs: that of its first character with one, or `None` for a cue
+/// that may match on any line.
+fn pattern_group(p: &str) -> Option<usize> {
+    p.chars().find_map(|c| {
+        let mut buf = [0u8; 4];
+        let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+        let m = LEAD_GROUPS[lead as usize];
+        (m != 0).then(|| m.trailing_zeros() as usize)
+    })
+}
+
 #[derive(Debug)]
 enum CueAutomaton {
     Dfa(Box<aho_corasick::dfa::DFA>),
@@ -472,6 +571,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut scratch = Vec::new();
     let mut cue_state: Vec<(u32, u8)> = Vec::new();
     let mut token_buf = String::new();
+    let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
     let mut i = 0;
     let mut content_seen = 0;
     while i < n {
@@ -506,8 +606,23 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 claim = Some(Claim { rule: index.regex_rule[k], reason: "line matches a boilerplate pattern" });
             }
         }
-        if claim.is_none() && (line_hits_start < h || index.has_agencies) {
-            claim = judge_cues(rules, index, &hits[line_hits_start..h], raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+        if claim.is_none() {
+            // The script groups' cues, on the lines that hold letters of their group.
+            line_hits.clear();
+            line_hits.extend_from_slice(&hits[line_hits_start..h]);
+            let mask = if index.script_ac.is_empty() { 0 } else { script_mask(raw) };
+            if mask != 0 {
+                for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
+                    if let Some(ac) = sc.automaton() {
+                        ac.for_each_match(raw, |start, end, k| line_hits.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
+                    }
+                }
+                // In the order one automaton would report them: by end.
+                line_hits.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
+            }
+            if !line_hits.is_empty() || index.has_agencies {
+                claim = judge_cues(rules, index, &line_hits, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+            }
         }
         // Regions start on a line of their own and take the lines after it.
         if index.has_regions {
@@ -772,6 +887,29 @@ fn resolve(doc: &Document, rules: &[Rule], claims: &[Option<Claim>], mut inline:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The script gate must be true on every line a cue could match: the line holds the cue, so
+    /// its mask must hold the cue's group.
+    #[test]
+    fn every_cue_passes_its_own_script_gate() {
+        let c = crate::Cleaner::new().unwrap();
+        let index = &c.index;
+        let mut seen = 0;
+        for sc in &index.script_ac {
+            for p in &sc.patterns {
+                assert_eq!(pattern_group(p), Some(sc.group as usize), "{p}");
+                let line = format!("abc {p} xyz");
+                assert_ne!(script_mask(&line) & (1 << sc.group), 0, "{p}");
+                seen += 1;
+            }
+        }
+        assert!(seen > 100, "the default rules have cues in many scripts");
+        // Cues run on every line hold no letters of any group.
+        assert_eq!(pattern_group("(AP Photo/"), None);
+        assert_eq!(pattern_group("“Read more”"), None);
+        assert_eq!(pattern_group("(Фото:"), Some(CYRILLIC.trailing_zeros() as usize));
+        assert_eq!(pattern_group("사진="), Some(HANGUL.trailing_zeros() as usize));
+    }
 
     #[test]
     fn line_gate_agrees_with_the_normalised_gate() {
