@@ -576,6 +576,11 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut content_seen = 0;
     while i < n {
         let line = doc.lines[i];
+        // Hits of lines a region took were never looked at: skip them, or they would hide the
+        // hits of every later line.
+        while h < hits.len() && (hits[h].0 as usize) < i {
+            h += 1;
+        }
         let line_hits_start = h;
         while h < hits.len() && hits[h].0 as usize == i {
             h += 1;
@@ -887,6 +892,19 @@ fn resolve(doc: &Document, rules: &[Rule], claims: &[Option<Claim>], mut inline:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A region that takes a line holding cue hits must not hide the hits of the lines after it.
+    #[test]
+    fn cues_after_a_region_are_still_judged() {
+        let c = crate::Cleaner::new().unwrap();
+        let tail = "Firefighters work at the scene on Tuesday. (AP Photo/John Doe)";
+        let region = "Related articles\nStorm hits coast (AP Photo/Jane Roe)\nCouncil approves budget\n\n";
+        let text = format!("The council met on Monday to discuss the budget for the coming year.\n\n{region}The vote was close, officials said, and the debate lasted hours.\n\n{tail}\n\nThe mayor said more funding would follow.\n");
+        let edits = c.edits(&text);
+        assert!(edits.iter().any(|e| e.category == Category::RelatedLinks), "the region is found: {edits:?}");
+        let at = text.find(tail).unwrap();
+        assert!(edits.iter().any(|e| e.category == Category::Caption && e.start >= at), "the caption after it is found: {edits:?}");
+    }
 
     /// The script gate must be true on every line a cue could match: the line holds the cue, so
     /// its mask must hold the cue's group.
