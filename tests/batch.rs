@@ -284,3 +284,22 @@ fn lines_with_raw_control_characters_or_invalid_utf8_are_bad() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, input, "bad lines pass through unchanged");
 }
+
+/// Found by the `jsonl` fuzz target: a number beyond f64 (`2.5e11113`) is valid JSON (the grammar
+/// has no bound) that serde_json's `Value` refuses. The reader accepts the record and copies the
+/// number through byte for byte while it cleans the text field.
+#[test]
+fn numbers_beyond_f64_in_other_fields_are_copied_unchanged() {
+    let text: Value = serde_json::from_str(&noisy_line()).unwrap();
+    let text = text["text"].as_str().unwrap();
+    let line = format!("{{\"id\":\"n\",\"n\":[1,2.5e11113,-1e-99999],\"text\":{}}}\n", serde_json::to_string(text).unwrap());
+    let rec = batch::parse_record(line.trim_end().as_bytes(), "text").expect("valid JSON is a record");
+    assert_eq!(rec.text, text);
+    let out = cli(&["--jsonl"], line.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.starts_with("{\"id\":\"n\",\"n\":[1,2.5e11113,-1e-99999],\"text\":"), "{out}");
+    let cleaned = Cleaner::new().unwrap().clean(text).text;
+    assert_ne!(cleaned, text, "the record is noisy, so the test sees the text field change");
+    assert!(out.contains(&serde_json::to_string(&cleaned).unwrap()), "{out}");
+}

@@ -17,8 +17,13 @@ fn cleaner() -> &'static Cleaner {
 fuzz_target!(|data: &[u8]| {
     for line in data.split(|&b| b == b'\n') {
         if let Ok(rec) = batch::parse_record(line, "text") {
-            let v: serde_json::Value = serde_json::from_slice(line).expect("a parsed record is valid JSON");
-            assert_eq!(v["text"].as_str(), Some(&*rec.text), "field value differs from serde_json's");
+            // JSON's grammar puts no bound on numbers; serde_json's `Value` refuses those beyond
+            // f64 (`2.5e11113`), the reader copies them through unchanged, as it should.
+            match serde_json::from_slice::<serde_json::Value>(line) {
+                Ok(v) => assert_eq!(v["text"].as_str(), Some(&*rec.text), "field value differs from serde_json's"),
+                Err(e) if e.to_string().starts_with("number out of range") => {}
+                Err(e) => panic!("a parsed record is valid JSON: {e}"),
+            }
         }
     }
     let opts = Options { skip_bad: true, threads: 1, ..Default::default() };
