@@ -180,6 +180,8 @@ pub struct Summary {
     pub blank_lines: u64,
     /// Bad lines passed through (`skip_bad`).
     pub bad_lines: u64,
+    /// Records a guard held back (output unchanged although rules matched).
+    pub held: u64,
     /// Input bytes read (whole lines).
     pub bytes_in: u64,
     /// Bytes of the cleaned field before and after cleaning (unescaped).
@@ -194,6 +196,7 @@ impl Summary {
         self.edits += o.edits;
         self.blank_lines += o.blank_lines;
         self.bad_lines += o.bad_lines;
+        self.held += o.held;
         self.bytes_in += o.bytes_in;
         self.text_bytes_in += o.text_bytes_in;
         self.text_bytes_out += o.text_bytes_out;
@@ -208,6 +211,8 @@ pub struct Doc {
     /// The field's original text.
     pub text: String,
     pub edits: Vec<Edit>,
+    /// Set when a guard held the record back (then `edits` is empty).
+    pub held: Option<crate::Held>,
 }
 
 /// Receives what the pipeline did, in input order, on the writing thread.
@@ -593,9 +598,10 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         };
         done.summary.bytes_in += line.len() as u64;
         let text: &str = &rec.text;
-        let edits = cleaner.edits(text);
+        let (edits, held) = cleaner.judge(text);
         let s = &mut done.summary;
         s.records += 1;
+        s.held += u64::from(held.is_some());
         s.text_bytes_in += text.len() as u64;
         let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
         s.text_bytes_out += (text.len() - removed) as u64;
@@ -626,7 +632,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
                 },
                 None => format!("{}:{}", chunk.input, this_line),
             };
-            done.docs.push(Doc { name, text: rec.text.into_owned(), edits });
+            done.docs.push(Doc { name, text: rec.text.into_owned(), edits, held });
         }
     }
     done

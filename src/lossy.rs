@@ -61,7 +61,9 @@ pub(crate) fn clean(cleaner: &Cleaner, bytes: &[u8]) -> Cleaned {
     // Map the rules' edits (offsets into `text`) back to the input, piece by piece.
     let mut mapped: Vec<Edit> = Vec::new();
     let mut k = 0;
-    for e in cleaner.edits(&text) {
+    // The guard judges the repaired text; invalid bytes are deleted even when it holds.
+    let (rule_edits, held) = cleaner.judge(&text);
+    for e in rule_edits {
         // Edits are sorted, so the first piece that can hold `e.start` only moves forward.
         while k < pieces.len() && pieces[k].valid + pieces[k].len <= e.start {
             k += 1;
@@ -98,7 +100,7 @@ pub(crate) fn clean(cleaner: &Cleaner, bytes: &[u8]) -> Cleaned {
     let out = crate::apply_bytes(bytes, &edits);
     // Every invalid byte is in an edit, so what is left is valid UTF-8.
     let text = String::from_utf8(out).expect("lossy output is valid UTF-8");
-    Cleaned { text, edits }
+    Cleaned { text, edits, held }
 }
 
 /// `invalid UTF-8: 3 bytes \xff\xfe\xc3` (at most 16 bytes listed).

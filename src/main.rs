@@ -36,6 +36,11 @@ struct Args {
     #[arg(long, value_name = "ID|CATEGORY")]
     disable: Vec<String>,
 
+    /// Leave a document (of at least 500 non-space characters) unchanged when the rules would
+    /// remove more than this share of it, and say so in the report (`1` turns the guard off).
+    #[arg(long, value_name = "SHARE", default_value_t = textsweep::DEFAULT_MAX_REMOVED_SHARE, value_parser = parse_share)]
+    max_removed_share: f64,
+
     /// Write a JSON Lines report of every edit to PATH (`-`: standard error).
     #[arg(long, value_name = "PATH", help_heading = "Audit")]
     report: Option<PathBuf>,
@@ -134,7 +139,7 @@ fn main() -> ExitCode {
 }
 
 fn build_cleaner(args: &Args) -> Result<Cleaner, Fail> {
-    let mut b = Cleaner::builder().default_rules(!args.no_default_rules);
+    let mut b = Cleaner::builder().default_rules(!args.no_default_rules).max_removed_share(args.max_removed_share);
     for p in &args.rules {
         b = b.rules_path(p);
     }
@@ -275,7 +280,7 @@ fn run(args: Args) -> Result<Outcome, Fail> {
             }
             continue;
         };
-        let doc = Doc { name: doc_name, text, edits: &cleaned.edits };
+        let doc = Doc { name: doc_name, text, edits: &cleaned.edits, held: cleaned.held.as_ref() };
         for sink in &mut sinks {
             sink.document(&doc).map_err(audit_fail)?;
         }
@@ -291,6 +296,14 @@ fn run(args: Args) -> Result<Outcome, Fail> {
         return Err(Fail::Reported);
     }
     Ok(if args.check && changed { Outcome::Findings } else { Outcome::Clean })
+}
+
+/// `--max-removed-share`: a number in (0, 1].
+fn parse_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a share in (0, 1]")),
+    }
 }
 
 /// An audit output could not be written: always an error (only stdout may be closed quietly).
@@ -328,7 +341,7 @@ const BAD_LINES_SHOWN: usize = 10;
 
 impl Observer for BatchView {
     fn record(&mut self, rec: &batch::Doc) {
-        let doc = Doc { name: rec.name.as_bytes(), text: &rec.text, edits: &rec.edits };
+        let doc = Doc { name: rec.name.as_bytes(), text: &rec.text, edits: &rec.edits, held: rec.held.as_ref() };
         for sink in &mut self.sinks {
             if let Err(e) = sink.document(&doc) {
                 self.sink_error.get_or_insert(e);

@@ -423,7 +423,7 @@ fn random_deletions_render_diffs_that_patch_and_git_apply_exactly() {
             })
             .collect();
         let expected = textsweep::apply(&text, &edits);
-        let doc = Doc { name: b"doc.txt", text: &text, edits: &edits };
+        let doc = Doc { name: b"doc.txt", text: &text, edits: &edits, held: None };
         let mut diff = Vec::new();
         write_diff(&mut diff, &doc).unwrap();
         let mut report = Vec::new();
@@ -440,4 +440,62 @@ fn random_deletions_render_diffs_that_patch_and_git_apply_exactly() {
         }
     }
     assert!(applied > 100, "only {applied} cases had edits");
+}
+
+/// A page that is one boilerplate line after another (a share bar, a cookie prompt, a newsletter
+/// prompt, repeated) and a few words of text, long enough for the removal cap to apply.
+fn mostly_boilerplate() -> String {
+    let mut s = String::new();
+    for _ in 0..30 {
+        s.push_str("Share on Facebook\nShare on Twitter\nSubscribe to our newsletter\nAdvertisement\n");
+    }
+    s.push_str("The end.\n");
+    s
+}
+
+#[test]
+fn removal_cap_leaves_the_document_unchanged_and_the_report_says_why() {
+    let text = mostly_boilerplate();
+    let uncapped = Cleaner::builder().max_removed_share(1.0).build().unwrap().clean(&text);
+    assert!(uncapped.held.is_none());
+    let solid = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+    let share = uncapped.edits.iter().map(|e| solid(&e.text)).sum::<usize>() as f64 / solid(&text) as f64;
+    assert!(share > textsweep::DEFAULT_MAX_REMOVED_SHARE, "the rules remove {share} of the page");
+
+    let capped = Cleaner::new().unwrap().clean(&text);
+    assert_eq!(capped.text, text, "held: the output is the input");
+    assert!(capped.edits.is_empty());
+    let held = capped.held.expect("the guard says why");
+    assert_eq!(held.proposed_edits, uncapped.edits.len());
+    assert_eq!(held.of, solid(&text));
+    assert!(held.reason().contains("cap"), "{}", held.reason());
+
+    // A lower cap with the uncapped share above it also holds; one above it does not.
+    let c = Cleaner::builder().max_removed_share(share - 0.01).build().unwrap();
+    assert!(c.clean(&text).held.is_some());
+    let c = Cleaner::builder().max_removed_share((share + 0.01).min(1.0)).build().unwrap();
+    assert_eq!(c.clean(&text), uncapped);
+
+    // The CLI: unchanged output, the `end` record carries the guard, the summary counts it.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("page.txt"), &text).unwrap();
+    let out = run_in(dir.path(), &["--report", "r.jsonl", "page.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, text.as_bytes());
+    let recs = records(&fs::read(dir.path().join("r.jsonl")).unwrap());
+    let end = recs.iter().find(|r| r["type"] == "end").unwrap();
+    assert_eq!(end["held"]["guard"], "max_removed_share");
+    assert_eq!(end["held"]["proposed_edits"], uncapped.edits.len());
+    assert_eq!(recs.last().unwrap()["docs_held"], 1);
+    let out = run_in(dir.path(), &["--max-removed-share", "1", "page.txt"]);
+    assert_eq!(out.stdout, uncapped.text.as_bytes());
+}
+
+#[test]
+fn removal_cap_spares_short_documents() {
+    let text = "Share on Facebook\nShare on Twitter\nSubscribe to our newsletter\n";
+    assert!(text.len() < textsweep::GUARD_MIN_CHARS);
+    let c = Cleaner::new().unwrap().clean(text);
+    assert!(c.held.is_none());
+    assert!(!c.edits.is_empty(), "a short page of boilerplate goes whole: {:?}", c.text);
 }

@@ -67,6 +67,11 @@ pub fn write_section(out: &mut String, doc: &Doc) {
         doc.text.len(),
         doc.text.len() - removed
     ));
+    if let Some(h) = doc.held {
+        out.push_str("<strong>Held back: ");
+        escape(out, &h.reason());
+        out.push_str("</strong>\n");
+    }
     let mut pos = 0;
     for e in doc.edits {
         escape(out, &doc.text[pos..e.start]);

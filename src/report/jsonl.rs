@@ -105,6 +105,28 @@ struct Counts<'a> {
     edits_by_rule: Option<BTreeMap<&'a str, usize>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bad_lines: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    docs_held: Option<usize>,
+    /// On an `end` record: the guard that held this document back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<HeldRecord>,
+}
+
+/// A guard's decision, as the `end` record of a held document carries it.
+#[derive(Serialize)]
+struct HeldRecord {
+    guard: &'static str,
+    would_remove: usize,
+    of: usize,
+    limit_permille: u32,
+    proposed_edits: usize,
+    reason: String,
+}
+
+impl HeldRecord {
+    fn of(h: &crate::Held) -> Self {
+        HeldRecord { guard: h.guard, would_remove: h.would_remove, of: h.of, limit_permille: h.limit_permille, proposed_edits: h.proposed_edits, reason: h.reason() }
+    }
 }
 
 impl<'a> Counts<'a> {
@@ -119,6 +141,8 @@ impl<'a> Counts<'a> {
             edits_by_category: t.by_category.iter().map(|(c, n)| (*c, n.edits)).collect(),
             edits_by_rule: summary.then(|| t.by_rule.iter().map(|(r, n)| (&**r, n.edits)).collect()),
             bad_lines: (summary && t.bad_lines > 0).then_some(t.bad_lines),
+            docs_held: (summary && t.docs_held > 0).then_some(t.docs_held),
+            held: None,
         }
     }
 }
@@ -138,7 +162,9 @@ pub fn write_document(w: &mut impl Write, doc: &Doc) -> io::Result<()> {
         record(&mut out, Head::of("edit", Some(doc)), EditRecord::new(e, li.line_col(doc.text, e.start)))?;
     }
     let totals = Totals::of(doc);
-    record(&mut out, Head::of("end", Some(doc)), Counts::of(&totals, false))?;
+    let mut counts = Counts::of(&totals, false);
+    counts.held = doc.held.map(HeldRecord::of);
+    record(&mut out, Head::of("end", Some(doc)), counts)?;
     w.write_all(&out)
 }
 

@@ -23,7 +23,7 @@ pub mod jsonl;
 pub mod rules;
 pub mod summary;
 
-use crate::{Category, Edit};
+use crate::{Category, Edit, Held};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
@@ -39,6 +39,8 @@ pub struct Doc<'a> {
     pub text: &'a str,
     /// The edits the cleaner made to it: sorted, non-overlapping, non-empty spans of `text`.
     pub edits: &'a [Edit],
+    /// Set when a guard held the document back (then `edits` is empty).
+    pub held: Option<&'a Held>,
 }
 
 impl<'a> Doc<'a> {
@@ -92,6 +94,8 @@ pub struct Totals {
     pub by_rule: BTreeMap<Arc<str>, Tally>,
     /// Batch lines passed through unchanged because they were not records (`--skip-bad`).
     pub bad_lines: usize,
+    /// Documents a guard held back (output unchanged although rules matched).
+    pub docs_held: usize,
 }
 
 impl Totals {
@@ -105,6 +109,7 @@ impl Totals {
     /// Adds one document.
     pub fn add(&mut self, doc: &Doc) {
         self.docs += 1;
+        self.docs_held += usize::from(doc.held.is_some());
         self.docs_changed += usize::from(!doc.edits.is_empty());
         self.bytes_in += doc.text.len();
         self.bytes_out += doc.text.len() - doc.bytes_removed();

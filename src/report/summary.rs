@@ -45,6 +45,9 @@ pub fn write_table(w: &mut impl Write, t: &Totals) -> io::Result<()> {
     if t.bad_lines > 0 {
         out.push_str(&format!("textsweep: {} passed through unchanged (--skip-bad)\n", plural(t.bad_lines, "bad line")));
     }
+    if t.docs_held > 0 {
+        out.push_str(&format!("textsweep: {} left unchanged by the removal cap (--max-removed-share)\n", plural(t.docs_held, "document")));
+    }
     if t.edits > 0 {
         let width = t.by_rule.keys().map(|r| r.len()).chain(t.by_category.keys().map(|c| c.name().len())).max().unwrap_or(0).max(8);
         let mut section = |title: &str, rows: Vec<(&dyn Display, &Tally)>| {
