@@ -637,7 +637,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                         // `tail`: not the opening line, and past the first quarter of the text.
                         let in_tail = content_seen > 1 && line.start * 4 >= text.len();
                         if !g.tail_only || in_tail {
-                            claims[i] = Some(Claim { rule: r, reason: "region start" });
+                            let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
+                            claims[i] = Some(Claim { rule: r, reason });
                             i = take_region(&doc, index, rules, r, g, i, &mut claims);
                             continue;
                         }
@@ -665,8 +666,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             if c.active(&doc) {
                 let taken: Vec<bool> = claims.iter().map(Option::is_some).collect();
                 let l = *lang.get_or_insert_with(|| crate::profile::language(&doc));
-                for i in c.bad_lines(&doc, &taken, l) {
-                    claims[i] = Some(Claim { rule: ri as u32, reason: "full-page boilerplate: short or function-word-poor line away from the prose" });
+                for (i, reason) in c.bad_lines(&doc, &taken, l) {
+                    claims[i] = Some(Claim { rule: ri as u32, reason });
                 }
             }
         }

@@ -63,6 +63,13 @@ enum Class {
     Bad,
 }
 
+/// Reasons of the context rule's edits.
+const WHY_POOR: &str = "full-page boilerplate: a line poor in function words";
+const WHY_SHORT: &str = "full-page boilerplate: a short line between boilerplate lines";
+const WHY_SHORT_EDGE: &str = "full-page boilerplate: a short line between boilerplate and the document's edge (position prior)";
+const WHY_NEAR: &str = "full-page boilerplate: a borderline line between boilerplate lines";
+const WHY_NEAR_EDGE: &str = "full-page boilerplate: a borderline line between boilerplate and the document's edge (position prior)";
+
 impl Context {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
         check_fields(ctx, raw, &["stopwords", "thresholds"])?;
@@ -176,7 +183,9 @@ impl Context {
     }
 
     /// The lines to remove (indices into `doc.lines`), given the lines other rules already took.
-    pub fn bad_lines(&self, doc: &Document, taken: &[bool], lang: Option<&'static str>) -> Vec<usize> {
+    /// Each with the reason the report gives; the reasons name the position prior when the
+    /// document's edge decided.
+    pub fn bad_lines(&self, doc: &Document, taken: &[bool], lang: Option<&'static str>) -> Vec<(usize, &'static str)> {
         let lang = lang.filter(|l| self.stopwords.contains_key(*l) || self.particles.contains_key(*l));
         let Some(lang) = lang else { return Vec::new() };
         let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
@@ -229,31 +238,35 @@ impl Context {
             }
             k = run_end;
         }
-        // Nearest settled neighbour; the document's edges count as bad.
-        let neighbour = |class: &[Class], i: usize, step: isize, skip_near: bool| -> Class {
+        // Nearest settled neighbour; `None` at the document's edge, which counts as bad: the
+        // position prior (boilerplate lives at the top and bottom of a page).
+        let neighbour = |class: &[Class], i: usize, step: isize, skip_near: bool| -> Option<Class> {
             let mut j = i as isize + step;
             while j >= 0 && (j as usize) < class.len() {
                 match class[j as usize] {
                     Class::Short => {}
                     Class::NearGood if skip_near => {}
-                    c => return c,
+                    c => return Some(c),
                 }
                 j += step;
             }
-            Class::Bad
+            None
         };
+        let bad = |c: Option<Class>| c.unwrap_or(Class::Bad);
+        let mut why: Vec<&'static str> = vec![WHY_POOR; class.len()];
         let before = class.clone();
         for i in 0..class.len() {
             if before[i] != Class::Short {
                 continue;
             }
             let (p, n) = (neighbour(&before, i, -1, true), neighbour(&before, i, 1, true));
-            class[i] = match (p, n) {
+            why[i] = if p.is_none() || n.is_none() { WHY_SHORT_EDGE } else { WHY_SHORT };
+            class[i] = match (bad(p), bad(n)) {
                 (Class::Good, Class::Good) => Class::Good,
                 (Class::Bad, Class::Bad) => Class::Bad,
-                _ => {
-                    let near = (p == Class::Bad && neighbour(&before, i, -1, false) == Class::NearGood)
-                        || (n == Class::Bad && neighbour(&before, i, 1, false) == Class::NearGood);
+                (p, n) => {
+                    let near = (p == Class::Bad && bad(neighbour(&before, i, -1, false)) == Class::NearGood)
+                        || (n == Class::Bad && bad(neighbour(&before, i, 1, false)) == Class::NearGood);
                     if near { Class::Good } else { Class::Bad }
                 }
             };
@@ -262,9 +275,10 @@ impl Context {
         for i in 0..class.len() {
             if settled[i] == Class::NearGood {
                 let (p, n) = (neighbour(&settled, i, -1, true), neighbour(&settled, i, 1, true));
-                class[i] = if p == Class::Bad && n == Class::Bad { Class::Bad } else { Class::Good };
+                why[i] = if p.is_none() || n.is_none() { WHY_NEAR_EDGE } else { WHY_NEAR };
+                class[i] = if bad(p) == Class::Bad && bad(n) == Class::Bad { Class::Bad } else { Class::Good };
             }
         }
-        idx.into_iter().zip(class).filter(|&(i, c)| c == Class::Bad && !taken[i]).map(|(i, _)| i).collect()
+        idx.into_iter().zip(class).zip(why).filter(|&((i, c), _)| c == Class::Bad && !taken[i]).map(|((i, _), w)| (i, w)).collect()
     }
 }
