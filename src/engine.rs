@@ -668,13 +668,6 @@ fn take_region(
         last = j;
         j += 1;
     }
-    // Too few members below a start line that is nothing but a start phrase ("Email address"):
-    // not a region after all (the lines after `i` were unclaimed before). A start line that holds
-    // more (other rules' phrases) stays claimed, as without `min_members`.
-    if taken < g.min_members && g.start.binary_search(&normalize_label(doc.line(i).trim())).is_ok() {
-        claims[i..=last].fill(None);
-        return i + 1;
-    }
     last + 1
 }
 

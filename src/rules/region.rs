@@ -8,11 +8,7 @@
 //! `member_max_chars` characters (default 0: members only; a link list sets it to take any short
 //! headline), up to `max_lines` lines. With `stop_at_blank = true` the region
 //! ends at the first blank line after a taken line. `position = "tail"` keeps the start off the
-//! document's first line and first quarter, where a title could use the same words. With
-//! `min_members = N` the start line only counts when at least N member lines follow it: a bare
-//! "Email address" or "Newsletter" is a form only with its fields or buttons below; a start line
-//! that is just one start phrase and falls short is left unclaimed (use it for starts no other
-//! rule claims alone), one that holds more stays claimed as the start of a one-line region.
+//! document's first line and first quarter, where a title could use the same words.
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
@@ -25,13 +21,11 @@ pub struct Region {
     pub member_max_chars: usize,
     pub stop_at_blank: bool,
     pub tail_only: bool,
-    /// Member lines the start needs below it to count.
-    pub min_members: usize,
 }
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "stop_at_blank", "min_members", "position"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "stop_at_blank", "position"])?;
         let start_lex = required(ctx, raw, &raw.start, "start")?;
         check_lexicon(ctx, raw.start.as_ref().unwrap(), "start")?;
         if let Some(m) = &raw.members {
@@ -58,7 +52,6 @@ impl Region {
             member_max_chars: raw.member_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
             stop_at_blank: raw.stop_at_blank.as_ref().is_some_and(|b| *b.get_ref()),
             tail_only,
-            min_members: raw.min_members.as_ref().map_or(0, |m| *m.get_ref() as usize),
         })
     }
 }
