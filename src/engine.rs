@@ -77,6 +77,8 @@ pub(crate) struct Index {
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
     has_regions: bool,
+    /// Region rules opened by a line another rule of a category removed: (category, region rule).
+    followers: Vec<(Category, u32)>,
     /// Some caption rule has agencies: agency credits need no automaton hit, so every line is
     /// judged.
     has_agencies: bool,
@@ -94,6 +96,7 @@ impl Index {
         let mut max_short = 0;
         let mut max_pattern_chars = 0;
         let mut has_regions = false;
+        let mut followers = Vec::new();
         let mut add_label = |p: &str, rule: usize, role: Role| {
             labels.entry(p.into()).or_default().push(LabelRef { rule: rule as u32, role });
         };
@@ -122,6 +125,7 @@ impl Index {
                 }
                 Kind::Region(g) => {
                     has_regions = true;
+                    followers.extend(g.after.iter().map(|&c| (c, r)));
                     max_short = max_short.max(200);
                     for s in &g.start {
                         add_label(s, ri, Role::RegionStart);
@@ -207,7 +211,7 @@ impl Index {
                 }
                 None => e.to_string(),
             })?;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_rule, max_pattern_chars, has_regions, has_agencies })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_rule, max_pattern_chars, has_regions, followers, has_agencies })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -646,8 +650,19 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 }
             }
         }
-        if claim.is_some() {
+        if let Some(c) = claim {
             claims[i] = claim;
+            // A region that follows this category's lines takes the buttons and fields under it.
+            let category = rules[c.rule as usize].category;
+            if let Some(&(_, r)) = index.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
+                if let Kind::Region(g) = &rules[r as usize].kind {
+                    let in_tail = content_seen > 1 && line.start * 4 >= text.len();
+                    if !g.tail_only || in_tail {
+                        i = take_region(&doc, index, rules, r, g, i, &mut claims);
+                        continue;
+                    }
+                }
+            }
         } else if !raw.is_ascii() {
             for (ri, rule) in rules.iter().enumerate() {
                 if let Kind::ForeignToken(ft) = &rule.kind {

@@ -263,3 +263,24 @@ fn an_unreadable_input_is_named_and_the_others_still_processed() {
     let want = format!("{}{}", cleaner().clean(&std::fs::read_to_string(&a).unwrap()).text, "Second file.\n");
     assert_eq!(String::from_utf8(o.stdout).unwrap(), want);
 }
+
+/// `after = [CATEGORY]` opens a region after a line another rule of that category removed, and a
+/// bad category name is an error at its own position.
+#[test]
+fn regions_after_a_category_take_the_members_under_its_lines() {
+    let rules = "[[rule]]\nid = \"vote\"\nkind = \"pattern\"\ncategory = \"comment_thread\"\ndescription = \"d\"\npatterns.en = ['rate this article']\n\n\
+                 [[rule]]\nid = \"stars\"\nkind = \"region\"\ncategory = \"comment_thread\"\ndescription = \"d\"\nafter = [\"comment_thread\"]\nmembers.en = [\"one star\", \"two stars\"]\n";
+    let c = Cleaner::builder().default_rules(false).rules_str("after.toml", rules).build().unwrap();
+    let text = format!("{PROSE}\nRate this article\nOne star\nTwo stars\n{PROSE}\n");
+    let edits = c.edits(&text);
+    assert_eq!(c.clean(&text).text, format!("{PROSE}\n{PROSE}\n"), "{edits:?}");
+    assert!(edits.iter().any(|e| &*e.rule == "stars"), "the members are the region's edit: {edits:?}");
+    // Without the opening line the members stay (they are only buttons).
+    let alone = format!("{PROSE}\nOne star\n{PROSE}\n");
+    assert_eq!(c.clean(&alone).text, alone);
+
+    let bad = rules.replace("after = [\"comment_thread\"]", "after = [\"comments\"]");
+    let err = Cleaner::builder().default_rules(false).rules_str("after.toml", bad.clone()).build().unwrap_err().to_string();
+    let line = line_of(&bad, "after = ");
+    assert!(err.starts_with(&format!("after.toml:{line}:10: unknown category `comments`")), "{err}");
+}

@@ -67,6 +67,7 @@ pub struct RawRule {
     pub max_lines: Option<Spanned<u32>>,
     pub member_max_chars: Option<Spanned<u32>>,
     pub stop_at_blank: Option<Spanned<bool>>,
+    pub after: Option<Spanned<Vec<Spanned<String>>>>,
     // pattern
     pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
     // cues

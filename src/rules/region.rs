@@ -9,6 +9,10 @@
 //! headline), up to `max_lines` lines. With `stop_at_blank = true` the region
 //! ends at the first blank line after a taken line. `position = "tail"` keeps the start off the
 //! document's first line and first quarter, where a title could use the same words.
+//!
+//! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
+//! removed (a consent sentence matched by cues), so the buttons under it ("Accept", "OK") go too;
+//! that line keeps its own rule's edit. `start` may then be empty.
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
@@ -21,13 +25,25 @@ pub struct Region {
     pub member_max_chars: usize,
     pub stop_at_blank: bool,
     pub tail_only: bool,
+    /// Categories whose removed lines open this region.
+    pub after: Vec<crate::Category>,
 }
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "stop_at_blank", "position"])?;
-        let start_lex = required(ctx, raw, &raw.start, "start")?;
-        check_lexicon(ctx, raw.start.as_ref().unwrap(), "start")?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "stop_at_blank", "position", "after"])?;
+        let mut after = Vec::new();
+        for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
+            after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
+        }
+        let empty = super::Lexicon::default();
+        let start_lex = if after.is_empty() || raw.start.is_some() {
+            let lex = required(ctx, raw, &raw.start, "start")?;
+            check_lexicon(ctx, raw.start.as_ref().unwrap(), "start")?;
+            lex
+        } else {
+            &empty
+        };
         if let Some(m) = &raw.members {
             check_lexicon(ctx, m, "members")?;
         }
@@ -52,6 +68,7 @@ impl Region {
             member_max_chars: raw.member_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
             stop_at_blank: raw.stop_at_blank.as_ref().is_some_and(|b| *b.get_ref()),
             tail_only,
+            after,
         })
     }
 }
