@@ -334,7 +334,7 @@ fn followed_by_separator(raw: &str, words: usize) -> bool {
         }
         if seen == words {
             let rest = raw[i..].trim_start();
-            return rest.starts_with([':', '»', '›', '|', '…', '—', '–', '-', '>', '：', '~']) || rest.starts_with("...");
+            return rest.starts_with([':', '»', '›', '|', '…', '—', '–', '-', '>', '：', '~', '→', '⟶', '➜', '➔', '▶', '►', '⇒']) || rest.starts_with("...");
         }
     }
     false
