@@ -10,7 +10,7 @@
 //! - **Copying.** The output line is the raw line with the cleaned string spliced into that span,
 //!   so every other field keeps its keys, order, spacing and escapes byte for byte. A record the
 //!   rules leave alone is written as it came, without re-escaping anything.
-//! - **Waiting.** A reader cuts the stream into chunks of whole lines (about 1 MB), workers clean
+//! - **Waiting.** A reader cuts the stream into chunks of whole lines (about 512 KB), workers clean
 //!   chunks in parallel, and the writer puts them back in input order. A chunk may only be read
 //!   once a token is free, and a token is returned when its chunk has been written: at most
 //!   `window` chunks exist at once, so memory is bounded by the window, not by the stream.
@@ -55,7 +55,7 @@ pub struct Options {
     pub threads: usize,
     /// Target size of a chunk of lines, in bytes.
     pub chunk_bytes: usize,
-    /// Chunks in flight at most (read but not yet written); `0` means `2 * threads + 2`.
+    /// Chunks in flight at most (read but not yet written); `0` means `threads + 2`.
     pub window: usize,
     /// Keep each record's original text and edits for [`Observer::record`]. Off, the pipeline
     /// holds no per-document data once a record is written.
@@ -69,7 +69,7 @@ impl Default for Options {
             with_edits: false,
             skip_bad: false,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            chunk_bytes: 1 << 20,
+            chunk_bytes: 1 << 19,
             window: 0,
             keep_docs: false,
         }
@@ -706,7 +706,7 @@ fn run_parallel(
     summary: &mut Summary,
 ) -> Result<(), BatchError> {
     let threads = opts.threads;
-    let window = if opts.window == 0 { 2 * threads + 2 } else { opts.window.max(1) };
+    let window = if opts.window == 0 { threads + 2 } else { opts.window.max(1) };
     // A chunk is read only with a token; the writer returns the token once the chunk is written.
     let (token_tx, token_rx) = sync_channel::<()>(window);
     for _ in 0..window {

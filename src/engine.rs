@@ -198,7 +198,7 @@ impl Index {
         }
         let regex = regex::RegexSetBuilder::new(&regex)
             .size_limit(pattern::SIZE_LIMIT.saturating_mul(regex.len().max(1)))
-            .dfa_size_limit(16 << 20)
+            .dfa_size_limit(8 << 20)
             .build()
             .map_err(|e| match pattern::too_big(&regex) {
                 Some((i, limit)) => {
