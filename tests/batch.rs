@@ -303,3 +303,21 @@ fn numbers_beyond_f64_in_other_fields_are_copied_unchanged() {
     assert_ne!(cleaned, text, "the record is noisy, so the test sees the text field change");
     assert!(out.contains(&serde_json::to_string(&cleaned).unwrap()), "{out}");
 }
+
+/// Found by the `jsonl` fuzz target: a lone surrogate escape (`\uDDDD`) is allowed by JSON's
+/// grammar and refused by serde_json's `Value`. In another field the reader copies it through
+/// unchanged; in the cleaned field it cannot be text, so the line is bad (passed through with
+/// `--skip-bad`).
+#[test]
+fn lone_surrogate_escapes_are_copied_in_other_fields_and_bad_in_the_text_field() {
+    let other = "{\"id\":\"s\",\"note\":\"f\\uDDDD\",\"text\":\"Some text.\"}";
+    let rec = batch::parse_record(other.as_bytes(), "text").expect("valid JSON is a record");
+    assert_eq!(rec.text, "Some text.");
+    let out = cli(&["--jsonl"], format!("{other}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, format!("{other}\n").as_bytes(), "copied byte for byte");
+    let in_text = "{\"id\":\"t\",\"text\":\"a\\uDDDD b\"}";
+    assert!(batch::parse_record(in_text.as_bytes(), "text").is_err());
+    let out = cli(&["--jsonl", "--skip-bad"], format!("{in_text}\n").as_bytes());
+    assert_eq!(out.stdout, format!("{in_text}\n").as_bytes());
+}
