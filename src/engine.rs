@@ -370,8 +370,9 @@ struct ScriptCues {
 
 impl ScriptCues {
     fn automaton(&self) -> Option<&CueAutomaton> {
-        // The patterns were checked when the index was built (the whole set went through the same
-        // builder), so a failure here cannot happen in practice; it would only drop these cues.
+        // `CueAutomaton::build` falls back from the DFA to the general automaton, which fails only
+        // past aho-corasick's own limits (billions of states), far beyond any rule set; if it ever
+        // did, these cues would match nothing rather than stop the run.
         self.ac.get_or_init(|| CueAutomaton::build(&self.patterns).ok()).as_ref()
     }
 }
@@ -638,9 +639,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             if let Some(norm) = &norm {
                 if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
-                        // `tail`: not the opening line, and past the first quarter of the text.
-                        let in_tail = content_seen > 1 && line.start * 4 >= text.len();
-                        if !g.tail_only || in_tail {
+                        if g.may_start(content_seen, line.start, text.len()) {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
                             claims[i] = Some(Claim { rule: r, reason });
                             i = take_region(&doc, index, rules, r, g, i, &mut claims);
@@ -656,8 +655,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             let category = rules[c.rule as usize].category;
             if let Some(&(_, r)) = index.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
                 if let Kind::Region(g) = &rules[r as usize].kind {
-                    let in_tail = content_seen > 1 && line.start * 4 >= text.len();
-                    if !g.tail_only || in_tail {
+                    if g.may_start(content_seen, line.start, text.len()) {
                         i = take_region(&doc, index, rules, r, g, i, &mut claims);
                         continue;
                     }

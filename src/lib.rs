@@ -287,11 +287,16 @@ impl Cleaner {
             return None;
         }
         let solid = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        let would_remove: usize = edits.iter().map(|e| solid(&e.text)).sum();
+        // Holding needs `of >= GUARD_MIN_CHARS` and `would_remove > share * of`: most changed
+        // documents lose far less than that, and skip counting the whole text.
+        if would_remove as f64 <= self.max_removed_share * GUARD_MIN_CHARS as f64 {
+            return None;
+        }
         let of = solid(text);
         if of < GUARD_MIN_CHARS {
             return None;
         }
-        let would_remove: usize = edits.iter().map(|e| solid(&e.text)).sum();
         (would_remove as f64 > self.max_removed_share * of as f64).then(|| Held {
             guard: "max_removed_share",
             would_remove,

@@ -72,3 +72,11 @@ impl Region {
         })
     }
 }
+
+impl Region {
+    /// The position prior of `position = "tail"`: the region may open on a line only past the
+    /// document's first content line and first quarter (`nth_content` counts from 1).
+    pub fn may_start(&self, nth_content: usize, line_start: usize, text_len: usize) -> bool {
+        !self.tail_only || (nth_content > 1 && line_start * 4 >= text_len)
+    }
+}
