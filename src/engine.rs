@@ -18,9 +18,8 @@ use crate::rules::caption::{Finding, LineHits};
 use crate::rules::{pattern, Kind, Rule};
 use crate::text::{case_variants, char_len, normalize_into, normalize_label};
 use crate::Edit;
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
-use regex::RegexSet;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -73,7 +72,7 @@ pub(crate) struct Index {
     /// English corpus never builds the Hangul automaton.
     script_ac: Vec<ScriptCues>,
     cues: Vec<Cue>,
-    regex: RegexSet,
+    regex: crate::lineset::LineSet,
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
     has_regions: bool,
@@ -82,6 +81,10 @@ pub(crate) struct Index {
     /// Some caption rule has agencies: agency credits need no automaton hit, so every line is
     /// judged.
     has_agencies: bool,
+    /// Indices of the rules that judge cue hits (`cues` and `caption`), and of the foreign-token
+    /// rules, in rule order: the per-line loops visit these, not every rule.
+    cue_rules: Vec<u32>,
+    foreign_rules: Vec<u32>,
 }
 
 impl Index {
@@ -90,7 +93,7 @@ impl Index {
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut cues: Vec<Cue> = Vec::new();
-        let mut regex: Vec<String> = Vec::new();
+        let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
         let mut regex_rule = Vec::new();
         let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_short = 0;
@@ -136,8 +139,8 @@ impl Index {
                 }
                 Kind::Pattern(p) => {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
-                    for (s, at) in p.patterns.iter().zip(&p.locations) {
-                        regex.push(s.clone());
+                    for (s, at) in p.hirs.iter().zip(&p.locations) {
+                        regex.push(s);
                         regex_rule.push(r);
                         regex_at.push(*at);
                     }
@@ -196,11 +199,10 @@ impl Index {
                 script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
             }
         }
-        let regex = regex::RegexSetBuilder::new(&regex)
-            .size_limit(pattern::SIZE_LIMIT.saturating_mul(regex.len().max(1)))
-            .dfa_size_limit(8 << 20)
-            .build()
-            .map_err(|e| match pattern::too_big(&regex) {
+        // The wrapped sources, only to name a pattern that is too big.
+        let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();
+        let regex = crate::lineset::LineSet::new(&regex, pattern::SIZE_LIMIT.saturating_mul(regex.len().max(1)), 8 << 20)
+            .map_err(|e| match pattern::too_big(&sources) {
                 Some((i, limit)) => {
                     let rule = &rules[regex_rule[i] as usize];
                     let (line, col) = regex_at[i];
@@ -209,9 +211,12 @@ impl Index {
                         rule.source.path, rule.id
                     )
                 }
-                None => e.to_string(),
+                None => e,
             })?;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_rule, max_pattern_chars, has_regions, followers, has_agencies })
+        let rules_where = |f: fn(&Kind) -> bool| rules.iter().enumerate().filter(|(_, r)| f(&r.kind)).map(|(i, _)| i as u32).collect::<Vec<u32>>();
+        let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
+        let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -418,10 +423,16 @@ const LEAD_GROUPS: [u16; 256] = {
 
 /// The groups present in a line: the union of [`LEAD_GROUPS`] over its bytes.
 fn script_mask(line: &str) -> u16 {
-    if line.is_ascii() {
-        return 0;
+    // Eight bytes at a time: most of a line with a curly quote or a dash is still ASCII.
+    let chunks = line.as_bytes().chunks_exact(8);
+    let rest = chunks.remainder();
+    let mut mask = 0;
+    for c in chunks {
+        if u64::from_ne_bytes(c.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080 != 0 {
+            mask = c.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize]);
+        }
     }
-    line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize])
+    rest.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize])
 }
 
 /// The group (bit index) a cue needs: that of its first character with one, or `None` for a cue
@@ -470,69 +481,80 @@ impl CueAutomaton {
         };
         let Ok(start) = dfa.start_state(Anchored::No) else { return };
         let bytes = text.as_bytes();
-        // Two halves, split just after a line terminator, scanned in one loop: the two state
-        // chains are independent, so the CPU overlaps their table look-ups. No kept match
-        // crosses the split (a cue holding a line terminator spans lines and is dropped).
-        // With an empty pattern (a match at every position) there is no split.
-        let split = if dfa.is_match(start) {
-            0
-        } else {
-            memchr::memchr2(b'\n', b'\r', &bytes[bytes.len() / 2..]).map_or(0, |i| bytes.len() / 2 + i + 1)
-        };
-        let mut ends = Vec::new();
-        let mut ends_b = Vec::new();
-        if dfa.is_match(start) {
-            ends.push((0, start));
+        // Four lanes of (nearly) equal length scanned in one loop: the state chains are
+        // independent, so the CPU overlaps their table look-ups (the table does not fit in L1,
+        // so a single chain waits on every byte). A lane starts from a fresh state, so it finds
+        // exactly the matches that start inside it or later; it runs on past its end by the
+        // longest cue's length and, of the matches it finds there, keeps those that start
+        // inside it: every match is reported once. Short texts, and an automaton with an empty
+        // pattern (a match at every position), get one lane.
+        let overrun = dfa.max_pattern_len().saturating_sub(1);
+        let chunk = bytes.len().saturating_sub(overrun) / LANES;
+        let lanes = if dfa.is_match(start) || chunk < 64 { 1 } else { LANES };
+        // (scan from, scan to, matches must start before)
+        let mut bounds = [(0, bytes.len(), bytes.len()); LANES];
+        if lanes > 1 {
+            for (k, b) in bounds.iter_mut().enumerate() {
+                *b = if k + 1 < LANES { (k * chunk, (k + 1) * chunk + overrun, (k + 1) * chunk) } else { (k * chunk, bytes.len(), bytes.len()) };
+            }
         }
-        match_states(dfa, start, bytes, split, &mut ends, &mut ends_b);
-        for (end, sid) in ends.into_iter().chain(ends_b).filter(|&(_, sid)| dfa.is_match(sid)) {
-            for k in 0..dfa.match_len(sid) {
-                let p = dfa.match_pattern(sid, k);
-                f(end - dfa.pattern_len(p), end, p.as_u32());
+        let mut ends: [Vec<(usize, StateID)>; LANES] = Default::default();
+        if dfa.is_match(start) {
+            ends[0].push((0, start));
+        }
+        match_states(dfa, start, bytes, &bounds[..lanes], &mut ends);
+        // In the order of their ends; at one end, a lane's overrun (longer matches, starting in
+        // an earlier lane) before the next lane's own, as one automaton lists them.
+        let mut merged: Vec<(usize, usize, StateID)> = ends.iter().enumerate().flat_map(|(k, e)| e.iter().map(move |&(end, sid)| (end, k, sid))).collect();
+        merged.sort_unstable_by_key(|&(end, k, _)| (end, k));
+        for (end, k, sid) in merged {
+            if !dfa.is_match(sid) {
+                continue;
+            }
+            for m in 0..dfa.match_len(sid) {
+                let p = dfa.match_pattern(sid, m);
+                let start = end - dfa.pattern_len(p);
+                if start < bounds[k].2 || end == 0 {
+                    f(start, end, p.as_u32());
+                }
             }
         }
     }
 }
 
-/// The special (match) states the DFA enters over `bytes[..split]` and, from a fresh start, over
-/// `bytes[split..]`, with the offset just past the byte that entered each, in order.
+/// Lanes of the cue scan (see [`CueAutomaton::for_each_match`]).
+const LANES: usize = 4;
+
+/// The special (match) states the DFA enters over each lane `bytes[from..to]` of `bounds`, each
+/// from a fresh start, with the offset just past the byte that entered each, in order.
 #[inline(never)]
-fn match_states(
-    dfa: &aho_corasick::dfa::DFA,
-    start: aho_corasick::automaton::StateID,
-    bytes: &[u8],
-    split: usize,
-    ends_a: &mut Vec<(usize, aho_corasick::automaton::StateID)>,
-    ends_b: &mut Vec<(usize, aho_corasick::automaton::StateID)>,
-) {
+fn match_states(dfa: &aho_corasick::dfa::DFA, start: StateID, bytes: &[u8], bounds: &[(usize, usize, usize)], ends: &mut [Vec<(usize, StateID)>; LANES]) {
     // Without a prefilter the only special states of an unanchored DFA are match states and the
     // dead state, which it never enters (the caller skips any that is not a match): one compare
     // per byte on the hot path.
-    let (a, b) = bytes.split_at(split);
-    let (mut sa, mut sb) = (start, start);
+    let lane = |k: usize| bounds.get(k).map_or(&bytes[..0], |&(from, to, _)| &bytes[from..to]);
+    let offset = |k: usize| bounds.get(k).map_or(0, |b| b.0);
+    let mut s = [start; LANES];
     let mut i = 0;
-    for (&x, &y) in a.iter().zip(b) {
-        i += 1;
-        sa = dfa.next_state(Anchored::No, sa, x);
-        sb = dfa.next_state(Anchored::No, sb, y);
-        if dfa.is_special(sa) {
-            ends_a.push((i, sa));
-        }
-        if dfa.is_special(sb) {
-            ends_b.push((split + i, sb));
-        }
-    }
-    let both = i;
-    for (i, &byte) in a.iter().enumerate().skip(both) {
-        sa = dfa.next_state(Anchored::No, sa, byte);
-        if dfa.is_special(sa) {
-            ends_a.push((i + 1, sa));
+    if bounds.len() == LANES {
+        for (((&a, &b), &c), &d) in lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3)) {
+            i += 1;
+            for (k, byte) in [a, b, c, d].into_iter().enumerate() {
+                s[k] = dfa.next_state(Anchored::No, s[k], byte);
+                if dfa.is_special(s[k]) {
+                    ends[k].push((offset(k) + i, s[k]));
+                }
+            }
         }
     }
-    for (i, &byte) in b.iter().enumerate().skip(both) {
-        sb = dfa.next_state(Anchored::No, sb, byte);
-        if dfa.is_special(sb) {
-            ends_b.push((split + i + 1, sb));
+    let together = i;
+    for (k, &sk) in s.iter().enumerate().take(bounds.len()) {
+        let mut sk = sk;
+        for (j, &byte) in lane(k).iter().enumerate().skip(together) {
+            sk = dfa.next_state(Anchored::No, sk, byte);
+            if dfa.is_special(sk) {
+                ends[k].push((offset(k) + j + 1, sk));
+            }
         }
     }
 }
@@ -577,6 +599,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut cue_state: Vec<(u32, u8)> = Vec::new();
     let mut token_buf = String::new();
     let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut pattern_hits = index.regex.new_set();
     let mut i = 0;
     let mut content_seen = 0;
     while i < n {
@@ -610,9 +633,11 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 claim = Some(Claim { rule: r, reason: "line opens with a known boilerplate phrase" });
             }
         }
-        if claim.is_none() && chars <= index.max_pattern_chars && !index.regex_rule.is_empty() {
-            let m = index.regex.matches(trimmed);
-            if let Some(k) = m.iter().find(|&k| matches!(&rules[index.regex_rule[k] as usize].kind, Kind::Pattern(p) if chars <= p.max_chars)) {
+        if claim.is_none() && chars <= index.max_pattern_chars && !index.regex.is_empty() {
+            index.regex.matches(trimmed, &mut pattern_hits);
+            if pattern_hits.is_empty() {
+                // Most lines: no pattern matched, nothing to look up.
+            } else if let Some(k) = pattern_hits.iter().map(|p| p.as_usize()).find(|&k| matches!(&rules[index.regex_rule[k] as usize].kind, Kind::Pattern(p) if chars <= p.max_chars)) {
                 claim = Some(Claim { rule: index.regex_rule[k], reason: "line matches a boilerplate pattern" });
             }
         }
@@ -662,10 +687,10 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 }
             }
         } else if !raw.is_ascii() {
-            for (ri, rule) in rules.iter().enumerate() {
-                if let Kind::ForeignToken(ft) = &rule.kind {
+            for &ri in &index.foreign_rules {
+                if let Kind::ForeignToken(ft) = &rules[ri as usize].kind {
                     for (s, e, why) in ft.find(raw, &mut scratch) {
-                        inline.push((line.start + s, line.start + e, Claim { rule: ri as u32, reason: why }));
+                        inline.push((line.start + s, line.start + e, Claim { rule: ri, reason: why }));
                     }
                 }
             }
@@ -711,9 +736,8 @@ fn judge_cues(
     }
     state.sort_unstable();
     state.dedup();
-    for (ri, rule) in rules.iter().enumerate() {
-        let r = ri as u32;
-        match &rule.kind {
+    for &r in &index.cue_rules {
+        match &rules[r as usize].kind {
             Kind::Cues(c) => {
                 if chars > c.max_chars || vetoed.contains(&r) {
                     continue;
@@ -918,6 +942,29 @@ mod tests {
         assert!(edits.iter().any(|e| e.category == Category::RelatedLinks), "the region is found: {edits:?}");
         let at = text.find(tail).unwrap();
         assert!(edits.iter().any(|e| e.category == Category::Caption && e.start >= at), "the caption after it is found: {edits:?}");
+    }
+
+    /// The lane scan reports exactly the matches of aho-corasick's own overlapping search, in the
+    /// order of their ends, whatever the text's length and wherever the lane bounds fall (matches
+    /// that straddle a bound included).
+    #[test]
+    fn lanes_find_every_match_once() {
+        let patterns: Vec<String> = ["ab", "abc", "bcd", "d x", "x", "photo: ap", "© 20", "a longer cue phrase"].iter().map(|s| s.to_string()).collect();
+        let ac = CueAutomaton::build(&patterns).unwrap();
+        let reference = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).unwrap();
+        let unit = "abcd x Photo: AP © 2019 a longer cue phrase ab\n";
+        for n in [0, 1, 5, 63, 64, 255, 256, 257, 300, 1000, 1023, 4097] {
+            for shift in 0..4 {
+                let text: String = unit.chars().cycle().skip(shift).take(n).collect();
+                let mut got = Vec::new();
+                ac.for_each_match(&text, |s, e, p| got.push((e, s, p)));
+                assert!(got.windows(2).all(|w| w[0].0 <= w[1].0), "ends out of order at n={n}");
+                let mut want: Vec<(usize, usize, u32)> = reference.find_overlapping_iter(&text).map(|m| (m.end(), m.start(), m.pattern().as_u32())).collect();
+                got.sort_unstable();
+                want.sort_unstable();
+                assert_eq!(got, want, "n={n} shift={shift}");
+            }
+        }
     }
 
     /// The script gate must be true on every line a cue could match: the line holds the cue, so

@@ -30,6 +30,7 @@ pub mod category;
 pub mod document;
 pub mod report;
 mod engine;
+mod lineset;
 mod lossy;
 pub mod profile;
 pub mod rules;

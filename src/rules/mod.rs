@@ -146,8 +146,10 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
         p -= 1;
     }
     let before = &text[..p];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // memchr: rule files are read whole and every rule and example is located, so this runs a few
+    // hundred times per file.
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
 }
 

@@ -17,6 +17,8 @@ pub const SIZE_LIMIT: usize = 1 << 20;
 pub struct Pattern {
     /// Wrapped pattern sources, ready for the shared `RegexSet`.
     pub patterns: Vec<String>,
+    /// The wrapped patterns parsed, compiled into the shared set without parsing them again.
+    pub hirs: Vec<regex_syntax::hir::Hir>,
     /// Line and column of each pattern in its rule file, for errors found later.
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
@@ -39,17 +41,19 @@ impl Pattern {
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
+        let mut hirs = Vec::new();
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
                 // Parsing is cheap and catches every syntax error here, with its location; the
                 // size limit is checked when the rules are compiled together (see `too_big`).
-                if let Err(e) = regex_syntax::ParserBuilder::new().build().parse(&wrapped) {
+                let hir = regex_syntax::ParserBuilder::new().build().parse(&wrapped).map_err(|e| {
                     let msg = format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim());
                     // Point inside the string literal (past the opening quote).
                     let s = p.span();
-                    return Err(ctx.error(s.start + 1..s.end, msg));
-                }
+                    ctx.error(s.start + 1..s.end, msg)
+                })?;
+                hirs.push(hir);
                 patterns.push(wrapped);
                 locations.push(super::line_col(ctx.text, p.span().start + 1));
             }
@@ -57,6 +61,6 @@ impl Pattern {
         if patterns.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
-        Ok(Pattern { patterns, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+        Ok(Pattern { patterns, hirs, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
     }
 }
