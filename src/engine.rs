@@ -49,6 +49,8 @@ enum Cue {
     CaptionWeak { rule: u32 },
     CaptionPrefix { rule: u32 },
     CreditPrefix { rule: u32 },
+    /// A phrase of the gate of pattern `pattern` of the gated set (see [`crate::lineset::gate`]).
+    Gate { pattern: u32 },
 }
 
 /// Tables shared by all rules, built once per [`Cleaner`](crate::Cleaner).
@@ -72,7 +74,14 @@ pub(crate) struct Index {
     /// English corpus never builds the Hangul automaton.
     script_ac: Vec<ScriptCues>,
     cues: Vec<Cue>,
+    /// The line patterns tried on every short line, and the gated ones, tried on a line only when
+    /// the automaton found a phrase of their gate in it; `*_ids` map each set's patterns to their
+    /// order among all patterns (the first matching pattern in that order wins).
     regex: crate::lineset::LineSet,
+    regex_ids: Vec<u32>,
+    gated: crate::lineset::LineSet,
+    gated_ids: Vec<u32>,
+    /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
     has_regions: bool,
@@ -94,6 +103,9 @@ impl Index {
         let mut patterns: Vec<String> = Vec::new();
         let mut cues: Vec<Cue> = Vec::new();
         let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut regex_ids: Vec<u32> = Vec::new();
+        let mut gated: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut gated_ids: Vec<u32> = Vec::new();
         let mut regex_rule = Vec::new();
         let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_short = 0;
@@ -139,8 +151,19 @@ impl Index {
                 }
                 Kind::Pattern(p) => {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
-                    for (s, at) in p.hirs.iter().zip(&p.locations) {
-                        regex.push(s);
+                    for ((s, at), src) in p.hirs.iter().zip(&p.locations).zip(&p.patterns) {
+                        let id = regex_rule.len() as u32;
+                        if let Some(phrases) = crate::lineset::gate(src) {
+                            for phrase in phrases {
+                                patterns.push(phrase);
+                                cues.push(Cue::Gate { pattern: gated.len() as u32 });
+                            }
+                            gated.push(s);
+                            gated_ids.push(id);
+                        } else {
+                            regex.push(s);
+                            regex_ids.push(id);
+                        }
                         regex_rule.push(r);
                         regex_at.push(*at);
                     }
@@ -201,7 +224,9 @@ impl Index {
         }
         // The wrapped sources, only to name a pattern that is too big.
         let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();
-        let regex = crate::lineset::LineSet::new(&regex, pattern::SIZE_LIMIT.saturating_mul(regex.len().max(1)), 8 << 20)
+        let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
+        let regex = crate::lineset::LineSet::new(&regex, limit, 8 << 20)
+            .and_then(|set| Ok((set, crate::lineset::LineSet::new(&gated, limit, 2 << 20)?)))
             .map_err(|e| match pattern::too_big(&sources) {
                 Some((i, limit)) => {
                     let rule = &rules[regex_rule[i] as usize];
@@ -216,7 +241,8 @@ impl Index {
         let rules_where = |f: fn(&Kind) -> bool| rules.iter().enumerate().filter(|(_, r)| f(&r.kind)).map(|(i, _)| i as u32).collect::<Vec<u32>>();
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
+        let (regex, gated) = regex;
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -600,6 +626,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut token_buf = String::new();
     let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
     let mut pattern_hits = index.regex.new_set();
+    let mut gated_hits = index.gated.new_set();
+    let mut gates_open: Vec<u32> = Vec::new();
     let mut i = 0;
     let mut content_seen = 0;
     while i < n {
@@ -633,14 +661,6 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 claim = Some(Claim { rule: r, reason: "line opens with a known boilerplate phrase" });
             }
         }
-        if claim.is_none() && chars <= index.max_pattern_chars && !index.regex.is_empty() {
-            index.regex.matches(trimmed, &mut pattern_hits);
-            if pattern_hits.is_empty() {
-                // Most lines: no pattern matched, nothing to look up.
-            } else if let Some(k) = pattern_hits.iter().map(|p| p.as_usize()).find(|&k| matches!(&rules[index.regex_rule[k] as usize].kind, Kind::Pattern(p) if chars <= p.max_chars)) {
-                claim = Some(Claim { rule: index.regex_rule[k], reason: "line matches a boilerplate pattern" });
-            }
-        }
         if claim.is_none() {
             // The script groups' cues, on the lines that hold letters of their group.
             line_hits.clear();
@@ -655,9 +675,34 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 // In the order one automaton would report them: by end.
                 line_hits.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
             }
-            if !line_hits.is_empty() || index.has_agencies {
-                claim = judge_cues(rules, index, &line_hits, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+        }
+        if claim.is_none() && chars <= index.max_pattern_chars {
+            // The first pattern, in rule order, that matches and allows a line this long.
+            let allowed = |k: u32| matches!(&rules[index.regex_rule[k as usize] as usize].kind, Kind::Pattern(p) if chars <= p.max_chars);
+            let mut first: Option<u32> = None;
+            if !index.regex.is_empty() {
+                index.regex.matches(trimmed, &mut pattern_hits);
+                // Most lines match nothing: no look-ups.
+                if !pattern_hits.is_empty() {
+                    first = pattern_hits.iter().map(|p| index.regex_ids[p.as_usize()]).find(|&k| allowed(k));
+                }
             }
+            gates_open.clear();
+            gates_open.extend(line_hits.iter().filter_map(|&(_, cue, _, _)| match index.cues[cue as usize] {
+                Cue::Gate { pattern } => Some(pattern),
+                _ => None,
+            }));
+            if !gates_open.is_empty() {
+                index.gated.matches(trimmed, &mut gated_hits);
+                let gated_first = gated_hits.iter().map(|p| p.as_usize() as u32).filter(|p| gates_open.contains(p)).map(|p| index.gated_ids[p as usize]).find(|&k| allowed(k));
+                first = first.into_iter().chain(gated_first).min();
+            }
+            if let Some(k) = first {
+                claim = Some(Claim { rule: index.regex_rule[k as usize], reason: "line matches a boilerplate pattern" });
+            }
+        }
+        if claim.is_none() && (!line_hits.is_empty() || index.has_agencies) {
+            claim = judge_cues(rules, index, &line_hits, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
         }
         // Regions start on a line of their own and take the lines after it.
         if index.has_regions {
@@ -942,6 +987,43 @@ mod tests {
         assert!(edits.iter().any(|e| e.category == Category::RelatedLinks), "the region is found: {edits:?}");
         let at = text.find(tail).unwrap();
         assert!(edits.iter().any(|e| e.category == Category::Caption && e.start >= at), "the caption after it is found: {edits:?}");
+    }
+
+    /// A gated pattern (one that may start anywhere in a line) removes exactly the lines it
+    /// removes ungated: in any case, with spellings only Unicode case folding relates (the long s,
+    /// the Kelvin sign), and in rule order against an ungated pattern that also matches.
+    #[test]
+    fn gated_patterns_match_as_ungated() {
+        let rules = |first: &str| {
+            format!(
+                r#"
+[[rule]]
+id = "a-first"
+kind = "pattern"
+category = "copyright_footer"
+description = "d"
+patterns.en = ['{first}']
+[[rule]]
+id = "b-anchored"
+kind = "pattern"
+category = "timestamp"
+description = "d"
+patterns.en = ['all .*']
+"#
+            )
+        };
+        let gated = crate::Cleaner::builder().default_rules(false).rules_str("g.toml", rules(".*?(?:all rights reserved|alle rechte vorbehalten)\\.?")).build().unwrap();
+        let plain = crate::Cleaner::builder().default_rules(false).rules_str("p.toml", rules("(?:|never).*?(?:all rights reserved|alle rechte vorbehalten)\\.?")).build().unwrap();
+        assert!(!gated.index.gated_ids.is_empty() && plain.index.gated_ids.is_empty());
+        for line in ["Example Media. All rights reserved.", "ALL RIGHTS RESERVED", "Example. All rightſ reserved.", "all rights reserved", "Alle Rechte vorbehalten", "Rights are reserved", "all of it"] {
+            let text = format!("Prose before.\n{line}\nProse after.");
+            let (g, p) = (gated.edits(&text), plain.edits(&text));
+            assert_eq!(g.len(), p.len(), "{line}");
+            for (a, b) in g.iter().zip(&p) {
+                assert_eq!((a.start, a.end, &a.rule), (b.start, b.end, &b.rule), "{line}");
+            }
+            assert_eq!(g.is_empty(), line.starts_with("Rights"), "{line}");
+        }
     }
 
     /// The lane scan reports exactly the matches of aho-corasick's own overlapping search, in the

@@ -163,3 +163,111 @@ mod tests {
         assert_eq!(which(&s, "© 2020 All rights reserved."), vec![4, 5]);
     }
 }
+
+/// Gates: for a pattern that can start anywhere in a line (`.*?all rights reserved`,
+/// `[^.!?]*무단 전재 … 금지`), phrases of which every match holds one, found by the shared cue
+/// automaton in its one pass over the text. Such a pattern is tried only on lines where one of its
+/// phrases occurred: without the gate, the lazy DFA walks every short line to its end for it.
+///
+/// The phrases come from the pattern itself: a part of its top-level sequence that every match
+/// passes through and whose prefixes form a finite set of literals (an alternation of words).
+/// Each literal is cut to its first [`GATE_MIN_BYTES`] or more bytes, and spelled in every
+/// form the pattern's case-insensitive match accepts (`s` as `s` or `ſ`, `k` as `k` or the Kelvin
+/// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
+/// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
+/// die within a few bytes of most lines and get no gate.
+pub(crate) fn gate(wrapped: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+    use regex_syntax::hir::HirKind;
+    // The pattern as written, case-sensitive: its literals as the rule spells them.
+    let hir = regex_syntax::parse(wrapped.strip_prefix("(?i)")?).ok()?;
+    let parts: Vec<&Hir> = match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_))).collect(),
+        _ => return None,
+    };
+    let prefixes = |h: &Hir| -> Seq { Extractor::new().kind(ExtractKind::Prefix).extract(h) };
+    let usable = |s: &Seq| s.literals().is_some_and(|l| !l.is_empty() && l.iter().all(|x| gate_literal(x.as_bytes()).is_some()));
+    // Only patterns that open with a long run of any text (`.*`, `[^.!?]*`, `[^0-9]{0,30}`):
+    // the others die within a few bytes of most lines.
+    let floating = parts.first().is_some_and(|h| match h.kind() {
+        HirKind::Repetition(r) => {
+            r.max.is_none_or(|m| m >= 8)
+                && match r.sub.kind() {
+                    HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&'a') || (x.start()..=x.end()).contains(&' ')),
+                    HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&b'a') || (x.start()..=x.end()).contains(&b' ')),
+                    _ => false,
+                }
+        }
+        _ => false,
+    });
+    if !floating {
+        return None;
+    }
+    // The part with the longest shortest literal (the most selective gate).
+    let best = parts
+        .iter()
+        .map(|&h| prefixes(h))
+        .filter(usable)
+        .max_by_key(|s| s.literals().map_or(0, |l| l.iter().map(|x| x.len()).min().unwrap_or(0)))?;
+    let mut out = Vec::new();
+    for lit in best.literals()? {
+        out.extend(gate_literal(lit.as_bytes())?);
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// A gate phrase has at least this many bytes: six ASCII letters, three Cyrillic or two Hangul
+/// or Han characters, enough to be rare in prose.
+const GATE_MIN_BYTES: usize = 6;
+/// At most this many spellings of one literal.
+const GATE_MAX_FORMS: usize = 32;
+
+/// The spellings of the longest prefix of `lit` (at least [`GATE_MIN_BYTES`] long) that has
+/// at most [`GATE_MAX_FORMS`] case-folded forms; ASCII letters count once (the automaton ignores
+/// ASCII case).
+fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    let text = match std::str::from_utf8(lit) {
+        Ok(t) => t,
+        // A literal cut inside a character: keep the whole characters.
+        Err(e) => std::str::from_utf8(&lit[..e.valid_up_to()]).ok()?,
+    };
+    let mut forms = vec![String::new()];
+    let mut taken = 0;
+    for c in text.chars() {
+        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+        class.case_fold_simple();
+        // ASCII letters once, in lower case (the automaton ignores ASCII case).
+        let mut spellings: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).map(|x| x.to_ascii_lowercase()).collect();
+        spellings.dedup();
+        if forms.len() * spellings.len() > GATE_MAX_FORMS {
+            break;
+        }
+        forms = forms.iter().flat_map(|f| spellings.iter().map(move |&s| format!("{f}{s}"))).collect();
+        taken += c.len_utf8();
+    }
+    (taken >= GATE_MIN_BYTES && forms.iter().all(|f| !f.trim().is_empty())).then_some(forms)
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+    use crate::rules::pattern::wrap;
+
+    #[test]
+    fn floating_patterns_get_gates_and_anchored_ones_do_not() {
+        let g = gate(&wrap(r".*?(?-u:\b)(?:all rights reserved|alle rechte vorbehalten)\s*[.!]?")).unwrap();
+        assert!(g.iter().any(|p| p.starts_with("all ")), "{g:?}");
+        assert!(g.iter().any(|p| p.starts_with("alle ")), "{g:?}");
+        // Every case-insensitive spelling of the first characters: the long s of `ſ`.
+        assert!(gate(&wrap(r"[^.]*(?:sassas)")).unwrap().contains(&"ſaſſaſ".to_string()));
+        assert_eq!(gate(&wrap(r"[^.]*(?:sss)")), None, "too short to be rare in prose");
+        let ru = gate(&wrap(r"[^.]*(?:все права)")).unwrap();
+        assert!(ru.iter().any(|p| p.starts_with("ВСЕ")) && ru.iter().any(|p| p.starts_with("все")) && ru.len() <= GATE_MAX_FORMS, "{ru:?}");
+        assert_eq!(gate(&wrap(r"(?:updated|published)\s*:.*")), None);
+        assert_eq!(gate(&wrap(r"\d+ comments?")), None, "a literal after digits: no floating head worth a gate");
+        assert_eq!(gate(&wrap(r".*")), None);
+    }
+}
