@@ -828,10 +828,12 @@ fn take_region(
 }
 
 /// Whether the trimmed line `raw` may belong to region `g` of `category`: short enough for
-/// `member_max_chars`, or made of its members and the labels of its category.
+/// `member_max_chars`, a headline within `headline_max_chars`, or made of its members and the
+/// labels of its category.
 fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, category: crate::Category, raw: &str) -> bool {
     let chars = char_len(raw);
     chars <= g.member_max_chars
+        || (chars <= g.headline_max_chars && !ends_like_sentence(raw))
         || (chars <= index.max_short
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
