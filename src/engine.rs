@@ -817,6 +817,11 @@ fn take_region(
         if !is_member(index, rules, g, category, raw) {
             break;
         }
+        // Another heading of this category that opens a block of its own on any terms: the
+        // main loop takes it, with its own lines.
+        if taken > 0 && starts_region(index, rules, category, raw) {
+            break;
+        }
         if claims[j].is_none() {
             claims[j] = Some(Claim { rule: r, reason: "inside a region" });
         }
@@ -838,6 +843,15 @@ fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, ca
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
                 .is_some())
+}
+
+/// Whether the trimmed line `raw` is the start line of a region rule of `category` that does
+/// not need a member.
+fn starts_region(index: &Index, rules: &[Rule], category: crate::Category, raw: &str) -> bool {
+    char_len(raw) <= index.max_short
+        && index
+            .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, Some(category))
+            .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
 }
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
