@@ -817,9 +817,9 @@ fn take_region(
         if !is_member(index, rules, g, category, raw) {
             break;
         }
-        // Another heading of this category that opens a block of its own on any terms: the
-        // main loop takes it, with its own lines.
-        if taken > 0 && starts_region(index, rules, category, raw) {
+        // A heading that opens a region of its own on any terms ("Leave a Reply" under a list
+        // of headlines, a second "Related articles"): the main loop takes it, with its lines.
+        if starts_region(index, rules, raw) {
             break;
         }
         if claims[j].is_none() {
@@ -845,12 +845,11 @@ fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, ca
                 .is_some())
 }
 
-/// Whether the trimmed line `raw` is the start line of a region rule of `category` that does
-/// not need a member.
-fn starts_region(index: &Index, rules: &[Rule], category: crate::Category, raw: &str) -> bool {
+/// Whether the trimmed line `raw` is the start line of a region rule that does not need a member.
+fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
     char_len(raw) <= index.max_short
         && index
-            .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, Some(category))
+            .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None)
             .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
 }
 
