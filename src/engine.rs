@@ -630,6 +630,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut gates_open: Vec<u32> = Vec::new();
     let mut i = 0;
     let mut content_seen = 0;
+    let mut pending: Option<(u32, usize)> = None;
     while i < n {
         let line = doc.lines[i];
         // Hits of lines a region took were never looked at: skip them, or they would hide the
@@ -706,14 +707,36 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
         // Regions start on a line of their own and take the lines after it.
         if index.has_regions {
+            // A start that needs a member and had none right under it waits: lines other rules
+            // remove may stand between it and its first member (the next pass sees them joined).
+            if let Some((r, s)) = pending {
+                if let Kind::Region(g) = &rules[r as usize].kind {
+                    if is_member(index, rules, g, rules[r as usize].category, trimmed) {
+                        pending = None;
+                        claims[s] = Some(Claim { rule: r, reason: "region start, with a member after lines other rules remove" });
+                        claims[i] = claim.or(Some(Claim { rule: r, reason: "inside a region" }));
+                        i = take_region(&doc, index, rules, r, g, i, &mut claims);
+                        continue;
+                    }
+                }
+                if claim.is_none() {
+                    pending = None;
+                }
+            }
             if let Some(norm) = &norm {
                 if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
-                            claims[i] = Some(Claim { rule: r, reason });
-                            i = take_region(&doc, index, rules, r, g, i, &mut claims);
-                            continue;
+                            let next = take_region(&doc, index, rules, r, g, i, &mut claims);
+                            if !g.needs_member || next > i + 1 {
+                                claims[i] = Some(Claim { rule: r, reason });
+                                i = next;
+                                continue;
+                            }
+                            // No member yet: the line is judged like any other, and the region may
+                            // still open if its first member follows lines other rules remove.
+                            pending = Some((r, i));
                         }
                     }
                 }
@@ -848,20 +871,24 @@ fn take_region(
     while j < doc.lines.len() && taken < g.max_lines {
         let l = doc.lines[j];
         if l.blank {
-            if g.stop_at_blank && taken > 0 {
+            if g.stop_at_blank && taken >= g.blank_ends_after {
                 break;
             }
             j += 1;
             continue;
         }
         let raw = doc.line(j).trim();
-        let chars = char_len(raw);
-        let member = chars <= g.member_max_chars
-            || (chars <= index.max_short
-                && index
-                    .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
-                    .is_some());
-        if !member {
+        // Past a blank line, before the region has taken `blank_ends_after` lines, a line that
+        // ends like a sentence is the article again.
+        if g.stop_at_blank && taken > 0 && doc.lines[j - 1].blank && ends_like_sentence(raw) {
+            break;
+        }
+        if !is_member(index, rules, g, category, raw) {
+            break;
+        }
+        // A heading that opens a region of its own on any terms ("Leave a Reply" under a list
+        // of headlines, a second "Related articles"): the main loop takes it, with its lines.
+        if starts_region(index, rules, raw) {
             break;
         }
         if claims[j].is_none() {
@@ -872,6 +899,34 @@ fn take_region(
         j += 1;
     }
     last + 1
+}
+
+/// Whether the trimmed line `raw` may belong to region `g` of `category`: short enough for
+/// `member_max_chars`, a headline within `headline_max_chars`, or made of its members and the
+/// labels of its category.
+fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, category: crate::Category, raw: &str) -> bool {
+    let chars = char_len(raw);
+    chars <= g.member_max_chars
+        || (chars <= g.headline_max_chars && !ends_like_sentence(raw))
+        || (chars <= index.max_short
+            && index
+                .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
+                .is_some())
+}
+
+/// Whether the trimmed line `raw` is the start line of a region rule that does not need a member.
+fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
+    char_len(raw) <= index.max_short
+        && index
+            .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None)
+            .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
+}
+
+/// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
+/// quotes and brackets after it allowed).
+fn ends_like_sentence(raw: &str) -> bool {
+    let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
+    t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।'])
 }
 
 /// Turns line claims and inline proposals into sorted, non-overlapping edits.

@@ -66,7 +66,10 @@ pub struct RawRule {
     pub members: Option<Spanned<Lexicon>>,
     pub max_lines: Option<Spanned<u32>>,
     pub member_max_chars: Option<Spanned<u32>>,
+    pub headline_max_chars: Option<Spanned<u32>>,
     pub stop_at_blank: Option<Spanned<bool>>,
+    pub blank_ends_after: Option<Spanned<u32>>,
+    pub needs_member: Option<Spanned<bool>>,
     pub after: Option<Spanned<Vec<Spanned<String>>>>,
     // pattern
     pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
@@ -216,8 +219,8 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         };
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "start" => start,
-        "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars,
-        "stop_at_blank" => stop_at_blank, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
+        "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "labelled_only_pairs" => labelled_only_pairs,

@@ -6,8 +6,14 @@
 //! region then takes the lines that follow, skipping blank lines, while each is either made of
 //! `members` (and the phrases and labels of other rules of the same category), or no longer than
 //! `member_max_chars` characters (default 0: members only; a link list sets it to take any short
-//! headline), up to `max_lines` lines. With `stop_at_blank = true` the region
-//! ends at the first blank line after a taken line. `position = "tail"` keeps the start off the
+//! headline; `headline_max_chars` also takes longer lines, up to that length, that do not end
+//! like a sentence), up to `max_lines` lines. With `stop_at_blank = true` the region
+//! ends at the first blank line after a taken line; with `blank_ends_after = n` (default 1) a blank
+//! line ends it only once it has taken `n` lines, and before that a line after a blank line is
+//! taken only if it does not end like a sentence (`.`, `!`, `?`, `。` ...), so a short closing
+//! paragraph stays. With `needs_member = true` the start line goes only together with at least one
+//! member line (a bare "Share" over "Facebook", "Twitter"); lines other rules remove may stand
+//! between them, so cleaning the output again finds the same region (idempotence). `position = "tail"` keeps the start off the
 //! document's first line and first quarter, where a title could use the same words.
 //!
 //! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
@@ -23,7 +29,14 @@ pub struct Region {
     pub members: Vec<String>,
     pub max_lines: usize,
     pub member_max_chars: usize,
+    /// A longer line, up to this many characters, is a member too when it does not end like a
+    /// sentence (a headline, not a paragraph).
+    pub headline_max_chars: usize,
     pub stop_at_blank: bool,
+    /// With `stop_at_blank`: how many lines the region must have taken before a blank line ends it.
+    pub blank_ends_after: usize,
+    /// The start line is removed only together with a member line.
+    pub needs_member: bool,
     pub tail_only: bool,
     /// Categories whose removed lines open this region.
     pub after: Vec<crate::Category>,
@@ -31,7 +44,7 @@ pub struct Region {
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "stop_at_blank", "position", "after"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after"])?;
         let mut after = Vec::new();
         for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
             after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
@@ -66,7 +79,10 @@ impl Region {
             members: raw.members.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
             max_lines: raw.max_lines.as_ref().map_or(12, |m| *m.get_ref() as usize),
             member_max_chars: raw.member_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
+            headline_max_chars: raw.headline_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
             stop_at_blank: raw.stop_at_blank.as_ref().is_some_and(|b| *b.get_ref()),
+            blank_ends_after: raw.blank_ends_after.as_ref().map_or(1, |m| (*m.get_ref() as usize).max(1)),
+            needs_member: raw.needs_member.as_ref().is_some_and(|b| *b.get_ref()),
             tail_only,
             after,
         })
