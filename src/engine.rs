@@ -69,6 +69,11 @@ pub(crate) struct Index {
     max_short: usize,
     /// Cues that may match on any line (ASCII, plus Latin-1 and general punctuation).
     ac: Option<CueAutomaton>,
+    /// The cues of `ac` and those with Latin letters beyond ASCII (`Veröffentlicht`, `Crédit
+    /// photo`), in one automaton that replaces `ac` on documents holding such letters: in German
+    /// or French text nearly every line does, and a second, per-line scan of those lines cost as
+    /// much as the first. Built the first time such a document comes.
+    with_latin: Option<ScriptCues>,
     /// Cues that hold a letter of some script, one automaton per script group, each run only on
     /// the lines that hold a byte of that group (see [`script_mask`]). Built on first use: an
     /// English corpus never builds the Hangul automaton.
@@ -209,6 +214,8 @@ impl Index {
         let mut cues: Vec<Cue> = Vec::new();
         let mut ac = None;
         let mut script_ac = Vec::new();
+        let mut with_latin = None;
+        let mut ascii_pats = Vec::new();
         for (g, members) in by_group.into_iter().enumerate() {
             if members.is_empty() {
                 continue;
@@ -218,6 +225,12 @@ impl Index {
             cues.extend(group_cues);
             if g == 0 {
                 ac = Some(CueAutomaton::build(&pats)?);
+                ascii_pats = pats;
+            } else if g == 1 + LATIN.trailing_zeros() as usize {
+                // Cue ids: the ASCII group's are 0.., the Latin group's follow them.
+                let mut all = std::mem::take(&mut ascii_pats);
+                all.extend(pats);
+                with_latin = Some(ScriptCues { group: 0, offset: 0, patterns: all, ac: OnceLock::new() });
             } else {
                 script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
             }
@@ -242,7 +255,7 @@ impl Index {
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let (regex, gated) = regex;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -449,6 +462,9 @@ const LEAD_GROUPS: [u16; 256] = {
 
 /// The groups present in a line: the union of [`LEAD_GROUPS`] over its bytes.
 fn script_mask(line: &str) -> u16 {
+    if line.is_ascii() {
+        return 0;
+    }
     // Eight bytes at a time: most of a line with a curly quote or a dash is still ASCII.
     let chunks = line.as_bytes().chunks_exact(8);
     let rest = chunks.remainder();
@@ -604,7 +620,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
 
     // 1. One automaton pass: cue hits, bucketed by line.
     let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new(); // (line, cue, offset in line, length)
-    if let Some(ac) = &index.ac {
+    let latin = index.with_latin.as_ref().filter(|_| !text.is_ascii() && text.bytes().any(|b| LEAD_GROUPS[b as usize] & LATIN != 0));
+    if let Some(ac) = latin.map_or(index.ac.as_ref(), ScriptCues::automaton) {
         let mut li = 0;
         ac.for_each_match(text, |start, end, pattern| {
             while doc.lines[li].next <= start && li + 1 < n {
