@@ -158,7 +158,7 @@ impl Index {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
                     for ((s, at), src) in p.hirs.iter().zip(&p.locations).zip(&p.patterns) {
                         let id = regex_rule.len() as u32;
-                        if let Some(phrases) = crate::lineset::gate(src) {
+                        if let Some(phrases) = crate::lineset::gate(src, s) {
                             for phrase in phrases {
                                 patterns.push(phrase);
                                 cues.push(Cue::Gate { pattern: gated.len() as u32 });

@@ -176,20 +176,19 @@ mod tests {
 /// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
 /// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
 /// die within a few bytes of most lines and get no gate.
-pub(crate) fn gate(wrapped: &str) -> Option<Vec<String>> {
+pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
     use regex_syntax::hir::HirKind;
-    // The pattern as written, case-sensitive: its literals as the rule spells them.
-    let hir = regex_syntax::parse(wrapped.strip_prefix("(?i)")?).ok()?;
-    let parts: Vec<&Hir> = match hir.kind() {
-        HirKind::Concat(parts) => parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_))).collect(),
-        _ => return None,
+    let parts_of = |hir: &Hir| -> Option<Vec<Hir>> {
+        match hir.kind() {
+            HirKind::Concat(parts) => Some(parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_))).cloned().collect()),
+            _ => None,
+        }
     };
-    let prefixes = |h: &Hir| -> Seq { Extractor::new().kind(ExtractKind::Prefix).extract(h) };
-    let usable = |s: &Seq| s.literals().is_some_and(|l| !l.is_empty() && l.iter().all(|x| gate_literal(x.as_bytes()).is_some()));
     // Only patterns that open with a long run of any text (`.*`, `[^.!?]*`, `[^0-9]{0,30}`):
-    // the others die within a few bytes of most lines.
-    let floating = parts.first().is_some_and(|h| match h.kind() {
+    // the others die within a few bytes of most lines. Decided on the compiled pattern, so the
+    // pattern is parsed again only for the few that qualify.
+    let floating = parts_of(compiled)?.first().is_some_and(|h| match h.kind() {
         HirKind::Repetition(r) => {
             r.max.is_none_or(|m| m >= 8)
                 && match r.sub.kind() {
@@ -203,10 +202,14 @@ pub(crate) fn gate(wrapped: &str) -> Option<Vec<String>> {
     if !floating {
         return None;
     }
+    // The pattern as written, case-sensitive: its literals as the rule spells them.
+    let parts = parts_of(&regex_syntax::parse(wrapped.strip_prefix("(?i)")?).ok()?)?;
+    let prefixes = |h: &Hir| -> Seq { Extractor::new().kind(ExtractKind::Prefix).extract(h) };
+    let usable = |s: &Seq| s.literals().is_some_and(|l| !l.is_empty() && l.iter().all(|x| gate_literal(x.as_bytes()).is_some()));
     // The part with the longest shortest literal (the most selective gate).
     let best = parts
         .iter()
-        .map(|&h| prefixes(h))
+        .map(prefixes)
         .filter(usable)
         .max_by_key(|s| s.literals().map_or(0, |l| l.iter().map(|x| x.len()).min().unwrap_or(0)))?;
     let mut out = Vec::new();
@@ -256,18 +259,24 @@ mod gate_tests {
     use super::*;
     use crate::rules::pattern::wrap;
 
+    /// The gate of a rule pattern `p`, as the engine computes it.
+    fn gate_of(p: &str) -> Option<Vec<String>> {
+        let w = wrap(p);
+        gate(&w, &regex_syntax::parse(&w).unwrap())
+    }
+
     #[test]
     fn floating_patterns_get_gates_and_anchored_ones_do_not() {
-        let g = gate(&wrap(r".*?(?-u:\b)(?:all rights reserved|alle rechte vorbehalten)\s*[.!]?")).unwrap();
+        let g = gate_of(r".*?(?-u:\b)(?:all rights reserved|alle rechte vorbehalten)\s*[.!]?").unwrap();
         assert!(g.iter().any(|p| p.starts_with("all ")), "{g:?}");
         assert!(g.iter().any(|p| p.starts_with("alle ")), "{g:?}");
         // Every case-insensitive spelling of the first characters: the long s of `ſ`.
-        assert!(gate(&wrap(r"[^.]*(?:sassas)")).unwrap().contains(&"ſaſſaſ".to_string()));
-        assert_eq!(gate(&wrap(r"[^.]*(?:sss)")), None, "too short to be rare in prose");
-        let ru = gate(&wrap(r"[^.]*(?:все права)")).unwrap();
+        assert!(gate_of(r"[^.]*(?:sassas)").unwrap().contains(&"ſaſſaſ".to_string()));
+        assert_eq!(gate_of(r"[^.]*(?:sss)"), None, "too short to be rare in prose");
+        let ru = gate_of(r"[^.]*(?:все права)").unwrap();
         assert!(ru.iter().any(|p| p.starts_with("ВСЕ")) && ru.iter().any(|p| p.starts_with("все")) && ru.len() <= GATE_MAX_FORMS, "{ru:?}");
-        assert_eq!(gate(&wrap(r"(?:updated|published)\s*:.*")), None);
-        assert_eq!(gate(&wrap(r"\d+ comments?")), None, "a literal after digits: no floating head worth a gate");
-        assert_eq!(gate(&wrap(r".*")), None);
+        assert_eq!(gate_of(r"(?:updated|published)\s*:.*"), None);
+        assert_eq!(gate_of(r"\d+ comments?"), None, "a literal after digits: no floating head worth a gate");
+        assert_eq!(gate_of(r".*"), None);
     }
 }
