@@ -198,9 +198,12 @@ fn bad_rule_files_fail_with_path_line_col() {
     let unknown = format!("{}colour = \"red\"\n", rule("a", "patterns.en = ['x']"));
     let bad_regex = rule("b", "patterns.en = ['ok', '(unclosed']");
     let dup = format!("{}{}", rule("c", "patterns.en = ['x']"), rule("c", "patterns.en = ['y']"));
+    // Balanced only once wrapped in `^(?:…)$`: it would escape the anchors.
+    let escapes = rule("e", "patterns.en = ['ok', 'a)|(b']");
     for (name, text, needle, what) in [
         ("unknown.toml", unknown.as_str(), "colour", "unknown field"),
         ("regex.toml", bad_regex.as_str(), "'(unclosed", "bad regular expression"),
+        ("escape.toml", escapes.as_str(), "'a)|(b", "unbalanced parentheses"),
         ("dup.toml", dup.as_str(), "\"c\"\nkind = \"pattern\"\ncategory = \"comment_thread\"\ndescription = \"d\"\npatterns.en = ['y']", "duplicate rule id"),
     ] {
         let path = dir.join(name);

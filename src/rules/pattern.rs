@@ -30,6 +30,17 @@ pub fn too_big(patterns: &[String]) -> Option<(usize, usize)> {
     patterns.iter().position(|p| matches!(regex::RegexBuilder::new(p).size_limit(SIZE_LIMIT).build(), Err(regex::Error::CompiledTooBig(_)))).map(|i| (i, SIZE_LIMIT))
 }
 
+/// Whether a wrapped pattern is still `^ … $` as a whole.
+fn anchored_both_ends(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            matches!(parts.first().map(|h| h.kind()), Some(HirKind::Look(Look::Start))) && matches!(parts.last().map(|h| h.kind()), Some(HirKind::Look(Look::End)))
+        }
+        _ => false,
+    }
+}
+
 /// Wraps a user pattern so that it must match a whole trimmed line, ignoring case.
 pub fn wrap(p: &str) -> String {
     format!("(?i)^(?:{p})$")
@@ -53,6 +64,12 @@ impl Pattern {
                     let s = p.span();
                     ctx.error(s.start + 1..s.end, msg)
                 })?;
+                // `a)|(b` parses once wrapped (`^(?:a)|(b)$`) but escapes the anchors: the line
+                // set searches anchored, so such a pattern would match less than it says.
+                if !anchored_both_ends(&hir) {
+                    let s = p.span();
+                    return Err(ctx.error(s.start + 1..s.end, "bad regular expression: unbalanced parentheses (the pattern closes a group it did not open)"));
+                }
                 hirs.push(hir);
                 patterns.push(wrapped);
                 locations.push(super::line_col(ctx.text, p.span().start + 1));
