@@ -25,6 +25,8 @@ const SCRIPTS: &[&str] = &["latin", "hangul", "han", "kana", "cyrillic", "arabic
 const REGEX_BITS: &[&str] = &[
     r"\d+", r"\w+", r"\s*", r"[a-z]+", r"(?:share|tweet)", r".*", r"\p{Hangul}+", r"comments?", r"(a|b)*", r"^", r"$",
     r"\b", r"[^\n]{0,40}", r"x{2,5}", r"(?i)é", r"\.", r"\(\d+\)",
+    // Open with a run of any text, then a literal part: these get gates.
+    r".*?", r"[^.!?]*", r"(?:all rights reserved|ſkat|все права)", r"(?:photo|무단 전재)",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -72,7 +74,18 @@ enum Spec {
     Cues { groups: Vec<Lex>, none_of: Option<Lex>, max_chars: Option<u16> },
     Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8> },
     Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8> },
-    Region { start: Lex, members: Option<Lex>, max_lines: Option<u8>, member_max: Option<u8>, stop_at_blank: bool, tail: bool },
+    Region {
+        start: Lex,
+        members: Option<Lex>,
+        max_lines: Option<u8>,
+        member_max: Option<u8>,
+        stop_at_blank: bool,
+        tail: bool,
+        after: Option<u8>,
+        needs_member: bool,
+        blank_ends_after: Option<u8>,
+        headline_max: Option<u8>,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -220,7 +233,7 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 num(&mut out, "max_words", *max_words);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail } => {
+            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max } => {
                 out.push_str("kind = \"region\"\n");
                 lex(&mut out, "start", start);
                 opt_lex(&mut out, "members", members);
@@ -230,6 +243,12 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 if *tail {
                     out.push_str("position = \"tail\"\n");
                 }
+                if let Some(a) = after {
+                    let _ = writeln!(out, "after = [{}]", q(CATEGORIES[*a as usize % CATEGORIES.len()]));
+                }
+                let _ = writeln!(out, "needs_member = {needs_member}");
+                num(&mut out, "blank_ends_after", *blank_ends_after);
+                num(&mut out, "headline_max_chars", *headline_max);
             }
         }
         for (doc, keep) in r.examples.iter().take(2) {
