@@ -3,7 +3,7 @@
 //! Why it is built this way: rules are many and documents are millions, so nothing here loops over
 //! rules per character. All substring cues of all rules live in one Aho-Corasick automaton that
 //! runs once over the text; all whole-line phrases live in one hash table keyed by the normalised
-//! line; all line patterns live in one `RegexSet`. Rules then judge lines from those hits. The
+//! line; all line patterns live in one lazy DFA ([`crate::lineset`]). Rules then judge lines from those hits. The
 //! work per byte is bounded: long lines skip the line-level tables (only short lines can be
 //! boilerplate labels), and the script scan for foreign tokens only looks at non-ASCII lines.
 //!

@@ -2,11 +2,12 @@
 //! `Updated: 3 hours ago` or `기사입력 :[ 2018-08-25 15:24 ]`.
 //!
 //! Each pattern must match the whole line (leading and trailing white space aside); it is wrapped in
-//! `^(?:…)$` and compiled case-insensitively with the linear-time `regex` engine, with a size limit
+//! `^(?:…)$` and compiled case-insensitively with the linear-time engines of `regex-automata`, with a size limit
 //! per pattern, so a user's pattern can be slow to compile at worst, never slow to run. Syntax
 //! errors are reported at load time with `PATH:LINE:COL`; a pattern over the size limit when the
 //! rules are compiled, naming its rule and file. All patterns of all rules
-//! go into one `RegexSet`: a line is tested once, whatever the number of rules.
+//! go into one set (`src/lineset.rs`, one lazy DFA): a line is tested once, whatever the number of
+//! rules.
 
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
 
@@ -15,7 +16,7 @@ pub const SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug)]
 pub struct Pattern {
-    /// Wrapped pattern sources, ready for the shared `RegexSet`.
+    /// Wrapped pattern sources (gates are taken from them, and errors name them).
     pub patterns: Vec<String>,
     /// The wrapped patterns parsed, compiled into the shared set without parsing them again.
     pub hirs: Vec<regex_syntax::hir::Hir>,
