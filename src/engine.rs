@@ -235,12 +235,13 @@ impl Index {
                 script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
             }
         }
-        // The wrapped sources, only to name a pattern that is too big.
-        let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
         let regex = crate::lineset::LineSet::new(&regex, limit, 8 << 20)
             .and_then(|set| Ok((set, crate::lineset::LineSet::new(&gated, limit, 2 << 20)?)))
-            .map_err(|e| match pattern::too_big(&sources) {
+            .map_err(|e| {
+                // The wrapped sources, only to name a pattern that is too big.
+                let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();
+                match pattern::too_big(&sources) {
                 Some((i, limit)) => {
                     let rule = &rules[regex_rule[i] as usize];
                     let (line, col) = regex_at[i];
@@ -250,6 +251,7 @@ impl Index {
                     )
                 }
                 None => e,
+                }
             })?;
         let rules_where = |f: fn(&Kind) -> bool| rules.iter().enumerate().filter(|(_, r)| f(&r.kind)).map(|(i, _)| i as u32).collect::<Vec<u32>>();
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
@@ -545,21 +547,31 @@ impl CueAutomaton {
             ends[0].push((0, start));
         }
         match_states(dfa, start, bytes, &bounds[..lanes], &mut ends);
+        // The matches of the state entered just before `end`, those that start before `before`.
+        let mut emit = |end: usize, sid: StateID, before: usize| {
+            if dfa.is_match(sid) {
+                for m in 0..dfa.match_len(sid) {
+                    let p = dfa.match_pattern(sid, m);
+                    let start = end - dfa.pattern_len(p);
+                    if start < before || end == 0 {
+                        f(start, end, p.as_u32());
+                    }
+                }
+            }
+        };
+        if lanes == 1 {
+            // Already in order, nothing to merge: every per-line scan of a script automaton.
+            for &(end, sid) in &ends[0] {
+                emit(end, sid, bytes.len());
+            }
+            return;
+        }
         // In the order of their ends; at one end, a lane's overrun (longer matches, starting in
         // an earlier lane) before the next lane's own, as one automaton lists them.
         let mut merged: Vec<(usize, usize, StateID)> = ends.iter().enumerate().flat_map(|(k, e)| e.iter().map(move |&(end, sid)| (end, k, sid))).collect();
         merged.sort_unstable_by_key(|&(end, k, _)| (end, k));
         for (end, k, sid) in merged {
-            if !dfa.is_match(sid) {
-                continue;
-            }
-            for m in 0..dfa.match_len(sid) {
-                let p = dfa.match_pattern(sid, m);
-                let start = end - dfa.pattern_len(p);
-                if start < bounds[k].2 || end == 0 {
-                    f(start, end, p.as_u32());
-                }
-            }
+            emit(end, sid, bounds[k].2);
         }
     }
 }
@@ -644,6 +656,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
     let mut pattern_hits = index.regex.new_set();
     let mut gated_hits = index.gated.new_set();
+    let mut patterns = index.regex.searcher();
+    let mut gated_patterns = index.gated.searcher();
     let mut gates_open: Vec<u32> = Vec::new();
     let mut i = 0;
     let mut content_seen = 0;
@@ -699,7 +713,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             let allowed = |k: u32| matches!(&rules[index.regex_rule[k as usize] as usize].kind, Kind::Pattern(p) if chars <= p.max_chars);
             let mut first: Option<u32> = None;
             if !index.regex.is_empty() {
-                index.regex.matches(trimmed, &mut pattern_hits);
+                patterns.matches(trimmed, &mut pattern_hits);
                 // Most lines match nothing: no look-ups.
                 if !pattern_hits.is_empty() {
                     first = pattern_hits.iter().map(|p| index.regex_ids[p.as_usize()]).find(|&k| allowed(k));
@@ -711,7 +725,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 _ => None,
             }));
             if !gates_open.is_empty() {
-                index.gated.matches(trimmed, &mut gated_hits);
+                gated_patterns.matches(trimmed, &mut gated_hits);
                 let gated_first = gated_hits.iter().map(|p| p.as_usize() as u32).filter(|p| gates_open.contains(p)).map(|p| index.gated_ids[p as usize]).find(|&k| allowed(k));
                 first = first.into_iter().chain(gated_first).min();
             }

@@ -91,25 +91,35 @@ impl LineSet {
         self.len == 0
     }
 
-    /// Fills `set` with the patterns that match all of `line`.
-    pub(crate) fn matches(&self, line: &str, set: &mut PatternSet) {
-        set.clear();
-        let input = Input::new(line).anchored(Anchored::Yes);
-        let mut caches = self.pool.get();
-        let (dfa, vm) = &*self.engines;
-        if dfa
-            .try_which_overlapping_matches(&mut caches.dfa, &input, set)
-            .is_err()
-        {
-            set.clear();
-            let vm_cache = caches.vm.get_or_insert_with(|| vm.create_cache());
-            vm.which_overlapping_matches(vm_cache, &input, set);
-        }
+    /// A searcher for one document: it takes this thread's caches from the pool once, not once
+    /// per line.
+    pub(crate) fn searcher(&self) -> Searcher<'_> {
+        Searcher { set: self, caches: self.pool.get() }
     }
 
     /// An empty set with room for every pattern.
     pub(crate) fn new_set(&self) -> PatternSet {
         PatternSet::new(self.len)
+    }
+}
+
+/// Searches the lines of one document (see [`LineSet::searcher`]).
+pub(crate) struct Searcher<'a> {
+    set: &'a LineSet,
+    caches: regex_automata::util::pool::PoolGuard<'a, Caches, CacheFn>,
+}
+
+impl Searcher<'_> {
+    /// Fills `hits` with the patterns that match all of `line`.
+    pub(crate) fn matches(&mut self, line: &str, hits: &mut PatternSet) {
+        hits.clear();
+        let input = Input::new(line).anchored(Anchored::Yes);
+        let (dfa, vm) = &*self.set.engines;
+        if dfa.try_which_overlapping_matches(&mut self.caches.dfa, &input, hits).is_err() {
+            hits.clear();
+            let vm_cache = self.caches.vm.get_or_insert_with(|| vm.create_cache());
+            vm.which_overlapping_matches(vm_cache, &input, hits);
+        }
     }
 }
 
@@ -127,7 +137,7 @@ mod tests {
 
     fn which(s: &LineSet, line: &str) -> Vec<usize> {
         let mut m = s.new_set();
-        s.matches(line, &mut m);
+        s.searcher().matches(line, &mut m);
         m.iter().map(|p| p.as_usize()).collect()
     }
 
