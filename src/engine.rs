@@ -156,9 +156,9 @@ impl Index {
                 }
                 Kind::Pattern(p) => {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
-                    for ((s, at), src) in p.hirs.iter().zip(&p.locations).zip(&p.patterns) {
+                    for ((s, at), gate) in p.hirs.iter().zip(&p.locations).zip(&p.gates) {
                         let id = regex_rule.len() as u32;
-                        if let Some(phrases) = crate::lineset::gate(src, s) {
+                        if let Some(phrases) = gate.clone() {
                             for phrase in phrases {
                                 patterns.push(phrase);
                                 cues.push(Cue::Gate { pattern: gated.len() as u32 });
@@ -212,7 +212,6 @@ impl Index {
             by_group[pattern_group(&p).map_or(0, |g| g + 1)].push((p, cue));
         }
         let mut cues: Vec<Cue> = Vec::new();
-        let mut ac = None;
         let mut script_ac = Vec::new();
         let mut with_latin = None;
         let mut ascii_pats = Vec::new();
@@ -224,11 +223,10 @@ impl Index {
             let (pats, group_cues): (Vec<String>, Vec<Cue>) = members.into_iter().unzip();
             cues.extend(group_cues);
             if g == 0 {
-                ac = Some(CueAutomaton::build(&pats)?);
                 ascii_pats = pats;
             } else if g == 1 + LATIN.trailing_zeros() as usize {
                 // Cue ids: the ASCII group's are 0.., the Latin group's follow them.
-                let mut all = std::mem::take(&mut ascii_pats);
+                let mut all = ascii_pats.clone();
                 all.extend(pats);
                 with_latin = Some(ScriptCues { group: 0, offset: 0, patterns: all, ac: OnceLock::new() });
             } else {
@@ -236,8 +234,15 @@ impl Index {
             }
         }
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
-        let regex = crate::lineset::LineSet::new(&regex, limit, 8 << 20)
-            .and_then(|set| Ok((set, crate::lineset::LineSet::new(&gated, limit, 2 << 20)?)))
+        // The two largest builds, the document cue automaton and the line-pattern set, are
+        // independent: on two cores they run side by side.
+        let ((built_ac, gated), regex) = crate::par::join(
+            || ((!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose(), crate::lineset::LineSet::new(&gated, limit, 2 << 20)),
+            || crate::lineset::LineSet::new(&regex, limit, 8 << 20),
+        );
+        let ac = built_ac?;
+        let regex = regex
+            .and_then(|set| Ok((set, gated?)))
             .map_err(|e| {
                 // The wrapped sources, only to name a pattern that is too big.
                 let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();

@@ -32,6 +32,7 @@ pub mod report;
 mod engine;
 mod lineset;
 mod lossy;
+mod par;
 pub mod profile;
 pub mod rules;
 pub mod text;
@@ -195,8 +196,16 @@ impl CleanerBuilder {
         let mut seen = HashSet::new();
         let mut rules = Vec::new();
         if self.defaults {
-            for (path, text) in rules::default_files() {
-                rules.extend(rules::load_str(path, text, &mut seen)?);
+            // Each default file parses on its own (two at a time); their ids are then checked
+            // together, in file order, as one sequential load would.
+            let loaded = par::map(rules::default_files(), |(path, text)| rules::load_str(path, text, &mut HashSet::new()));
+            for file in loaded {
+                for rule in file? {
+                    if !seen.insert(rule.id.to_string()) {
+                        return Err(Error::Build(format!("{}:{}: duplicate rule id `{}`", rule.source.path, rule.source.line, rule.id)));
+                    }
+                    rules.push(rule);
+                }
             }
         }
         for p in &self.paths {

@@ -20,6 +20,9 @@ pub struct Pattern {
     pub patterns: Vec<String>,
     /// The wrapped patterns parsed, compiled into the shared set without parsing them again.
     pub hirs: Vec<regex_syntax::hir::Hir>,
+    /// The gate of each pattern (see `crate::lineset::gate`), found at load time, when the
+    /// rule files are parsed side by side.
+    pub gates: Vec<Option<Vec<String>>>,
     /// Line and column of each pattern in its rule file, for errors found later.
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
@@ -54,6 +57,7 @@ impl Pattern {
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
         let mut hirs = Vec::new();
+        let mut gates = Vec::new();
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
@@ -71,6 +75,7 @@ impl Pattern {
                     let s = p.span();
                     return Err(ctx.error(s.start + 1..s.end, "bad regular expression: unbalanced parentheses (the pattern closes a group it did not open)"));
                 }
+                gates.push(crate::lineset::gate(&wrapped, &hir));
                 hirs.push(hir);
                 patterns.push(wrapped);
                 locations.push(super::line_col(ctx.text, p.span().start + 1));
@@ -79,6 +84,6 @@ impl Pattern {
         if patterns.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
-        Ok(Pattern { patterns, hirs, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+        Ok(Pattern { patterns, hirs, gates, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
     }
 }
