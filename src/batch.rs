@@ -348,9 +348,14 @@ fn control_in_string(raw: &[u8]) -> Option<usize> {
 /// Parses one line as a JSON object with a string field `field`.
 pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String> {
     // Skipped values are copied raw, so the whole line must be valid UTF-8 JSON text.
-    let text = match std::str::from_utf8(raw) {
+    // Validated with SIMD (std's check was 6 % of a run on text with curly quotes and accents);
+    // the error position comes from the same crate's compatible API.
+    let text = match simdutf8::basic::from_utf8(raw) {
         Ok(t) => t,
-        Err(e) => return Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
+        Err(_) => {
+            let valid = simdutf8::compat::from_utf8(raw).err().map_or(raw.len(), |e| e.valid_up_to());
+            return Err(format!("invalid UTF-8 at byte {}", valid + 1));
+        }
     };
     if let Some(at) = control_in_string(raw) {
         return Err(format!("invalid JSON at byte {}: control character in a string", at + 1));
@@ -819,6 +824,22 @@ mod tests {
         ] {
             let e = rec(line).unwrap_err();
             assert!(e.contains(why), "{line}: {e}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_where_it_starts() {
+        // A lone continuation byte, a truncated sequence, an overlong form, a surrogate; past
+        // the first 64 bytes too, where the SIMD check works on whole blocks.
+        for bad in [&b"\x80"[..], b"\xE2\x82", b"\xC0\xAF", b"\xED\xA0\x80"] {
+            for pad in [0, 3, 70, 200] {
+                let mut line = b"{\"id\": 1, \"text\": \"caf\xC3\xA9 ".to_vec();
+                line.extend(std::iter::repeat_n(b'x', pad));
+                line.extend_from_slice(bad);
+                line.extend_from_slice(br#" tail"}"#);
+                let at = std::str::from_utf8(&line).unwrap_err().valid_up_to() + 1;
+                assert_eq!(parse_record(&line, "text").unwrap_err(), format!("invalid UTF-8 at byte {at}"), "{bad:?} after {pad}");
+            }
         }
     }
 
