@@ -12,11 +12,18 @@ where
     if !parallel() {
         return (a(), b());
     }
+    // `a` waits in a slot, so that if no thread can be started it still runs, here.
+    let slot = std::sync::Mutex::new(Some(a));
+    let take = || slot.lock().ok().and_then(|mut s| s.take());
     std::thread::scope(|s| {
-        let ha = s.spawn(a);
+        let spawned = std::thread::Builder::new().spawn_scoped(s, || take().map(|a| a()));
         let rb = b();
         // A panic in `a` is a bug in a build step: resume it here, as if `a` had run on this thread.
-        let ra = ha.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let ra = match spawned.map(|h| h.join()) {
+            Ok(Ok(Some(ra))) => ra,
+            Ok(Err(p)) => std::panic::resume_unwind(p),
+            Ok(Ok(None)) | Err(_) => take().map(|a| a()).expect("`a` runs on one side or the other"),
+        };
         (ra, rb)
     })
 }
