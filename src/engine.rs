@@ -637,7 +637,10 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
 
     // 1. One automaton pass: cue hits, bucketed by line.
     let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new(); // (line, cue, offset in line, length)
-    let latin = index.with_latin.as_ref().filter(|_| !text.is_ascii() && text.bytes().any(|b| LEAD_GROUPS[b as usize] & LATIN != 0));
+    // The script groups of the whole document: Latin letters beyond ASCII choose the document
+    // automaton; a document with no other group needs no per-line script scan at all.
+    let doc_mask = script_mask(text);
+    let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
     if let Some(ac) = latin.map_or(index.ac.as_ref(), ScriptCues::automaton) {
         let mut li = 0;
         ac.for_each_match(text, |start, end, pattern| {
@@ -702,7 +705,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             // The script groups' cues, on the lines that hold letters of their group.
             line_hits.clear();
             line_hits.extend_from_slice(&hits[line_hits_start..h]);
-            let mask = if index.script_ac.is_empty() { 0 } else { script_mask(raw) };
+            let mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { script_mask(raw) };
             if mask != 0 {
                 for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
                     if let Some(ac) = sc.automaton() {
