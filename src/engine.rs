@@ -848,8 +848,11 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         if let Kind::Context(c) = &rule.kind {
             if c.active(&doc) {
                 let taken: Vec<bool> = claims.iter().map(Option::is_some).collect();
+                // Captions, credits, bylines and time stamps stand inside articles: they are no
+                // boilerplate neighbours of the lines around them.
+                let inside: Vec<bool> = claims.iter().map(|c| c.is_some_and(|c| matches!(rules[c.rule as usize].category, Category::Caption | Category::Timestamp))).collect();
                 let l = *lang.get_or_insert_with(|| crate::profile::language(&doc));
-                for (i, reason) in c.bad_lines(&doc, &taken, l) {
+                for (i, reason) in c.bad_lines(&doc, &taken, &inside, l) {
                     claims[i] = Some(Claim { rule: ri as u32, reason });
                 }
             }
