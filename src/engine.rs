@@ -65,6 +65,11 @@ pub(crate) struct Index {
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
     max_prefix_tokens: usize,
+    /// Starts of `glued_start` regions (normalised), which may open a line before its headline.
+    glued: FastMap<Box<str>, u32>,
+    max_glued_tokens: usize,
+    /// Starts of `to_end` regions (normalised), each only on a line of its own.
+    to_end: FastMap<Box<str>, u32>,
     /// Lines longer than this (in chars) are never normalised for the label table.
     max_short: usize,
     /// Cues that may match on any line (ASCII, plus Latin-1 and general punctuation).
@@ -105,6 +110,8 @@ impl Index {
     pub(crate) fn build(rules: &[Rule]) -> Result<Index, String> {
         let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
+        let mut glued: FastMap<Box<str>, u32> = FastMap::default();
+        let mut to_end: FastMap<Box<str>, u32> = FastMap::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut cues: Vec<Cue> = Vec::new();
         let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
@@ -148,7 +155,16 @@ impl Index {
                     followers.extend(g.after.iter().map(|&c| (c, r)));
                     max_short = max_short.max(200);
                     for s in &g.start {
+                        // A region that runs to the end opens only on its start alone: its starts
+                        // are no labels that could join a cover (or shadow another rule's start).
+                        if g.to_end {
+                            to_end.entry(s.as_str().into()).or_insert(r);
+                            continue;
+                        }
                         add_label(s, ri, Role::RegionStart);
+                        if g.glued_start {
+                            glued.entry(s.as_str().into()).or_insert(r);
+                        }
                     }
                     for s in &g.members {
                         add_label(s, ri, Role::RegionMember);
@@ -202,9 +218,10 @@ impl Index {
         }
         let has_agencies = rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()));
         let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let first_tokens = labels.keys().chain(prefixes.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
+        let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         // Cues are grouped by the script their letters need, and `cues` reordered to match: the
         // automaton of group g reports pattern k as cue `offset + k`.
         let mut by_group: Vec<Vec<(String, Cue)>> = vec![Vec::new(); GROUPS + 1];
@@ -262,7 +279,7 @@ impl Index {
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let (regex, gated) = regex;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -670,6 +687,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut i = 0;
     let mut content_seen = 0;
     let mut pending: Option<(u32, usize)> = None;
+    // The first start of a region that runs to the end of the document.
+    let mut to_end: Option<(u32, usize)> = None;
     while i < n {
         let line = doc.lines[i];
         // Hits of lines a region took were never looked at: skip them, or they would hide the
@@ -754,7 +773,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                         pending = None;
                         claims[s] = Some(Claim { rule: r, reason: "region start, with a member after lines other rules remove" });
                         claims[i] = claim.or(Some(Claim { rule: r, reason: "inside a region" }));
-                        i = take_region(&doc, index, rules, r, g, i, &mut claims);
+                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
                         continue;
                     }
                 }
@@ -767,7 +786,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
-                            let next = take_region(&doc, index, rules, r, g, i, &mut claims);
+                            let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
                             if !g.needs_member || next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason });
                                 i = next;
@@ -780,6 +799,30 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                     }
                 }
             }
+            // The heading of a region that runs to the end: decided after the pass, when the line
+            // under it is known.
+            if to_end.is_none() && !index.to_end.is_empty() {
+                if let Some(&r) = norm.as_deref().and_then(|nm| index.to_end.get(nm)) {
+                    if matches!(&rules[r as usize].kind, Kind::Region(g) if g.may_start(content_seen, line.start, text.len())) {
+                        to_end = Some((r, i));
+                    }
+                }
+            }
+            // A heading joined to its first headline on one line.
+            if claim.is_none() && pending.is_none() && index.max_glued_tokens > 0 {
+                if let Some(r) = glued_start(index, rules, trimmed, &mut token_buf) {
+                    if let Kind::Region(g) = &rules[r as usize].kind {
+                        if g.may_start(content_seen, line.start, text.len()) {
+                            let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims);
+                            if next > i + 1 {
+                                claims[i] = Some(Claim { rule: r, reason: "region start, with its first headline on the same line" });
+                                i = next;
+                                continue;
+                            }
+                        }
+                    }
+                }
+            }
         }
         if let Some(c) = claim {
             claims[i] = claim;
@@ -788,7 +831,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             if let Some(&(_, r)) = index.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
                 if let Kind::Region(g) = &rules[r as usize].kind {
                     if g.may_start(content_seen, line.start, text.len()) {
-                        i = take_region(&doc, index, rules, r, g, i, &mut claims);
+                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
                         continue;
                     }
                 }
@@ -804,14 +847,20 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
         i += 1;
     }
+    if let Some((r, i)) = to_end {
+        run_to_end(&doc, rules, r, i, &mut claims);
+    }
     // 3. Whole-page context, for documents that look like a rendered page.
     let mut lang = None;
     for (ri, rule) in rules.iter().enumerate() {
         if let Kind::Context(c) = &rule.kind {
             if c.active(&doc) {
                 let taken: Vec<bool> = claims.iter().map(Option::is_some).collect();
+                // Captions, credits, bylines and time stamps stand inside articles: they are no
+                // boilerplate neighbours of the lines around them.
+                let inside: Vec<bool> = claims.iter().map(|c| c.is_some_and(|c| matches!(rules[c.rule as usize].category, Category::Caption | Category::Timestamp))).collect();
                 let l = *lang.get_or_insert_with(|| crate::profile::language(&doc));
-                for (i, reason) in c.bad_lines(&doc, &taken, l) {
+                for (i, reason) in c.bad_lines(&doc, &taken, &inside, l) {
                     claims[i] = Some(Claim { rule: ri as u32, reason });
                 }
             }
@@ -901,10 +950,11 @@ fn take_region(
     r: u32,
     g: &crate::rules::region::Region,
     i: usize,
+    taken: usize,
     claims: &mut [Option<Claim>],
 ) -> usize {
     let category = rules[r as usize].category;
-    let mut taken = 0;
+    let mut taken = taken;
     let mut j = i + 1;
     let mut last = i;
     while j < doc.lines.len() && taken < g.max_lines {
@@ -923,6 +973,11 @@ fn take_region(
             break;
         }
         if !is_member(index, rules, g, category, raw) {
+            break;
+        }
+        // Headlines do not end with a full stop: under the first one, a line that does is the
+        // article again ("… 잘하시내요", "… it said.").
+        if g.headline_max_chars > 0 && taken > 0 && ends_with_full_stop(raw) {
             break;
         }
         // A heading that opens a region of its own on any terms ("Leave a Reply" under a list
@@ -959,6 +1014,95 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
         && index
             .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None)
             .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
+}
+
+/// Opens the `to_end` region that starts on line `i`, once every other rule has judged the lines
+/// after it: only when the first line under the start, past thread buttons ("View all"), is text
+/// no rule removed (a comment, not a form label or a "Log in to comment") and the document is not a whole
+/// rendered page (where "Comments" is a menu link).
+fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
+    let n = doc.lines.len();
+    // Thread chrome may stand first ("(View all)", "Show new comments (0)"); a form may not.
+    let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
+    let Some(j) = (i + 1..n).find(|&j| !doc.lines[j].blank && !claims[j].as_ref().is_some_and(thread_chrome)) else { return };
+    if claims[j].is_some() || char_len(doc.line(j).trim()) < 20 {
+        return;
+    }
+    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active(doc))) {
+        return;
+    }
+    claims[i] = Some(Claim { rule: r, reason: "region start, past the first quarter of the document (position prior)" });
+    for k in i + 1..n {
+        if !doc.lines[k].blank && claims[k].is_none() {
+            claims[k] = Some(Claim { rule: r, reason: "inside a region that runs to the end of the document" });
+        }
+    }
+}
+
+/// The `glued_start` region whose start opens the trimmed line `raw` and is followed, after a
+/// space, by a headline: the rest does not open in lower case, does not end like a sentence and is
+/// at most `headline_max_chars` long. A start of one word must be of a script without case
+/// (`関連記事`): "Related Party Transactions" is a heading of its own.
+fn glued_start(index: &Index, rules: &[Rule], raw: &str, buf: &mut String) -> Option<u32> {
+    let mut tokens = 0;
+    buf.clear();
+    normalize_into(raw, buf, |_| {
+        tokens += 1;
+        tokens <= index.max_glued_tokens
+    });
+    let words: Vec<&str> = buf.split(' ').collect();
+    for k in (1..=index.max_glued_tokens.min(words.len())).rev() {
+        let key = &buf[..words[..k].iter().map(|w| w.len()).sum::<usize>() + k - 1];
+        let Some(&r) = index.glued.get(key) else { continue };
+        let Kind::Region(g) = &rules[r as usize].kind else { continue };
+        if k == 1 && key.chars().any(|c| c.is_lowercase()) {
+            continue;
+        }
+        let Some(end) = end_of_words(raw, k) else { continue };
+        let after = &raw[end..];
+        if !after.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let rest = after.trim();
+        if rest.is_empty()
+            || rest.chars().find(|c| c.is_alphanumeric()).is_some_and(char::is_lowercase)
+            || char_len(rest) > g.headline_max_chars
+            || ends_like_sentence(rest)
+        {
+            return None;
+        }
+        return Some(r);
+    }
+    None
+}
+
+/// The byte offset where the `words`-th word of `raw` ends (words as [`normalize_label`] cuts
+/// them: an apostrophe or hyphen inside a word joins it).
+fn end_of_words(raw: &str, words: usize) -> Option<usize> {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in raw.char_indices() {
+        let sep = crate::text::is_separator(c) && !(in_word && matches!(c, '\'' | '’' | '-') && raw[i + c.len_utf8()..].chars().next().is_some_and(|n| !crate::text::is_separator(n)));
+        if !sep {
+            in_word = true;
+            continue;
+        }
+        if in_word {
+            seen += 1;
+            in_word = false;
+            if seen == words {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+/// Whether a line ends with a full stop (not a question or exclamation mark, which headlines use),
+/// or with a Korean polite sentence ending (`…요`, `…니다`).
+fn ends_with_full_stop(raw: &str) -> bool {
+    let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
+    (t.ends_with(['.', '。']) && !t.ends_with("...")) || t.ends_with('요') || t.ends_with("니다")
 }
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing

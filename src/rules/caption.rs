@@ -113,6 +113,13 @@ impl Caption {
             return (short && hits.strong).then_some(Finding::Line("caption cue"));
         };
         let before = line[..start].trim_end();
+        // What stands before the credit is not the photo's description: the signature of an
+        // embedded post ("— Senate (@NGRSenate) October 9, 2018") or a bare name over a credit in
+        // brackets ("Jane Roe [Photo: …]", a byline or a heading as often as a caption). Only the
+        // credit goes.
+        if before.contains("(@") || (is_bare_name(before) && line[start..].trim_start().starts_with(['(', '[', '（'])) {
+            return Some(Finding::Tail(start, why));
+        }
         let prose_end = before.ends_with(['?', '!', '？', '！']) || has_sentence_break(before);
         if before.is_empty() || (short && !prose_end) {
             return Some(Finding::Line(if hits.weak { "caption cue and credit" } else { why }));
@@ -205,6 +212,17 @@ pub struct LineHits {
     pub prefix_at_start: bool,
     /// (byte offset into the line, length) of each credit prefix or credit cue.
     pub credit_at: Vec<(usize, usize)>,
+}
+
+/// Two or three capitalised words of letters and nothing else: a person's name (`Jane Roe`,
+/// `Оксана Янченко`).
+fn is_bare_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (2..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(char::is_uppercase) && cs.clone().count() >= 1 && cs.all(|c| c.is_lowercase() || c == '-')
+        })
 }
 
 /// Does `s` hold a sentence end followed by another sentence (`다. 이`, `today. The`)?

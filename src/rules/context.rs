@@ -185,7 +185,9 @@ impl Context {
     /// The lines to remove (indices into `doc.lines`), given the lines other rules already took.
     /// Each with the reason the report gives; the reasons name the position prior when the
     /// document's edge decided.
-    pub fn bad_lines(&self, doc: &Document, taken: &[bool], lang: Option<&'static str>) -> Vec<(usize, &'static str)> {
+    /// Lines other rules removed (`taken`) count as boilerplate neighbours, except those `inside`
+    /// an article (captions, time stamps), which are passed over like short lines.
+    pub fn bad_lines(&self, doc: &Document, taken: &[bool], inside: &[bool], lang: Option<&'static str>) -> Vec<(usize, &'static str)> {
         let lang = lang.filter(|l| self.stopwords.contains_key(*l) || self.particles.contains_key(*l));
         let Some(lang) = lang else { return Vec::new() };
         let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
@@ -195,6 +197,9 @@ impl Context {
         let mut class: Vec<Class> = idx
             .iter()
             .map(|&i| {
+                if inside[i] {
+                    return Class::Short;
+                }
                 if taken[i] {
                     return Class::Bad;
                 }

@@ -70,6 +70,8 @@ pub struct RawRule {
     pub stop_at_blank: Option<Spanned<bool>>,
     pub blank_ends_after: Option<Spanned<u32>>,
     pub needs_member: Option<Spanned<bool>>,
+    pub glued_start: Option<Spanned<bool>>,
+    pub to_end: Option<Spanned<bool>>,
     pub after: Option<Spanned<Vec<Spanned<String>>>>,
     // pattern
     pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
@@ -220,7 +222,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
-        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "labelled_only_pairs" => labelled_only_pairs,

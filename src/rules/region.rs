@@ -16,6 +16,19 @@
 //! between them, so cleaning the output again finds the same region (idempotence). `position = "tail"` keeps the start off the
 //! document's first line and first quarter, where a title could use the same words.
 //!
+//! With `glued_start = true` the start may also open a line and share it with the first headline,
+//! as scrapers join a heading to its first link ("RELATED STORIES The move…", "関連記事 それでいて…"):
+//! only when the start is a phrase of two words or more (or one of a script without case), the
+//! rest of the line reads like a headline (no lower-case opening, no sentence end, at most
+//! `headline_max_chars`) and at least one member line follows; the joined line counts as one
+//! headline for `blank_ends_after`.
+//!
+//! With `to_end = true` the region takes every line after its start to the end of the document
+//! (a comment thread that an extractor appended under its heading). Such a start opens only when
+//! the line is one of `start` alone (not "Share Comments", not a count "Comments (39)"), the line
+//! under it is text no rule removes (a comment, not a form label) and the document is not a whole
+//! rendered page, where the same word is a menu link; combine it with `position = "tail"`.
+//!
 //! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
 //! removed (a consent sentence matched by cues), so the buttons under it ("Accept", "OK") go too;
 //! that line keeps its own rule's edit. `start` may then be empty.
@@ -40,11 +53,15 @@ pub struct Region {
     pub tail_only: bool,
     /// Categories whose removed lines open this region.
     pub after: Vec<crate::Category>,
+    /// The start may share its line with the first headline ("RELATED STORIES The move…").
+    pub glued_start: bool,
+    /// The region takes every line after its start, to the end of the document.
+    pub to_end: bool,
 }
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end"])?;
         let mut after = Vec::new();
         for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
             after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
@@ -85,6 +102,8 @@ impl Region {
             needs_member: raw.needs_member.as_ref().is_some_and(|b| *b.get_ref()),
             tail_only,
             after,
+            glued_start: raw.glued_start.as_ref().is_some_and(|b| *b.get_ref()),
+            to_end: raw.to_end.as_ref().is_some_and(|b| *b.get_ref()),
         })
     }
 }
