@@ -353,7 +353,7 @@ mod tests {
         let c = rule();
         assert!(c.active(&doc));
         let taken: Vec<bool> = (0..doc.lines.len()).map(|i| taken.contains(&doc.line(i).trim())).collect();
-        c.bad_lines(&doc, &taken, Some("en")).into_iter().map(|(i, _)| doc.line(i).trim().to_string()).collect()
+        c.bad_lines(&doc, &taken, &vec![false; doc.lines.len()], Some("en")).into_iter().map(|(i, _)| doc.line(i).trim().to_string()).collect()
     }
 
     /// A page: the menu, then `body`, then `tail`.
