@@ -1017,18 +1017,36 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
 }
 
 /// Opens the `to_end` region that starts on line `i`, once every other rule has judged the lines
-/// after it: only when the first line under the start, past thread buttons ("View all"), is text
-/// no rule removed (a comment, not a form label or a "Log in to comment") and the document is not a whole
-/// rendered page (where "Comments" is a menu link).
+/// after it (never in a whole rendered page, where "Comments" is a menu link). Passing over the
+/// lines other rules removed, and the same way on a second pass (idempotence):
+/// - when one of them is not thread chrome (a comment form, a list heading), the start is the
+///   heading of that block and goes alone;
+/// - when the first line left is text of 20 characters or more (a comment), the region runs to
+///   the end of the document;
+/// - else (nothing, or a short line) the heading stays: a bare "Comments" counts only beside
+///   thread text.
 fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
-    // Thread chrome may stand first ("(View all)", "Show new comments (0)"); a form may not.
-    let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
-    let Some(j) = (i + 1..n).find(|&j| !doc.lines[j].blank && !claims[j].as_ref().is_some_and(thread_chrome)) else { return };
-    if claims[j].is_some() || char_len(doc.line(j).trim()) < 20 {
+    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active(doc))) {
         return;
     }
-    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active(doc))) {
+    let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
+    let mut left = (i + 1..n).filter(|&j| !doc.lines[j].blank);
+    let mut first = None;
+    for j in left.by_ref() {
+        match &claims[j] {
+            Some(c) if thread_chrome(c) => {}
+            Some(_) => {
+                claims[i] = Some(Claim { rule: r, reason: "heading of the block under it" });
+                return;
+            }
+            None => {
+                first = Some(j);
+                break;
+            }
+        }
+    }
+    if !first.is_some_and(|j| char_len(doc.line(j).trim()) >= 20) {
         return;
     }
     claims[i] = Some(Claim { rule: r, reason: "region start, past the first quarter of the document (position prior)" });
