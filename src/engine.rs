@@ -67,6 +67,8 @@ pub(crate) struct Index {
     max_prefix_tokens: usize,
     /// Starts of `glued_start` regions (normalised), which may open a line before its headline.
     glued: FastMap<Box<str>, u32>,
+    /// The first word of every glued start: the test that turns most lines away.
+    glued_first: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_glued_tokens: usize,
     /// Starts of `to_end` regions (normalised), each only on a line of its own.
     to_end: FastMap<Box<str>, u32>,
@@ -222,6 +224,7 @@ impl Index {
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
+        let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         // Cues are grouped by the script their letters need, and `cues` reordered to match: the
         // automaton of group g reports pattern k as cue `offset + k`.
         let mut by_group: Vec<Vec<(String, Cue)>> = vec![Vec::new(); GROUPS + 1];
@@ -279,7 +282,7 @@ impl Index {
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let (regex, gated) = regex;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -1062,12 +1065,20 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
 /// at most `headline_max_chars` long. A start of one word must be of a script without case
 /// (`関連記事`): "Related Party Transactions" is a heading of its own.
 fn glued_start(index: &Index, rules: &[Rule], raw: &str, buf: &mut String) -> Option<u32> {
+    // Most lines are gone after their first word: it opens no glued start.
     let mut tokens = 0;
+    let mut opens = false;
     buf.clear();
-    normalize_into(raw, buf, |_| {
+    normalize_into(raw, buf, |tok| {
         tokens += 1;
-        tokens <= index.max_glued_tokens
+        if tokens == 1 {
+            opens = index.glued_first.contains(tok);
+        }
+        opens && tokens <= index.max_glued_tokens
     });
+    if !opens {
+        return None;
+    }
     let words: Vec<&str> = buf.split(' ').collect();
     for k in (1..=index.max_glued_tokens.min(words.len())).rev() {
         let key = &buf[..words[..k].iter().map(|w| w.len()).sum::<usize>() + k - 1];

@@ -234,6 +234,12 @@ pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
 /// A gate phrase has at least this many bytes: six ASCII letters, three Cyrillic or two Hangul
 /// or Han characters, enough to be rare in prose.
 const GATE_MIN_BYTES: usize = 6;
+/// Copyright and trademark signs (`©`, `ⓒ`, `®`, `™`, `℗`): rare enough in prose to gate a pattern
+/// on their own, short as they are (`Site Name © 2020`).
+fn rare_symbol(c: char) -> bool {
+    matches!(c, '©' | '®' | '℗' | '™' | 'ⓒ' | 'Ⓒ' | 'ⓡ' | 'Ⓡ')
+}
+
 /// At most this many spellings of one literal.
 const GATE_MAX_FORMS: usize = 32;
 
@@ -261,7 +267,8 @@ fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
         forms = forms.iter().flat_map(|f| spellings.iter().map(move |&s| format!("{f}{s}"))).collect();
         taken += c.len_utf8();
     }
-    (taken >= GATE_MIN_BYTES && forms.iter().all(|f| !f.trim().is_empty())).then_some(forms)
+    let symbols = taken > 0 && text[..taken].chars().all(rare_symbol);
+    ((taken >= GATE_MIN_BYTES || symbols) && forms.iter().all(|f| !f.trim().is_empty())).then_some(forms)
 }
 
 #[cfg(test)]
@@ -288,5 +295,17 @@ mod gate_tests {
         assert_eq!(gate_of(r"(?:updated|published)\s*:.*"), None);
         assert_eq!(gate_of(r"\d+ comments?"), None, "a literal after digits: no floating head worth a gate");
         assert_eq!(gate_of(r".*"), None);
+    }
+
+    #[test]
+    fn copyright_signs_gate_on_their_own() {
+        // Both spellings of the enclosed c (it has a capital), and the plain sign.
+        let g = gate_of(r"[^©ⓒ0-9.!?]{1,50}?\s*(?:©|ⓒ)\s*[0-9]{4}").unwrap();
+        for sign in ["©", "ⓒ", "Ⓒ"] {
+            assert!(g.contains(&sign.to_string()), "{g:?}");
+        }
+        // Other short literals still get none: `§` is no copyright sign, `ab` is prose.
+        assert_eq!(gate_of(r"[^.]{1,50}?\s*§\s*[0-9]{4}"), None);
+        assert_eq!(gate_of(r"[^.]{1,50}?\s*ab\s*[0-9]{4}"), None);
     }
 }
