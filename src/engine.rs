@@ -946,6 +946,7 @@ fn judge_cues(
 }
 
 /// Takes the lines of a region after its start line `i`; returns the next line to look at.
+#[allow(clippy::too_many_arguments)]
 fn take_region(
     doc: &Document,
     index: &Index,
@@ -1049,13 +1050,13 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
             }
         }
     }
-    if !first.is_some_and(|j| char_len(doc.line(j).trim()) >= 20) {
+    if first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
         return;
     }
     claims[i] = Some(Claim { rule: r, reason: "region start, past the first quarter of the document (position prior)" });
-    for k in i + 1..n {
-        if !doc.lines[k].blank && claims[k].is_none() {
-            claims[k] = Some(Claim { rule: r, reason: "inside a region that runs to the end of the document" });
+    for (k, c) in claims.iter_mut().enumerate().skip(i + 1) {
+        if !doc.lines[k].blank && c.is_none() {
+            *c = Some(Claim { rule: r, reason: "inside a region that runs to the end of the document" });
         }
     }
 }
