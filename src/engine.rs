@@ -391,24 +391,10 @@ impl Index {
 
 /// After the first `words` words of `raw`, does a separator (`:`, `»`, `|`, `…`, `—`, `-`, `>`) follow?
 fn followed_by_separator(raw: &str, words: usize) -> bool {
-    let mut seen = 0;
-    let mut in_word = false;
-    for (i, c) in raw.char_indices() {
-        let sep = crate::text::is_separator(c) && !(in_word && matches!(c, '\'' | '’' | '-') && raw[i + c.len_utf8()..].chars().next().is_some_and(|n| !crate::text::is_separator(n)));
-        if !sep {
-            in_word = true;
-            continue;
-        }
-        if in_word {
-            seen += 1;
-            in_word = false;
-        }
-        if seen == words {
-            let rest = raw[i..].trim_start();
-            return rest.starts_with([':', '»', '›', '|', '…', '—', '–', '-', '>', '：', '~', '→', '⟶', '➜', '➔', '▶', '►', '⇒']) || rest.starts_with("...");
-        }
-    }
-    false
+    end_of_words(raw, words).is_some_and(|i| {
+        let rest = raw[i..].trim_start();
+        rest.starts_with([':', '»', '›', '|', '…', '—', '–', '-', '>', '：', '~', '→', '⟶', '➜', '➔', '▶', '►', '⇒']) || rest.starts_with("...")
+    })
 }
 
 /// One step of the label gates, scanning tokens from one end: `Some(true)` at a token of `set`,

@@ -65,6 +65,13 @@ fn is_list_item(line: &str) -> bool {
     )
 }
 
+/// A trimmed line without its list or table marker (`* `, `+ `, `• `, `| `, `o `): the text whose
+/// length and stop words count.
+fn without_marker(line: &str) -> &str {
+    let bare = line.trim_start_matches(['*', '+', '•', '-', '|', '·']).trim_start();
+    bare.strip_prefix("o ").unwrap_or(bare)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     Good,
@@ -166,8 +173,7 @@ impl Context {
                 count(&mut loose, &mut loose_run);
             }
             if in_top {
-                let bare = line.trim_start_matches(['*', '+', '•', '-', '|', '·']).trim_start();
-                if crate::text::char_len(bare.strip_prefix("o ").unwrap_or(bare)) >= long {
+                if crate::text::char_len(without_marker(line)) >= long {
                     in_top = false;
                 } else {
                     top += 1;
@@ -245,8 +251,7 @@ impl Context {
                 if taken[i] {
                     return Class::Bad;
                 }
-                let line = doc.line(i).trim().trim_start_matches(['*', '+', '•', '-', '|', '·']).trim_start();
-                let line = line.strip_prefix("o ").unwrap_or(line);
+                let line = without_marker(doc.line(i).trim());
                 let chars = crate::text::char_len(line) as f64;
                 let d = self.density(line, lang, &mut buf);
                 if chars < low {
