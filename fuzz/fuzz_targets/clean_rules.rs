@@ -18,9 +18,15 @@ const VOCAB: &[&str] = &[
     "Advertisement", "Поделиться", "分享", "いいね", "12", "(53)", "*", "사진=", "Read more", "Cookie", "Accept",
     "Name", "Email", "Website", "Post Comment", "the", "White House", "서울", "and", "Foto:", "dpa", "—", ":", "»",
     "é", "ß", "İ", "Фото：", "фото：", "ФОТО=", "：", "＝", "Ǆ", "ΐ", "ﬁ", "\u{200B}", "\u{FEFF}", "\u{0301}", "تعليق", "!", "！", "（", "）", "'", "-", "Σ", "ǅ",
+    // Region headings and what stands under them: a heading glued to a headline, a comment thread.
+    "Related articles", "RELATED STORIES", "関連記事", "Leaders meet again in Geneva", "Comments", "Kommentare",
+    "Great news for the north side of town", "Reply", "Log in to comment",
 ];
 const LANGS: &[&str] = &["en", "ko", "any", "de", "zh-hans"];
-const CATEGORIES: &[&str] = &["caption", "foreign_widget_token", "comment_form", "share_bar", "advertisement", "navigation"];
+const CATEGORIES: &[&str] = &[
+    "caption", "foreign_widget_token", "comment_form", "share_bar", "advertisement", "navigation", "comment_thread", "related_links",
+    "read_more",
+];
 const SCRIPTS: &[&str] = &["latin", "hangul", "han", "kana", "cyrillic", "arabic", "other"];
 const REGEX_BITS: &[&str] = &[
     r"\d+", r"\w+", r"\s*", r"[a-z]+", r"(?:share|tweet)", r".*", r"\p{Hangul}+", r"comments?", r"(a|b)*", r"^", r"$",
@@ -85,6 +91,8 @@ enum Spec {
         needs_member: bool,
         blank_ends_after: Option<u8>,
         headline_max: Option<u8>,
+        glued_start: bool,
+        to_end: bool,
     },
 }
 
@@ -233,7 +241,7 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 num(&mut out, "max_words", *max_words);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max } => {
+            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end } => {
                 out.push_str("kind = \"region\"\n");
                 lex(&mut out, "start", start);
                 opt_lex(&mut out, "members", members);
@@ -249,6 +257,11 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 let _ = writeln!(out, "needs_member = {needs_member}");
                 num(&mut out, "blank_ends_after", *blank_ends_after);
                 num(&mut out, "headline_max_chars", *headline_max);
+                // A glued start fires only with `headline_max_chars` and a member line under it, a
+                // region to the end only on its start alone (both drawn above); `to_end` is meant
+                // for `position = "tail"`, but any position loads.
+                let _ = writeln!(out, "glued_start = {glued_start}");
+                let _ = writeln!(out, "to_end = {to_end}");
             }
         }
         for (doc, keep) in r.examples.iter().take(2) {
