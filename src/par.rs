@@ -29,20 +29,24 @@ where
 }
 
 /// Calls `f` on every item, on two threads when the machine has more than one core; the results
-/// come back in the order of `items`.
-pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// come back in the order of `items`. `cost` estimates each item's work: only the schedule
+/// depends on it, never the results.
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], cost: impl Fn(&T) -> usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     if !parallel() || items.len() < 2 {
         return items.iter().map(f).collect();
     }
     // Items are taken one at a time from a shared counter, so an expensive item does not leave the
-    // other thread idle behind a fixed split.
+    // other thread idle behind a fixed split; the most expensive first, so that the last item
+    // taken is a small one (longest processing time first).
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break done };
-            done.push((i, f(item)));
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(k) else { break done };
+            done.push((i, f(&items[i])));
         }
     };
     let (mut x, y) = join(work, work);
@@ -63,7 +67,7 @@ mod tests {
     fn map_keeps_the_order_of_its_items() {
         let items: Vec<u64> = (0..200).collect();
         // Uneven work, so the two threads finish their items out of order.
-        let out = map(&items, |&i| (0..(i % 7) * 1000).fold(i, |a, b| a.wrapping_add(b)) - (0..(i % 7) * 1000).sum::<u64>());
+        let out = map(&items, |&i| (i % 5) as usize, |&i| (0..(i % 7) * 1000).fold(i, |a, b| a.wrapping_add(b)) - (0..(i % 7) * 1000).sum::<u64>());
         assert_eq!(out, items);
     }
 
