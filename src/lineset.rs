@@ -189,16 +189,16 @@ mod tests {
 pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
     use regex_syntax::hir::HirKind;
-    let parts_of = |hir: &Hir| -> Option<Vec<Hir>> {
+    fn parts_of(hir: &Hir) -> Option<impl Iterator<Item = &Hir>> {
         match hir.kind() {
-            HirKind::Concat(parts) => Some(parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_))).cloned().collect()),
+            HirKind::Concat(parts) => Some(parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_)))),
             _ => None,
         }
-    };
+    }
     // Only patterns that open with a long run of any text (`.*`, `[^.!?]*`, `[^0-9]{0,30}`):
     // the others die within a few bytes of most lines. Decided on the compiled pattern, so the
     // pattern is parsed again only for the few that qualify.
-    let floating = parts_of(compiled)?.first().is_some_and(|h| match h.kind() {
+    let floating = parts_of(compiled)?.next().is_some_and(|h| match h.kind() {
         HirKind::Repetition(r) => {
             r.max.is_none_or(|m| m >= 8)
                 && match r.sub.kind() {
@@ -213,12 +213,11 @@ pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
         return None;
     }
     // The pattern as written, case-sensitive: its literals as the rule spells them.
-    let parts = parts_of(&regex_syntax::parse(wrapped.strip_prefix("(?i)")?).ok()?)?;
+    let written = regex_syntax::parse(wrapped.strip_prefix("(?i)")?).ok()?;
     let prefixes = |h: &Hir| -> Seq { Extractor::new().kind(ExtractKind::Prefix).extract(h) };
     let usable = |s: &Seq| s.literals().is_some_and(|l| !l.is_empty() && l.iter().all(|x| gate_literal(x.as_bytes()).is_some()));
     // The part with the longest shortest literal (the most selective gate).
-    let best = parts
-        .iter()
+    let best = parts_of(&written)?
         .map(prefixes)
         .filter(usable)
         .max_by_key(|s| s.literals().map_or(0, |l| l.iter().map(|x| x.len()).min().unwrap_or(0)))?;
