@@ -282,9 +282,31 @@ pub fn char_len(s: &str) -> usize {
     }
 }
 
+/// Whether `s` has fewer than `n` characters, counting only when its byte length does not decide
+/// it: fewer than `n` bytes are fewer than `n` characters; `4 × n` bytes or more are at least `n`.
+#[inline]
+pub fn fewer_chars_than(s: &str, n: usize) -> bool {
+    if s.len() < n {
+        return true;
+    }
+    if s.len() >= n.saturating_mul(4) {
+        return false;
+    }
+    char_len(s) < n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fewer_chars_than_agrees_with_counting() {
+        for s in ["", "abc", "ab\u{e9}", "\u{d55c}\u{ad6d}\u{c5b4}", "\u{1f600}\u{1f600}x", &"\u{d55c}".repeat(7), &"a".repeat(12)] {
+            for n in 0..14 {
+                assert_eq!(fewer_chars_than(s, n), s.chars().count() < n, "{s:?} {n}");
+            }
+        }
+    }
 
     #[test]
     fn normalizes_labels() {

@@ -153,7 +153,7 @@ impl Context {
                 continue;
             }
             let line = doc.line(i).trim();
-            let is_short = crate::text::char_len(line) < short;
+            let is_short = crate::text::fewer_chars_than(line, short);
             let item = is_list_item(line);
             let count = |c: &mut [usize; 4], run: &mut usize| {
                 c[0] += 1;
@@ -173,7 +173,7 @@ impl Context {
                 count(&mut loose, &mut loose_run);
             }
             if in_top {
-                if crate::text::char_len(without_marker(line)) >= long {
+                if !crate::text::fewer_chars_than(without_marker(line), long) {
                     in_top = false;
                 } else {
                     top += 1;
