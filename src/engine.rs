@@ -692,9 +692,10 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut gates_open: Vec<u32> = Vec::new();
     let mut i = 0;
     let mut content_seen = 0;
-    let mut pending: Option<(u32, usize)> = None;
-    // The first start of a region that runs to the end of the document.
-    let mut to_end: Option<(u32, usize)> = None;
+    let mut pending: Option<(u32, usize, bool)> = None;
+    // Lines that may start a region that runs to the end of the document (its position prior is
+    // decided after the pass, see `open_to_end`).
+    let mut to_end: Vec<(u32, usize)> = Vec::new();
     while i < n {
         let line = doc.lines[i];
         // Hits of lines a region took were never looked at: skip them, or they would hide the
@@ -773,13 +774,17 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         if index.has_regions {
             // A start that needs a member and had none right under it waits: lines other rules
             // remove may stand between it and its first member (the next pass sees them joined).
-            if let Some((r, s)) = pending {
+            // So does a heading glued to its headline, on the terms of the lines under it.
+            if let Some((r, s, glued)) = pending {
                 if let Kind::Region(g) = &rules[r as usize].kind {
-                    if is_member(index, rules, g, rules[r as usize].category, trimmed) {
+                    let member = is_member(index, rules, g, rules[r as usize].category, trimmed)
+                        && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)));
+                    if member {
                         pending = None;
-                        claims[s] = Some(Claim { rule: r, reason: "region start, with a member after lines other rules remove" });
+                        let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
+                        claims[s] = Some(Claim { rule: r, reason });
                         claims[i] = claim.or(Some(Claim { rule: r, reason: "inside a region" }));
-                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
+                        i = take_region(&doc, index, rules, r, g, i, if glued { 2 } else { 0 }, &mut claims);
                         continue;
                     }
                 }
@@ -800,18 +805,16 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                             }
                             // No member yet: the line is judged like any other, and the region may
                             // still open if its first member follows lines other rules remove.
-                            pending = Some((r, i));
+                            pending = Some((r, i, false));
                         }
                     }
                 }
             }
             // The heading of a region that runs to the end: decided after the pass, when the line
             // under it is known.
-            if to_end.is_none() && !index.to_end.is_empty() {
+            if !index.to_end.is_empty() {
                 if let Some(&r) = norm.as_deref().and_then(|nm| index.to_end.get(nm)) {
-                    if matches!(&rules[r as usize].kind, Kind::Region(g) if g.may_start(content_seen, line.start, text.len())) {
-                        to_end = Some((r, i));
-                    }
+                    to_end.push((r, i));
                 }
             }
             // A heading joined to its first headline on one line.
@@ -825,6 +828,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                                 i = next;
                                 continue;
                             }
+                            // No headline under it yet: one may follow lines other rules remove.
+                            pending = Some((r, i, true));
                         }
                     }
                 }
@@ -853,8 +858,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
         i += 1;
     }
-    if let Some((r, i)) = to_end {
-        run_to_end(&doc, rules, r, i, &mut claims);
+    if !to_end.is_empty() {
+        open_to_end(&doc, rules, &to_end, &mut claims, &inline);
     }
     // 3. Whole-page context, for documents that look like a rendered page.
     let mut lang = None;
@@ -1023,6 +1028,43 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
             .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
 }
 
+/// Opens the regions of `candidates` (rule, start line) that run to the end of the document, as
+/// cleaning the output again would open them, so that a second pass removes nothing more.
+///
+/// The position prior (past the first quarter) is judged where a start stands in the output of
+/// every edit decided so far, not in the input: lines other rules remove above it, or a region that
+/// ends the document below it, would otherwise move it past the quarter on a second pass. So the
+/// first start that passes is opened, the output is worked out again, and an earlier start that
+/// now passes is opened in turn, until no start passes or opening one changes nothing.
+fn open_to_end(doc: &Document, rules: &[Rule], candidates: &[(u32, usize)], claims: &mut [Option<Claim>], inline: &[(usize, usize, Claim)]) {
+    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active(doc))) {
+        return;
+    }
+    // Candidates at or past `end` lie inside a region already opened.
+    let mut end = doc.lines.len();
+    let mut tried = vec![false; candidates.len()];
+    loop {
+        let edits = resolve(doc, rules, claims, inline.to_vec());
+        let removed = |to: usize| -> usize { edits.iter().take_while(|e| e.start < to).map(|e| e.end.min(to) - e.start).sum() };
+        let out_len = doc.text.len() - removed(doc.text.len());
+        let pick = candidates.iter().enumerate().find(|&(k, &(r, i))| {
+            let start = doc.lines[i].start;
+            let nth_content = 1 + (0..i).filter(|&j| !doc.lines[j].blank && claims[j].is_none()).count();
+            !tried[k] && i < end && matches!(&rules[r as usize].kind, Kind::Region(g) if g.may_start(nth_content, start - removed(start), out_len))
+        });
+        let Some((k, &(r, i))) = pick else { return };
+        tried[k] = true;
+        let before: Vec<Option<u32>> = claims.iter().map(|c| c.map(|c| c.rule)).collect();
+        run_to_end(doc, rules, r, i, claims);
+        if claims.iter().map(|c| c.map(|c| c.rule)).eq(before) {
+            return;
+        }
+        if claims.get(i + 1..).is_some_and(|rest| rest.iter().zip(&doc.lines[i + 1..]).all(|(c, l)| l.blank || c.is_some())) {
+            end = i;
+        }
+    }
+}
+
 /// Opens the `to_end` region that starts on line `i`, once every other rule has judged the lines
 /// after it (never in a whole rendered page, where "Comments" is a menu link). Passing over the
 /// lines other rules removed, and the same way on a second pass (idempotence):
@@ -1034,9 +1076,6 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
 ///   thread text.
 fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
-    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active(doc))) {
-        return;
-    }
     let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
     let mut left = (i + 1..n).filter(|&j| !doc.lines[j].blank);
     let mut first = None;

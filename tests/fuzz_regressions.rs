@@ -71,3 +71,26 @@ fn mixed_case_words_are_not_agency_credits() {
     let caps = "Officials inspect the damaged bridge on Monday. GETTY IMAGES\n\nThe bridge reopens next week.\n";
     assert_eq!(cleaner.clean(caps).text, "The bridge reopens next week.\n");
 }
+
+/// Property-test finds (`cleaning_is_idempotent`): a second pass removed what the first kept.
+/// - a related-links heading glued to its headline, with the next headline below a line another
+///   rule removes (a byline, a comment-form heading): it now waits for that headline, as a
+///   heading on its own line already did;
+/// - a "Comments" heading that passed its position prior (past the first quarter) only once
+///   lines above it, or a comment thread that ends the document below it, were gone: the prior
+///   is now judged where the heading stands in the output.
+#[test]
+fn cleaning_twice_removes_nothing_more() {
+    let cleaner = Cleaner::new().unwrap();
+    let docs = [
+        "RELATED STORIES Leaders meet again in Geneva\nAssociated Press writer Jane Roe contributed to this report.\nComments",
+        "RELATED STORIES Leaders meet again in Geneva\nLeave a Reply\n정상회담 일정 확정",
+        "the minister pause officials officials the Monday long minister pause Monday.\nComments\nOfficials declined to comment on the timing of the next round of talks.\nComments\n서울에서 정부는 대통령은 서울에서 올랐다 서울에서 정부는 정부는 정부는 정부는 정부는 정부는 정부는 정부는 정부는.",
+        "the the the いいね the said Monday the the.\nправительство правительство правительство правительство правительство в правительство в в заявило заявило в заявило в заявило в правительство правительство в заявило в.\nComments\n정부는 서울에서 정부는 올랐다 서울에서 정부는 정부는 정부는 정부는 정부는 정부는 정부는 정부는.\nMonday 추천 the the the Monday Monday the pause officials the minister Monday minister the Monday the pause Monday the the the Monday the the Monday.\nOfficials declined to comment on the timing of the next round of talks.\n(Reporting by Jane Roe in London; Editing by John Doe)\nthe the minister the long officials minister the Monday. Yonhap\nminister the officials the the. Getty Images\nThe city council voted on Tuesday to extend the night bus network.\n",
+    ];
+    for doc in docs {
+        let once = cleaner.clean(doc);
+        let twice = cleaner.clean(&once.text);
+        assert_eq!(twice.text, once.text, "second pass removed {:?}\ninput: {doc:?}", twice.edits);
+    }
+}
