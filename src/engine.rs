@@ -1072,8 +1072,10 @@ fn open_to_end(doc: &Document, rules: &[Rule], candidates: &[(u32, usize)], clai
 ///   heading of that block and goes alone;
 /// - when the first line left is text of 20 characters or more (a comment), the region runs to
 ///   the end of the document;
-/// - else (nothing, or a short line) the heading stays: a bare "Comments" counts only beside
-///   thread text.
+/// - when nothing is left under it, or only a bare count ("224") or the same word again (a
+///   "Comments" button), at most three such lines, it is the thread's heading over a thread the
+///   extractor dropped: it goes, with those lines;
+/// - else (a short line) the heading stays: a bare "Comments" counts only beside thread text.
 fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
     let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
@@ -1093,6 +1095,20 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
         }
     }
     if first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
+        // Only a count or the heading word again to the end: the heading of a thread that is
+        // not there, with its counter.
+        let heading = normalize_label(doc.line(i));
+        let rest: Vec<usize> = first.into_iter().chain(left).filter(|&j| claims[j].is_none()).collect();
+        let remnant = |j: usize| {
+            let t = doc.line(j).trim();
+            !t.chars().any(char::is_alphabetic) || normalize_label(t) == heading
+        };
+        if rest.len() <= 3 && rest.iter().all(|&j| remnant(j)) {
+            claims[i] = Some(Claim { rule: r, reason: "heading at the end of the document with no thread under it (position prior)" });
+            for j in rest {
+                claims[j] = Some(Claim { rule: r, reason: "comment count under a thread heading at the end of the document" });
+            }
+        }
         return;
     }
     claims[i] = Some(Claim { rule: r, reason: "region start, past the first quarter of the document (position prior)" });
