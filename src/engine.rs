@@ -1028,6 +1028,9 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
             .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
 }
 
+/// Rounds of [`open_to_end`] at most.
+const TO_END_ROUNDS: usize = 8;
+
 /// Opens the regions of `candidates` (rule, start line) that run to the end of the document, as
 /// cleaning the output again would open them, so that a second pass removes nothing more.
 ///
@@ -1043,14 +1046,31 @@ fn open_to_end(doc: &Document, rules: &[Rule], candidates: &[(u32, usize)], clai
     // Candidates at or past `end` lie inside a region already opened.
     let mut end = doc.lines.len();
     let mut tried = vec![false; candidates.len()];
-    loop {
+    // Each round is linear in the document; a chain of re-openings longer than this (a page of
+    // nothing but "Comments" headings) stops early rather than growing quadratically.
+    for _ in 0..TO_END_ROUNDS {
         let edits = resolve(doc, rules, claims, inline.to_vec());
-        let removed = |to: usize| -> usize { edits.iter().take_while(|e| e.start < to).map(|e| e.end.min(to) - e.start).sum() };
-        let out_len = doc.text.len() - removed(doc.text.len());
-        let pick = candidates.iter().enumerate().find(|&(k, &(r, i))| {
+        // Where each candidate starts in the output, and how many content lines the output keeps
+        // above it (candidates are in line order, edits in byte order: one walk each).
+        let mut at = Vec::with_capacity(candidates.len());
+        let (mut e, mut removed, mut j, mut kept) = (0, 0, 0, 0);
+        for &(_, i) in candidates {
             let start = doc.lines[i].start;
-            let nth_content = 1 + (0..i).filter(|&j| !doc.lines[j].blank && claims[j].is_none()).count();
-            !tried[k] && i < end && matches!(&rules[r as usize].kind, Kind::Region(g) if g.may_start(nth_content, start - removed(start), out_len))
+            while e < edits.len() && edits[e].end <= start {
+                removed += edits[e].end - edits[e].start;
+                e += 1;
+            }
+            let partly = edits.get(e).filter(|x| x.start < start).map_or(0, |x| start - x.start);
+            while j < i {
+                kept += usize::from(!doc.lines[j].blank && claims[j].is_none());
+                j += 1;
+            }
+            at.push((start - removed - partly, kept + 1));
+        }
+        let out_len = doc.text.len() - edits.iter().map(|e| e.end - e.start).sum::<usize>();
+        let pick = candidates.iter().enumerate().find(|&(k, &(r, i))| {
+            let (start, nth_content) = at[k];
+            !tried[k] && i < end && matches!(&rules[r as usize].kind, Kind::Region(g) if g.may_start(nth_content, start, out_len))
         });
         let Some((k, &(r, i))) = pick else { return };
         tried[k] = true;

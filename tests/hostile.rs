@@ -144,6 +144,18 @@ fn one_boilerplate_line_repeated_is_removed_entirely() {
     assert!(!c.edits.is_empty());
 }
 
+/// A page of nothing but "Comments" headings between prose lines: each heading may open a thread
+/// that runs to the end, and the position prior of each is judged in the output of the others.
+/// That judgement is one linear walk per round, in a bounded number of rounds (it had scanned the
+/// document once per heading). The result still cleans to itself.
+#[test]
+fn many_thread_headings_are_judged_in_bounded_work() {
+    let input = format!("{PROSE}\nComments\n").repeat(30_000);
+    let c = cleaner().clean(&input);
+    assert_eq!(textsweep::apply(&input, &c.edits), c.text);
+    assert_eq!(cleaner().clean(&c.text).text, c.text);
+}
+
 #[test]
 fn a_huge_number_of_edits_is_reported_exactly() {
     // Each unit: a long line losing its trailing credit, a boilerplate line between prose.
