@@ -72,6 +72,22 @@ fn is_list_item(line: &str) -> bool {
     )
 }
 
+/// The maximal runs of indices below `len` where `pred` holds, in order.
+fn runs(len: usize, pred: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < len {
+        if pred(k) {
+            let end = (k..len).find(|&j| !pred(j)).unwrap_or(len);
+            out.push(k..end);
+            k = end;
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
 /// A list item that reads like a link (a menu entry, a headline, a name): its first letter or
 /// digit is an upper-case or uncased letter, it has no colon (`Ingredients: 2 eggs`, `ISO: 640`)
 /// and it does not end as a sentence does (a single full stop). A bare marker counts as a link
@@ -355,13 +371,7 @@ impl Context {
         let (min_items, link_share) = (self.t("link_list_min_items", None), self.t("link_list_share", None));
         let mut link_list = vec![false; class.len()];
         let in_list = |k: usize| item[k] && before[k] == Class::Short && !taken[idx[k]];
-        let mut k = 0;
-        while k < class.len() {
-            if !in_list(k) {
-                k += 1;
-                continue;
-            }
-            let end = (k..class.len()).find(|&j| !in_list(j)).unwrap_or(class.len());
+        for std::ops::Range { start: k, end } in runs(class.len(), in_list) {
             let links = (k..end).filter(|&j| link_like(without_marker(doc.line(idx[j]).trim()))).count();
             let introduced = k > 0 && doc.line(idx[k - 1]).trim_end().ends_with(':');
             if (end - k) as f64 >= min_items && links as f64 >= link_share * (end - k) as f64 && !introduced {
@@ -371,7 +381,6 @@ impl Context {
                     link_list[j] = true;
                 }
             }
-            k = end;
         }
         let settled = class.clone();
         for i in 0..class.len() {
@@ -393,20 +402,13 @@ impl Context {
         // taken line (1,851 / 4,012) hold more noise than article and stay bad.
         let in_run = |k: usize| class[k] == Class::Bad && !taken[idx[k]] && !item[k];
         let mut keep = vec![false; class.len()];
-        let mut k = 0;
-        while k < class.len() {
-            if !in_run(k) {
-                k += 1;
-                continue;
-            }
-            let end = (k..class.len()).find(|&j| !in_run(j)).unwrap_or(class.len());
+        for std::ops::Range { start: k, end } in runs(class.len(), in_run) {
             let start = (0..k).rev().find(|&j| !link_list[j]).map_or(0, |j| j + 1);
             let after_good = start > 0 && class[start - 1] == Class::Good && !taken[idx[start - 1]];
             let ends_inside = end < class.len() && (taken[idx[end]] || class[end] == Class::Good);
             if after_good && ends_inside {
                 keep[k..end].iter_mut().for_each(|x| *x = true);
             }
-            k = end;
         }
         for (c, &kept) in class.iter_mut().zip(&keep) {
             if kept {
