@@ -357,7 +357,6 @@ pub fn load_path(path: &Path, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule
     Ok(rules)
 }
 
-/// The default rule files, embedded at build time from `rules/*.toml`.
 /// A rough measure of the work of loading a rule file, to schedule the default files over two
 /// threads: parsing its regular expressions dominates, so the bytes of pattern lines (`patterns…`
 /// keys and the literal strings of their arrays) count in full, every other byte a tenth.
@@ -366,6 +365,7 @@ pub(crate) fn load_cost(text: &str) -> usize {
     pattern_bytes + text.len() / 10
 }
 
+/// The default rule files, embedded at build time from `rules/*.toml`.
 pub fn default_files() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/default_rules.rs"))
 }
