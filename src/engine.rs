@@ -174,21 +174,24 @@ impl Index {
                 }
                 Kind::Pattern(p) => {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
-                    for ((s, at), gate) in p.hirs.iter().zip(&p.locations).zip(&p.gates) {
-                        let id = regex_rule.len() as u32;
-                        if let Some(phrases) = gate.clone() {
-                            for phrase in phrases {
-                                patterns.push(phrase);
-                                cues.push(Cue::Gate { pattern: gated.len() as u32 });
-                            }
-                            gated.push(s);
-                            gated_ids.push(id);
-                        } else {
-                            regex.push(s);
-                            regex_ids.push(id);
-                        }
+                    let base = regex_rule.len() as u32;
+                    for at in &p.locations {
                         regex_rule.push(r);
                         regex_at.push(*at);
+                    }
+                    for c in &p.compiled {
+                        let id = base + c.first as u32;
+                        if let Some(phrases) = &c.gate {
+                            for phrase in phrases {
+                                patterns.push(phrase.clone());
+                                cues.push(Cue::Gate { pattern: gated.len() as u32 });
+                            }
+                            gated.push(&c.hir);
+                            gated_ids.push(id);
+                        } else {
+                            regex.push(&c.hir);
+                            regex_ids.push(id);
+                        }
                     }
                 }
                 Kind::Cues(c) => {

@@ -10,6 +10,7 @@
 //! rules.
 
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
+use regex_syntax::hir::Hir;
 
 /// Compiled-size limit of one user pattern (bytes of the regex program).
 pub const SIZE_LIMIT: usize = 1 << 20;
@@ -18,11 +19,9 @@ pub const SIZE_LIMIT: usize = 1 << 20;
 pub struct Pattern {
     /// Wrapped pattern sources (gates are taken from them, and errors name them).
     pub patterns: Vec<String>,
-    /// The wrapped patterns parsed, compiled into the shared set without parsing them again.
-    pub hirs: Vec<regex_syntax::hir::Hir>,
-    /// The gate of each pattern (see `crate::lineset::gate`), found at load time, when the
-    /// rule files are parsed side by side.
-    pub gates: Vec<Option<Vec<String>>>,
+    /// The wrapped patterns parsed, as they go into the shared set (compiled there without
+    /// parsing them again); see [`Compiled`].
+    pub compiled: Vec<Compiled>,
     /// Line and column of each pattern in its rule file, for errors found later.
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
@@ -50,14 +49,84 @@ pub fn wrap(p: &str) -> String {
     format!("(?i)^(?:{p})$")
 }
 
+/// One entry of the shared line set: a pattern of the rule, or several joined.
+#[derive(Debug)]
+pub struct Compiled {
+    pub hir: Hir,
+    /// Index (in `patterns`) of the first pattern it holds.
+    pub first: usize,
+    /// Its gate (see `crate::lineset::gate`), found at load time, when the rule files are parsed
+    /// side by side. A gated pattern stays on its own.
+    pub gate: Option<Vec<String>>,
+}
+
+/// Joins the ungated patterns of one rule that end alike: `^(?:a)tail$` and `^(?:b)tail$` become
+/// `^(?:a|b)tail$`, which matches the same lines and compiles the tail once. A rule's per-language
+/// patterns often share their whole second half (`timestamp-labelled`: a label in each language,
+/// then the same date and clock parts), and compiling those copies was the largest single cost of
+/// building the line set. Only the rule is ever reported, never which of its patterns matched,
+/// so the join is invisible.
+fn join_common_tails(entries: Vec<(usize, Hir)>) -> Vec<Compiled> {
+    use regex_syntax::hir::HirKind;
+    // Each pattern's parts between the `^` and the `$` (`anchored_both_ends` checked them).
+    let mut groups: Vec<(usize, Vec<Vec<Hir>>)> = Vec::new();
+    let mut out = Vec::new();
+    for (first, hir) in entries {
+        if !matches!(hir.kind(), HirKind::Concat(parts) if parts.len() >= 2) {
+            out.push(Compiled { hir, first, gate: None });
+            continue;
+        }
+        let HirKind::Concat(mut parts) = hir.into_kind() else { continue };
+        parts.pop();
+        parts.remove(0);
+        match groups.iter_mut().find(|(_, g)| g[0].last().is_some() && g[0].last() == parts.last()) {
+            Some((_, g)) => g.push(parts),
+            None => groups.push((first, vec![parts])),
+        }
+    }
+    let anchored = |middle: Vec<Hir>| {
+        let mut all = Vec::with_capacity(middle.len() + 2);
+        all.push(Hir::look(regex_syntax::hir::Look::Start));
+        all.extend(middle);
+        all.push(Hir::look(regex_syntax::hir::Look::End));
+        Hir::concat(all)
+    };
+    groups
+        .into_iter()
+        .map(|(first, mut members)| {
+            if members.len() == 1 {
+                return Compiled { hir: anchored(members.pop().unwrap_or_default()), first, gate: None };
+            }
+            // The longest run of trailing parts that all members share.
+            let shortest = members.iter().map(Vec::len).min().unwrap_or(0);
+            let common = (1..=shortest).take_while(|&k| members.iter().all(|m| m[m.len() - k] == members[0][members[0].len() - k])).count();
+            let mut tail = Vec::new();
+            let heads: Vec<Hir> = members
+                .into_iter()
+                .map(|mut m| {
+                    let t = m.split_off(m.len() - common);
+                    if tail.is_empty() {
+                        tail = t;
+                    }
+                    Hir::concat(m)
+                })
+                .collect();
+            let mut middle = vec![Hir::alternation(heads)];
+            middle.extend(tail);
+            Compiled { hir: anchored(middle), first, gate: None }
+        })
+        .chain(out)
+        .collect()
+}
+
 impl Pattern {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
         check_fields(ctx, raw, &["patterns", "max_chars"])?;
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
-        let mut hirs = Vec::new();
-        let mut gates = Vec::new();
+        let mut compiled = Vec::new();
+        let mut ungated = Vec::new();
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
@@ -75,8 +144,10 @@ impl Pattern {
                     let s = p.span();
                     return Err(ctx.error(s.start + 1..s.end, "bad regular expression: unbalanced parentheses (the pattern closes a group it did not open)"));
                 }
-                gates.push(crate::lineset::gate(&wrapped, &hir));
-                hirs.push(hir);
+                match crate::lineset::gate(&wrapped, &hir) {
+                    Some(gate) => compiled.push(Compiled { hir, first: patterns.len(), gate: Some(gate) }),
+                    None => ungated.push((patterns.len(), hir)),
+                }
                 patterns.push(wrapped);
                 locations.push(super::line_col(ctx.text, p.span().start + 1));
             }
@@ -84,6 +155,54 @@ impl Pattern {
         if patterns.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
-        Ok(Pattern { patterns, hirs, gates, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+        compiled.extend(join_common_tails(ungated));
+        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line set built from a rule's joined patterns says, for every line, what the patterns
+    /// said one by one: a line matches the rule exactly when one of its patterns matches it alone.
+    #[test]
+    fn joined_tails_match_the_same_lines() {
+        let rule = r#"
+[[rule]]
+id = "t"
+kind = "pattern"
+category = "timestamp"
+description = "d"
+patterns.en = ['(?:updated|posted)[ :]*[0-9]{1,2}:[0-9]{2}', 'edited by \w+', '.*?\b(?:all rights reserved)']
+patterns.de = ['(?:aktualisiert|stand)[ :]*[0-9]{1,2}:[0-9]{2}', 'bearbeitet von \w+']
+patterns.fr = ['mis à jour[ :]*[0-9]{1,2}:[0-9]{2}', '[0-9]{1,2}:[0-9]{2}', 'a|b']
+"#;
+        let rules = crate::rules::load_str("t.toml", rule, &mut Default::default()).unwrap();
+        let crate::rules::Kind::Pattern(p) = &rules[0].kind else { panic!("a pattern rule") };
+        // Three patterns share their clock tail (and `[0-9]{1,2}:[0-9]{2}` is that tail alone);
+        // the gated one stays apart.
+        assert!(p.compiled.len() < p.patterns.len(), "{} entries for {} patterns", p.compiled.len(), p.patterns.len());
+        assert_eq!(p.compiled.iter().filter(|c| c.gate.is_some()).count(), 1);
+        let mut firsts: Vec<usize> = p.compiled.iter().map(|c| c.first).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        assert_eq!(firsts.len(), p.compiled.len(), "each entry starts at its own pattern");
+        let hirs: Vec<&Hir> = p.compiled.iter().map(|c| &c.hir).collect();
+        let set = crate::lineset::LineSet::new(&hirs, 1 << 22, 1 << 20).unwrap();
+        let alone = regex::RegexSet::new(&p.patterns).unwrap();
+        let mut hits = set.new_set();
+        let mut matched = 0;
+        for line in [
+            "Updated: 10:15", "posted 3:04", "Aktualisiert 10:15", "Stand: 9:30", "mis à jour 10:15", "10:15", "1:15 pm",
+            "edited by Anna", "bearbeitet von Jo", "Updated 10:15 and more", "a", "b", "ab", "Company. All rights reserved",
+            "The meeting was updated", "", "stand 10", "Edited by",
+        ] {
+            set.searcher().matches(line, &mut hits);
+            let want = alone.is_match(line);
+            assert_eq!(!hits.is_empty(), want, "{line:?}");
+            matched += usize::from(want);
+        }
+        assert!(matched >= 10, "the lines exercise the patterns");
     }
 }
