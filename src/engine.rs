@@ -506,24 +506,47 @@ fn pattern_group(p: &str) -> Option<usize> {
 
 #[derive(Debug)]
 enum CueAutomaton {
-    Dfa(Box<aho_corasick::dfa::DFA>),
+    /// The DFA, built over codes: `codes[byte]` is the byte's code (see [`CueAutomaton::build`]).
+    Dfa(Box<aho_corasick::dfa::DFA>, Box<[u8; 256]>),
     General(AhoCorasick),
 }
 
 impl CueAutomaton {
     fn build(patterns: &[String]) -> Result<CueAutomaton, String> {
-        // Cues ignore ASCII case. The DFA is built from the lower-cased cues and steps on
-        // lower-cased bytes (see `match_states`): the same matches as an ASCII case-insensitive
-        // automaton, whose alphabet holds every letter twice, at about half its byte classes, so
-        // half the table to build and to keep in cache.
+        // The DFA's table has a column per class of bytes, rounded up to a power of two, and the
+        // library makes a class of every byte a cue uses and of every gap between two such
+        // bytes. So the DFA is built over codes: the bytes of the lower-cased cues are numbered
+        // 1, 2, … in order of appearance, every other byte is 0, and an upper-case ASCII letter
+        // has its lower case's code; the scan steps on each byte's code (see `match_states`).
+        // The same matches, at the same offsets, as an ASCII case-insensitive automaton, whose
+        // alphabet holds every letter twice and all the gaps: the default ASCII cues' 48 bytes
+        // took 128 columns that way, their codes take 64 (half the table to build and to keep
+        // in cache).
         let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
-        let dfa = aho_corasick::dfa::DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Unanchored)
-            .prefilter(false)
-            .build(&lower);
+        let mut codes = Box::new([0u8; 256]);
+        let mut next = 0u8;
+        for p in &lower {
+            for b in p.bytes() {
+                if codes[b as usize] == 0 && next < u8::MAX {
+                    next += 1;
+                    codes[b as usize] = next;
+                }
+            }
+        }
+        let coded: Option<Vec<Vec<u8>>> = (next < u8::MAX).then(|| lower.iter().map(|p| p.bytes().map(|b| codes[b as usize]).collect()).collect());
+        for upper in b'A'..=b'Z' {
+            codes[upper as usize] = codes[upper.to_ascii_lowercase() as usize];
+        }
+        let dfa = coded.ok_or(()).and_then(|coded| {
+            aho_corasick::dfa::DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .start_kind(StartKind::Unanchored)
+                .prefilter(false)
+                .build(&coded)
+                .map_err(|_| ())
+        });
         Ok(match dfa {
-            Ok(d) => CueAutomaton::Dfa(Box::new(d)),
+            Ok(d) => CueAutomaton::Dfa(Box::new(d), codes),
             Err(_) => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
         })
     }
@@ -532,8 +555,8 @@ impl CueAutomaton {
     /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them.
     #[inline]
     fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, u32)) {
-        let dfa = match self {
-            CueAutomaton::Dfa(d) => d,
+        let (dfa, codes) = match self {
+            CueAutomaton::Dfa(d, codes) => (d, codes),
             CueAutomaton::General(ac) => {
                 for m in ac.find_overlapping_iter(text) {
                     f(m.start(), m.end(), m.pattern().as_u32());
@@ -564,7 +587,7 @@ impl CueAutomaton {
         if dfa.is_match(start) {
             ends[0].push((0, start));
         }
-        match_states(dfa, start, bytes, &bounds[..lanes], &mut ends);
+        match_states(dfa, codes, start, bytes, &bounds[..lanes], &mut ends);
         // The matches of the state entered just before `end`, those that start before `before`.
         let mut emit = |end: usize, sid: StateID, before: usize| {
             if dfa.is_match(sid) {
@@ -594,26 +617,15 @@ impl CueAutomaton {
     }
 }
 
-/// ASCII lower case of every byte, by table: one load per byte in the scan, where
-/// `u8::to_ascii_lowercase` takes a compare and a few more operations.
-static LOWER: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = (i as u8).to_ascii_lowercase();
-        i += 1;
-    }
-    t
-};
-
 /// Lanes of the cue scan (see [`CueAutomaton::for_each_match`]).
 const LANES: usize = 4;
 
 /// The special (match) states the DFA enters over each lane `bytes[from..to]` of `bounds`, each
 /// from a fresh start, with the offset just past the byte that entered each, in order. The DFA
-/// holds lower-case cues, so it steps on each byte lower-cased.
+/// holds the lower-case cues' codes, so it steps on each byte's code (upper-case ASCII letters
+/// have the code of their lower case).
 #[inline(never)]
-fn match_states(dfa: &aho_corasick::dfa::DFA, start: StateID, bytes: &[u8], bounds: &[(usize, usize, usize)], ends: &mut [Vec<(usize, StateID)>; LANES]) {
+fn match_states(dfa: &aho_corasick::dfa::DFA, codes: &[u8; 256], start: StateID, bytes: &[u8], bounds: &[(usize, usize, usize)], ends: &mut [Vec<(usize, StateID)>; LANES]) {
     // Without a prefilter the only special states of an unanchored DFA are match states and the
     // dead state, which it never enters (the caller skips any that is not a match): one compare
     // per byte on the hot path.
@@ -625,7 +637,7 @@ fn match_states(dfa: &aho_corasick::dfa::DFA, start: StateID, bytes: &[u8], boun
         for (((&a, &b), &c), &d) in lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3)) {
             i += 1;
             for (k, byte) in [a, b, c, d].into_iter().enumerate() {
-                s[k] = dfa.next_state(Anchored::No, s[k], LOWER[byte as usize]);
+                s[k] = dfa.next_state(Anchored::No, s[k], codes[byte as usize]);
                 if dfa.is_special(s[k]) {
                     ends[k].push((offset(k) + i, s[k]));
                 }
@@ -636,7 +648,7 @@ fn match_states(dfa: &aho_corasick::dfa::DFA, start: StateID, bytes: &[u8], boun
     for (k, &sk) in s.iter().enumerate().take(bounds.len()) {
         let mut sk = sk;
         for (j, &byte) in lane(k).iter().enumerate().skip(together) {
-            sk = dfa.next_state(Anchored::No, sk, LOWER[byte as usize]);
+            sk = dfa.next_state(Anchored::No, sk, codes[byte as usize]);
             if dfa.is_special(sk) {
                 ends[k].push((offset(k) + j + 1, sk));
             }
