@@ -364,7 +364,17 @@ pub fn apply_bytes(bytes: &[u8], edits: &[Edit]) -> Vec<u8> {
 /// If an edit does not start and end on character boundaries of `text`.
 pub fn apply(text: &str, edits: &[Edit]) -> String {
     assert!(edits.iter().all(|e| text.is_char_boundary(e.start) && text.is_char_boundary(e.end)), "edits must lie on character boundaries");
-    String::from_utf8(apply_bytes(text.as_bytes(), edits)).expect("cutting at character boundaries keeps UTF-8 valid")
+    // Joined from `str` pieces: cutting at character boundaries keeps UTF-8 valid, so the output
+    // is not validated again (that check was 2.5 % of a batch run).
+    let removed: usize = edits.iter().map(|e| e.end - e.start).sum();
+    let mut out = String::with_capacity(text.len() - removed.min(text.len()));
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&text[pos..e.start]);
+        pos = e.end;
+    }
+    out.push_str(&text[pos..]);
+    out
 }
 
 #[cfg(test)]
