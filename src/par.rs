@@ -39,7 +39,8 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], cost: impl Fn(&T) -> usize, f: 
     // other thread idle behind a fixed split; the most expensive first, so that the last item
     // taken is a small one (longest processing time first).
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    // `sort_by_cached_key`: each cost is estimated once, not once per comparison.
+    order.sort_by_cached_key(|&i| std::cmp::Reverse(cost(&items[i])));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
