@@ -1,9 +1,16 @@
-//! Embeds every `rules/*.toml` file as the default rule set, so adding a rule file needs no Rust.
+//! Embeds every `rules/*.toml` file as the default rule set, so adding a rule file needs no Rust;
+//! and parses their patterns once, here, into the compact form of `src/rules/hircode.rs`, so that
+//! loading the default rules does not parse them again (see that module).
 use std::{env, fs, path::Path};
+
+#[allow(dead_code)] // the decoder is for the library
+#[path = "src/rules/hircode.rs"]
+mod hircode;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", dir.display());
+    println!("cargo:rerun-if-changed=src/rules/hircode.rs");
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("rules/ folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -11,11 +18,51 @@ fn main() {
         .collect();
     files.sort();
     let mut out = String::from("&[\n");
+    let mut sources = Vec::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().unwrap().to_string_lossy();
         out.push_str(&format!("    (\"rules/{name}\", include_str!({:?})),\n", f.display().to_string()));
+        // A file or pattern that does not parse is left to the loader, which reports it.
+        if let Ok(table) = fs::read_to_string(f).unwrap_or_default().parse::<toml::Table>() {
+            patterns_of(&table, &mut sources);
+        }
     }
     out.push_str("]\n");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("default_rules.rs"), out).unwrap();
+    let out_dir = env::var("OUT_DIR").unwrap();
+    fs::write(Path::new(&out_dir).join("default_rules.rs"), out).unwrap();
+
+    // Each pattern as the loader wraps it (`pattern::wrap`), and case-sensitive as the gate
+    // finder reads it (`lineset::gate`).
+    let mut texts: Vec<String> = sources.iter().flat_map(|p| {
+        let wrapped = format!("(?i)^(?:{p})$");
+        [wrapped[4..].to_string(), wrapped]
+    }).collect();
+    texts.sort();
+    texts.dedup();
+    let mut blob = Vec::new();
+    let mut index = String::from("&[\n");
+    for t in &texts {
+        let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(t) else { continue };
+        let start = blob.len();
+        hircode::encode(&hir, &mut blob);
+        index.push_str(&format!("    ({t:?}, {start}, {}),\n", blob.len()));
+    }
+    index.push_str("]\n");
+    fs::write(Path::new(&out_dir).join("parsed_patterns.bin"), blob).unwrap();
+    fs::write(Path::new(&out_dir).join("parsed_patterns.rs"), index).unwrap();
+}
+
+/// The pattern sources of every `[[rule]]` with a `patterns` table.
+fn patterns_of(table: &toml::Table, out: &mut Vec<String>) {
+    let Some(toml::Value::Array(rules)) = table.get("rule") else { return };
+    for rule in rules {
+        if let Some(toml::Value::Table(by_lang)) = rule.get("patterns") {
+            for list in by_lang.values() {
+                if let toml::Value::Array(items) = list {
+                    out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
+                }
+            }
+        }
+    }
 }

@@ -213,7 +213,7 @@ pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
         return None;
     }
     // The pattern as written, case-sensitive: its literals as the rule spells them.
-    let written = regex_syntax::parse(wrapped.strip_prefix("(?i)")?).ok()?;
+    let written = crate::rules::parse_regex(wrapped.strip_prefix("(?i)")?).ok()?;
     let prefixes = |h: &Hir| -> Seq { Extractor::new().kind(ExtractKind::Prefix).extract(h) };
     let usable = |s: &Seq| s.literals().is_some_and(|l| !l.is_empty() && l.iter().all(|x| gate_literal(x.as_bytes()).is_some()));
     // The part with the longest shortest literal (the most selective gate).

@@ -21,6 +21,7 @@ pub mod caption;
 pub mod context;
 pub mod cues;
 pub mod foreign_token;
+pub mod hircode;
 pub mod pattern;
 pub mod phrase;
 pub mod region;
@@ -365,6 +366,23 @@ pub(crate) fn load_cost(text: &str) -> usize {
     pattern_bytes + text.len() / 10
 }
 
+/// A regular expression parsed with `regex_syntax`'s default settings: from the trees `build.rs`
+/// stored for the default rules' patterns when there is one for `text` (see [`hircode`]), else
+/// parsed now.
+pub(crate) fn parse_regex(text: &str) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {
+    prebuilt(text).map_or_else(|| regex_syntax::ParserBuilder::new().build().parse(text).map_err(Box::new), Ok)
+}
+
+/// The default patterns' texts, sorted, each with the range of its tree in [`PARSED_BLOB`].
+static PARSED_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/parsed_patterns.rs"));
+static PARSED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/parsed_patterns.bin"));
+
+/// The tree `build.rs` stored for `text`, if any.
+fn prebuilt(text: &str) -> Option<regex_syntax::hir::Hir> {
+    let i = PARSED_INDEX.binary_search_by(|(t, _, _)| (*t).cmp(text)).ok()?;
+    hircode::decode(PARSED_BLOB.get(PARSED_INDEX[i].1..PARSED_INDEX[i].2)?)
+}
+
 /// The default rule files, embedded at build time from `rules/*.toml`.
 pub fn default_files() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/default_rules.rs"))
@@ -373,6 +391,49 @@ pub fn default_files() -> &'static [(&'static str, &'static str)] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every tree `build.rs` stored decodes to exactly what parsing its text gives now, and every
+    /// pattern of the default rules, as the loader wraps it, has one (so none is parsed at start).
+    #[test]
+    fn prebuilt_trees_equal_a_fresh_parse() {
+        assert!(PARSED_INDEX.len() > 100, "the build stored {} trees", PARSED_INDEX.len());
+        for (text, _, _) in PARSED_INDEX {
+            let fresh = regex_syntax::ParserBuilder::new().build().parse(text).unwrap();
+            assert_eq!(prebuilt(text).as_ref(), Some(&fresh), "{text}");
+        }
+        let mut n = 0;
+        for (path, text) in default_files() {
+            for rule in load_str(path, text, &mut HashSet::new()).unwrap() {
+                if let Kind::Pattern(p) = &rule.kind {
+                    for w in &p.patterns {
+                        assert!(prebuilt(w).is_some(), "{path}: rule {}: no stored tree for {w}", rule.id);
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 100, "{n} default patterns");
+        // A text the build never saw is parsed, with its error when it has one.
+        assert!(parse_regex("(?i)^(?:no such default pattern [a-z]+)$").is_ok());
+        assert!(parse_regex("(?i)^(?:unclosed [a-z)$").is_err());
+    }
+
+    #[test]
+    fn decoding_garbage_fails_without_panicking() {
+        let mut good = Vec::new();
+        hircode::encode(&regex_syntax::parse("(?i)^(?:a[b-d]{2,5}?|(?P<x>\\w+))$").unwrap(), &mut good);
+        for cut in 0..good.len() {
+            assert!(hircode::decode(&good[..cut]).is_none(), "a prefix of {cut} bytes decoded");
+        }
+        for i in 0..good.len() {
+            for b in [0u8, 0x7f, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] = b;
+                let _ = hircode::decode(&bad);
+            }
+        }
+        assert!(hircode::decode(&good).is_some());
+    }
 
     fn load(text: &str) -> Result<Vec<Rule>, RuleError> {
         load_str("t.toml", text, &mut HashSet::new())

@@ -130,9 +130,10 @@ impl Pattern {
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
-                // Parsing is cheap and catches every syntax error here, with its location; the
-                // size limit is checked when the rules are compiled together (see `too_big`).
-                let hir = regex_syntax::ParserBuilder::new().build().parse(&wrapped).map_err(|e| {
+                // Parsing catches every syntax error here, with its location (the default rules'
+                // patterns were parsed when textsweep was built); the size limit is checked when
+                // the rules are compiled together (see `too_big`).
+                let hir = super::parse_regex(&wrapped).map_err(|e| {
                     let msg = format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim());
                     // Point inside the string literal (past the opening quote).
                     let s = p.span();
