@@ -13,7 +13,8 @@
 //! document's language (detected on a bounded sample; stop words are data, per language):
 //! - shorter than `length_low` characters: *short*;
 //! - density at least `stopwords_high` and longer than `length_high`: *good*;
-//! - density at least `stopwords_low`: *near-good*;
+//! - density at least `stopwords_low`, or longer than `length_high` with at least
+//!   `prose_sentences` sentence ends (terse prose: recipe steps, telegraphic news): *near-good*;
 //! - otherwise: *bad*.
 //!
 //! Context then settles the uncertain ones: a short line between good ones is good (a subheading
@@ -61,6 +62,9 @@ const KNOWN: &[(&str, f64)] = &[
     // `link_list_min_items`.
     ("link_list_min_items", f64::INFINITY),
     ("link_list_share", 0.8),
+    // Off unless a rule file sets it: a line longer than `length_high` with at least this many
+    // sentence ends is near-good, whatever its stop-word density.
+    ("prose_sentences", f64::INFINITY),
 ];
 
 /// A line rendered from a list item: `* x`, `+ x`, `- x`, `• x`, `o x`, or a bare marker.
@@ -70,6 +74,22 @@ fn is_list_item(line: &str) -> bool {
         (c.next(), c.next()),
         (Some('*' | '+' | '-' | '•' | '·' | '▪' | '◦' | 'o'), Some(' ')) | (Some('*' | '+' | '•' | '·' | '▪' | '◦'), None)
     )
+}
+
+/// Sentence ends in `line`: `.`, `!` or `?` followed by a space and a capital letter, or at the
+/// end of the line.
+fn sentences(line: &str) -> usize {
+    let b = line.as_bytes();
+    let mut n = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(c, b'.' | b'!' | b'?') {
+            let rest = &line[i + 1..];
+            if rest.is_empty() || rest.strip_prefix(' ').and_then(|r| r.chars().next()).is_some_and(char::is_uppercase) {
+                n += 1;
+            }
+        }
+    }
+    n
 }
 
 /// The maximal runs of indices below `len` where `pred` holds, in order.
@@ -279,6 +299,7 @@ impl Context {
         let Some(lang) = lang else { return Vec::new() };
         let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
         let (sw_low, sw_high) = (self.t("stopwords_low", Some(lang)), self.t("stopwords_high", Some(lang)));
+        let prose_sentences = self.t("prose_sentences", Some(lang));
         let mut buf = String::new();
         let idx: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
         let mut class: Vec<Class> = idx
@@ -297,7 +318,7 @@ impl Context {
                     Class::Short
                 } else if d >= sw_high && chars > high {
                     Class::Good
-                } else if d >= sw_low {
+                } else if d >= sw_low || (chars > high && sentences(line) as f64 >= prose_sentences) {
                     Class::NearGood
                 } else {
                     Class::Bad
@@ -461,6 +482,33 @@ mod tests {
     /// A page: the menu, then `body`, then `tail`.
     fn page(body: &[&str], tail: &[&str]) -> Vec<String> {
         MENU.iter().chain(body).chain(tail).map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn terse_prose_of_several_sentences_keeps_when_the_rule_says_so() {
+        // A recipe step as a list item (list items get no shelter between prose): long, few
+        // function words, several sentences.
+        let steps = "- Preheat oven to 180 degrees. Butter a square cake tin, dust with flour. Beat butter, sugar, vanilla sugar until creamy. Add eggs one by one. Mix flour, baking powder, fold in. Bake 40 minutes. Leave to cool in the tin.";
+        let long = format!("{PROSE} {PROSE}");
+        let lines: Vec<String> = MENU.iter().copied().chain([long.as_str(), steps, long.as_str(), "Contact us", "Terms of use"]).map(String::from).collect();
+        let text = lines.join("\n") + "\n";
+        let doc = Document::new(&text);
+        let bad = |c: &Context| -> Vec<String> {
+            c.bad_lines(&doc, &vec![false; doc.lines.len()], &vec![false; doc.lines.len()], Some("en")).into_iter().map(|(i, _)| doc.line(i).trim().to_string()).collect()
+        };
+        let all = "activate_min_lines = 0, activate_short_share = 0, activate_list_share = 0, activate_short_run = 0";
+        // Without the setting the steps are function-word-poor, hence bad; with it, near-good
+        // beside prose, hence kept. The menu and the footer go either way.
+        let without = bad(&rule_with(all));
+        assert!(without.contains(&steps.to_string()), "{without:?}");
+        let with = bad(&rule_with(&format!("{all}, prose_sentences = 3")));
+        assert!(!with.contains(&steps.to_string()), "{with:?}");
+        assert!(with.contains(&"* Home".to_string()) && with.contains(&"Terms of use".to_string()), "{with:?}");
+        // Two sentence ends are not enough for a setting of 3.
+        let two = "Preheat oven to 180 degrees and butter a square cake tin, dust with flour, beat butter, sugar, vanilla sugar until creamy. Add eggs one by one, mix flour, baking powder, fold in, bake 40 minutes in the hot oven.";
+        assert_eq!(sentences(two), 2);
+        assert_eq!(sentences(steps), 7);
+        assert_eq!(sentences("Approx. 3 km. Then"), 1, "a full stop before a lower-case word or a number ends no sentence");
     }
 
     #[test]
