@@ -8,7 +8,9 @@ use std::{env, fs, path::Path};
 mod hircode;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not when it is compiled: a compiled script may be reused for
+    // another checkout of the same sources.
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join("rules");
     println!("cargo:rerun-if-changed={}", dir.display());
     println!("cargo:rerun-if-changed=src/rules/hircode.rs");
     let mut files: Vec<_> = fs::read_dir(&dir)

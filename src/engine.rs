@@ -93,6 +93,13 @@ pub(crate) struct Index {
     regex_ids: Vec<u32>,
     gated: crate::lineset::LineSet,
     gated_ids: Vec<u32>,
+    /// Ungated patterns that open with a long run of any text (`[^0-9!?]{0,20}…`): alive over
+    /// the first characters of every line, they would multiply the states of the main set's lazy
+    /// DFA with every other pattern alive there, so they get a set of their own, tried on lines
+    /// no longer than their rules allow (`floating_max_chars`).
+    floating: crate::lineset::LineSet,
+    floating_ids: Vec<u32>,
+    floating_max_chars: usize,
     /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
@@ -120,6 +127,9 @@ impl Index {
         let mut regex_ids: Vec<u32> = Vec::new();
         let mut gated: Vec<&regex_syntax::hir::Hir> = Vec::new();
         let mut gated_ids: Vec<u32> = Vec::new();
+        let mut floating: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut floating_ids: Vec<u32> = Vec::new();
+        let mut floating_max_chars = 0;
         let mut regex_rule = Vec::new();
         let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_short = 0;
@@ -188,6 +198,10 @@ impl Index {
                             }
                             gated.push(&c.hir);
                             gated_ids.push(id);
+                        } else if crate::lineset::is_floating(&c.hir) {
+                            floating.push(&c.hir);
+                            floating_ids.push(id);
+                            floating_max_chars = floating_max_chars.max(p.max_chars);
                         } else {
                             regex.push(&c.hir);
                             regex_ids.push(id);
@@ -259,13 +273,16 @@ impl Index {
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
         // The two largest builds, the document cue automaton and the line-pattern set, are
         // independent: on two cores they run side by side.
-        let ((built_ac, gated), regex) = crate::par::join(
-            || ((!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose(), crate::lineset::LineSet::new(&gated, limit, 2 << 20)),
+        let ((built_ac, gated, floating), regex) = crate::par::join(
+            || {
+                let ac = (!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose();
+                (ac, crate::lineset::LineSet::new(&gated, limit, 2 << 20), crate::lineset::LineSet::new(&floating, limit, 2 << 20))
+            },
             || crate::lineset::LineSet::new(&regex, limit, 8 << 20),
         );
         let ac = built_ac?;
         let regex = regex
-            .and_then(|set| Ok((set, gated?)))
+            .and_then(|set| Ok((set, gated?, floating?)))
             .map_err(|e| {
                 // The wrapped sources, only to name a pattern that is too big.
                 let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();
@@ -284,8 +301,8 @@ impl Index {
         let rules_where = |f: fn(&Kind) -> bool| rules.iter().enumerate().filter(|(_, r)| f(&r.kind)).map(|(i, _)| i as u32).collect::<Vec<u32>>();
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
-        let (regex, gated) = regex;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
+        let (regex, gated, floating) = regex;
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -704,6 +721,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut gated_hits = index.gated.new_set();
     let mut patterns = index.regex.searcher();
     let mut gated_patterns = index.gated.searcher();
+    let mut floating_hits = index.floating.new_set();
+    let mut floating_patterns = index.floating.searcher();
     let mut gates_open: Vec<u32> = Vec::new();
     let mut i = 0;
     let mut content_seen = 0;
@@ -767,6 +786,11 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 if !pattern_hits.is_empty() {
                     first = pattern_hits.iter().map(|p| index.regex_ids[p.as_usize()]).find(|&k| allowed(k));
                 }
+            }
+            if !index.floating.is_empty() && chars <= index.floating_max_chars {
+                floating_patterns.matches(trimmed, &mut floating_hits);
+                let floating_first = floating_hits.iter().map(|p| index.floating_ids[p.as_usize()]).find(|&k| allowed(k));
+                first = first.into_iter().chain(floating_first).min();
             }
             gates_open.clear();
             gates_open.extend(line_hits.iter().filter_map(|&(_, cue, _, _)| match index.cues[cue as usize] {
@@ -1385,6 +1409,50 @@ patterns.en = ['all .*']
             }
             assert_eq!(g.is_empty(), line.starts_with("Rights"), "{line}");
         }
+    }
+
+    /// A floating pattern without a gate (one that opens with a run of any text and names no rare
+    /// literal) goes to a set of its own, and removes exactly the lines it removes in the main set,
+    /// in rule order against a pattern of the main set that also matches, and only up to its
+    /// rule's `max_chars`.
+    #[test]
+    fn floating_patterns_match_as_in_the_main_set() {
+        let rules = |first: &str| {
+            format!(
+                r#"
+[[rule]]
+id = "a-first"
+kind = "pattern"
+category = "timestamp"
+description = "d"
+max_chars = 30
+patterns.en = ['{first}']
+[[rule]]
+id = "b-later"
+kind = "pattern"
+category = "copyright_footer"
+description = "d"
+patterns.en = ['updated .*']
+"#
+            )
+        };
+        let floating = crate::Cleaner::builder().default_rules(false).rules_str("f.toml", rules("[^0-9!?]{0,20}[0-9]{1,2}:[0-9]{2}")).build().unwrap();
+        let plain = crate::Cleaner::builder().default_rules(false).rules_str("p.toml", rules("(?:|never)[^0-9!?]{0,20}[0-9]{1,2}:[0-9]{2}")).build().unwrap();
+        assert_eq!((floating.index.floating_ids.len(), plain.index.floating_ids.len()), (1, 0));
+        let long = "Updated at the very end of the long day 10:30";
+        for line in ["Updated 10:30", "Posted at 9:15", "updated in the morning", "10:30", long, "Updated! 10:30"] {
+            let text = format!("Prose before.\n{line}\nProse after.");
+            let (f, p) = (floating.edits(&text), plain.edits(&text));
+            assert_eq!(f.len(), p.len(), "{line}");
+            for (a, b) in f.iter().zip(&p) {
+                assert_eq!((a.start, a.end, &a.rule), (b.start, b.end, &b.rule), "{line}");
+            }
+        }
+        let rule_of = |line: &str| floating.edits(&format!("Prose before.\n{line}\nProse after.")).first().map(|e| e.rule.to_string());
+        assert_eq!(rule_of("Updated 10:30").as_deref(), Some("a-first"), "rule order");
+        assert_eq!(rule_of(long).as_deref(), Some("b-later"), "too long for a-first");
+        assert_eq!(rule_of("Posted at 9:15").as_deref(), Some("a-first"));
+        assert_eq!(rule_of("10:30 and more"), None);
     }
 
     /// The lane scan reports exactly the matches of aho-corasick's own overlapping search, in the

@@ -186,19 +186,15 @@ mod tests {
 /// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
 /// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
 /// die within a few bytes of most lines and get no gate.
-pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+/// Whether a wrapped pattern opens with a long run of any text (`.*`, `[^.!?]*`,
+/// `[^0-9]{0,30}`): such a pattern stays alive over the first characters of every line.
+pub(crate) fn is_floating(compiled: &Hir) -> bool {
     use regex_syntax::hir::HirKind;
-    fn parts_of(hir: &Hir) -> Option<impl Iterator<Item = &Hir>> {
-        match hir.kind() {
-            HirKind::Concat(parts) => Some(parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_)))),
-            _ => None,
-        }
-    }
-    // Only patterns that open with a long run of any text (`.*`, `[^.!?]*`, `[^0-9]{0,30}`):
-    // the others die within a few bytes of most lines. Decided on the compiled pattern, so the
-    // pattern is parsed again only for the few that qualify.
-    let floating = parts_of(compiled)?.next().is_some_and(|h| match h.kind() {
+    let first = match compiled.kind() {
+        HirKind::Concat(parts) => parts.iter().find(|h| !matches!(h.kind(), HirKind::Look(_))),
+        _ => None,
+    };
+    first.is_some_and(|h| match h.kind() {
         HirKind::Repetition(r) => {
             r.max.is_none_or(|m| m >= 8)
                 && match r.sub.kind() {
@@ -208,7 +204,22 @@ pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
                 }
         }
         _ => false,
-    });
+    })
+}
+
+pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+    use regex_syntax::hir::HirKind;
+    fn parts_of(hir: &Hir) -> Option<impl Iterator<Item = &Hir>> {
+        match hir.kind() {
+            HirKind::Concat(parts) => Some(parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_)))),
+            _ => None,
+        }
+    }
+    // Only patterns that open with a long run of any text: the others die within a few bytes
+    // of most lines. Decided on the compiled pattern, so the pattern is parsed again only for
+    // the few that qualify.
+    let floating = is_floating(compiled);
     if !floating {
         return None;
     }
