@@ -1374,6 +1374,22 @@ mod tests {
         assert!(edits.iter().any(|e| e.category == Category::Caption && e.start >= at), "the caption after it is found: {edits:?}");
     }
 
+    fn between_prose(line: &str) -> String {
+        format!("Prose before.\n{line}\nProse after.")
+    }
+
+    /// The edits of `a` on `line` between two lines of prose, asserted equal (spans and rules) to
+    /// those of `b`.
+    fn same_edits(a: &crate::Cleaner, b: &crate::Cleaner, line: &str) -> Vec<crate::Edit> {
+        let text = between_prose(line);
+        let (x, y) = (a.edits(&text), b.edits(&text));
+        assert_eq!(x.len(), y.len(), "{line}");
+        for (p, q) in x.iter().zip(&y) {
+            assert_eq!((p.start, p.end, &p.rule), (q.start, q.end, &q.rule), "{line}");
+        }
+        x
+    }
+
     /// A gated pattern (one that may start anywhere in a line) removes exactly the lines it
     /// removes ungated: in any case, with spellings only Unicode case folding relates (the long s,
     /// the Kelvin sign), and in rule order against an ungated pattern that also matches.
@@ -1401,12 +1417,7 @@ patterns.en = ['all .*']
         let plain = crate::Cleaner::builder().default_rules(false).rules_str("p.toml", rules("(?:|never).*?(?:all rights reserved|alle rechte vorbehalten)\\.?")).build().unwrap();
         assert!(!gated.index.gated_ids.is_empty() && plain.index.gated_ids.is_empty());
         for line in ["Example Media. All rights reserved.", "ALL RIGHTS RESERVED", "Example. All rightſ reserved.", "all rights reserved", "Alle Rechte vorbehalten", "Rights are reserved", "all of it"] {
-            let text = format!("Prose before.\n{line}\nProse after.");
-            let (g, p) = (gated.edits(&text), plain.edits(&text));
-            assert_eq!(g.len(), p.len(), "{line}");
-            for (a, b) in g.iter().zip(&p) {
-                assert_eq!((a.start, a.end, &a.rule), (b.start, b.end, &b.rule), "{line}");
-            }
+            let g = same_edits(&gated, &plain, line);
             assert_eq!(g.is_empty(), line.starts_with("Rights"), "{line}");
         }
     }
@@ -1441,14 +1452,9 @@ patterns.en = ['updated .*']
         assert_eq!((floating.index.floating_ids.len(), plain.index.floating_ids.len()), (1, 0));
         let long = "Updated at the very end of the long day 10:30";
         for line in ["Updated 10:30", "Posted at 9:15", "updated in the morning", "10:30", long, "Updated! 10:30"] {
-            let text = format!("Prose before.\n{line}\nProse after.");
-            let (f, p) = (floating.edits(&text), plain.edits(&text));
-            assert_eq!(f.len(), p.len(), "{line}");
-            for (a, b) in f.iter().zip(&p) {
-                assert_eq!((a.start, a.end, &a.rule), (b.start, b.end, &b.rule), "{line}");
-            }
+            same_edits(&floating, &plain, line);
         }
-        let rule_of = |line: &str| floating.edits(&format!("Prose before.\n{line}\nProse after.")).first().map(|e| e.rule.to_string());
+        let rule_of = |line: &str| floating.edits(&between_prose(line)).first().map(|e| e.rule.to_string());
         assert_eq!(rule_of("Updated 10:30").as_deref(), Some("a-first"), "rule order");
         assert_eq!(rule_of(long).as_deref(), Some("b-later"), "too long for a-first");
         assert_eq!(rule_of("Posted at 9:15").as_deref(), Some("a-first"));
