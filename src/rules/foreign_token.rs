@@ -22,6 +22,10 @@ pub struct ForeignToken {
     pub labels: HashSet<String>,
     pub max_label_tokens: usize,
     pub mention_cues: HashSet<String>,
+    /// The mention cues written in Han or Kana: text in those scripts has no spaces, so a cue is
+    /// found at the end of the word before the island or the start of the word after it
+    /// ("アラビア語のملك", "这个词ملك").
+    pub mention_affixes: Vec<String>,
     pub unlabelled: [bool; Script::COUNT],
     pub labelled_only: Vec<(Script, Script)>,
     pub max_words: usize,
@@ -153,7 +157,13 @@ impl ForeignToken {
                 labelled_only.push((script(a, p.span())?, script(b, p.span())?));
             }
         }
+        let mention_affixes = mention_cues
+            .iter()
+            .filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana)))
+            .cloned()
+            .collect();
         Ok(ForeignToken {
+            mention_affixes,
             max_label_tokens: labels.iter().map(|l| l.split(' ').count()).max().unwrap_or(1),
             labels,
             mention_cues,
@@ -274,7 +284,7 @@ impl ForeignToken {
             // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천 الكورية تعني".
             let near = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2)
                 .chain(toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2));
-            if near.into_iter().any(|t| self.mentions(&line[t.start..t.end])) {
+            if near.into_iter().any(|t| self.mentions(&line[t.start..t.end])) || self.glued_mention(line, toks, first, last) {
                 continue;
             }
             // Flanks: with only spaces between, a word or number on each side for a known label
@@ -351,6 +361,19 @@ impl ForeignToken {
             }
             _ => start,
         }
+    }
+
+    /// A Han or Kana mention cue that ends the word before the island or opens the word after it.
+    fn glued_mention(&self, line: &str, toks: &[Tok], first: usize, last: usize) -> bool {
+        if self.mention_affixes.is_empty() {
+            return false;
+        }
+        let word = |t: Option<&Tok>| t.filter(|t| matches!(t.item, Item::Word(_))).map(|t| &line[t.start..t.end]);
+        let left = word(toks[..first].iter().rev().find(|t| t.item != Item::Space));
+        let right = word(toks[last + 1..].iter().find(|t| t.item != Item::Space));
+        self.mention_affixes.iter().any(|a| {
+            left.is_some_and(|w| w.ends_with(a.as_str())) || right.is_some_and(|w| w.starts_with(a.as_str()))
+        })
     }
 
     fn mentions(&self, word: &str) -> bool {
