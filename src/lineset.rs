@@ -194,17 +194,28 @@ pub(crate) fn is_floating(compiled: &Hir) -> bool {
         HirKind::Concat(parts) => parts.iter().find(|h| !matches!(h.kind(), HirKind::Look(_))),
         _ => None,
     };
-    first.is_some_and(|h| match h.kind() {
+    first.is_some_and(opens_with_any_text)
+}
+
+/// Whether `h` can open with a long run of any text: such a run itself, or an optional group,
+/// a sequence or an alternation branch that opens with one (`(?:[^.!?]*\s)?would like to …`).
+fn opens_with_any_text(h: &Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match h.kind() {
         HirKind::Repetition(r) => {
-            r.max.is_none_or(|m| m >= 8)
+            let any_text = r.max.is_none_or(|m| m >= 8)
                 && match r.sub.kind() {
                     HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&'a') || (x.start()..=x.end()).contains(&' ')),
                     HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&b'a') || (x.start()..=x.end()).contains(&b' ')),
                     _ => false,
-                }
+                };
+            any_text || opens_with_any_text(&r.sub)
         }
+        HirKind::Concat(parts) => parts.iter().find(|h| !matches!(h.kind(), HirKind::Look(_))).is_some_and(opens_with_any_text),
+        HirKind::Alternation(alts) => alts.iter().any(opens_with_any_text),
+        HirKind::Capture(c) => opens_with_any_text(&c.sub),
         _ => false,
-    })
+    }
 }
 
 pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
@@ -305,6 +316,9 @@ mod gate_tests {
         assert_eq!(gate_of(r"(?:updated|published)\s*:.*"), None);
         assert_eq!(gate_of(r"\d+ comments?"), None, "a literal after digits: no floating head worth a gate");
         assert_eq!(gate_of(r".*"), None);
+        // A run of any text inside an optional group floats as well.
+        let g = gate_of(r"(?:[^.!?]*\s)?(?:would like to|wants to)\s+send you notifications").unwrap();
+        assert!(g.contains(&"send you notifications".to_string()), "{g:?}");
     }
 
     #[test]
