@@ -368,11 +368,15 @@ impl ForeignToken {
         if self.mention_affixes.is_empty() {
             return false;
         }
-        let word = |t: Option<&Tok>| t.filter(|t| matches!(t.item, Item::Word(_))).map(|t| &line[t.start..t.end]);
-        let left = word(toks[..first].iter().rev().find(|t| t.item != Item::Space));
-        let right = word(toks[last + 1..].iter().find(|t| t.item != Item::Space));
+        // The two words on either side, as for `mentions`: a particle may stand between the cue
+        // and the island ("韓国語の사랑", "꿀잼という表現").
+        let words = |it: &mut dyn Iterator<Item = &Tok>| -> Vec<&str> {
+            it.filter(|t| matches!(t.item, Item::Word(_))).take(2).map(|t| &line[t.start..t.end]).collect()
+        };
+        let left = words(&mut toks[..first].iter().rev());
+        let right = words(&mut toks[last + 1..].iter());
         self.mention_affixes.iter().any(|a| {
-            left.is_some_and(|w| w.ends_with(a.as_str())) || right.is_some_and(|w| w.starts_with(a.as_str()))
+            left.iter().any(|w| w.ends_with(a.as_str())) || right.iter().any(|w| w.starts_with(a.as_str()))
         })
     }
 
