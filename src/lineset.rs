@@ -197,23 +197,25 @@ pub(crate) fn is_floating(compiled: &Hir) -> bool {
     first.is_some_and(opens_with_any_text)
 }
 
-/// Whether `h` can open with a long run of any text: such a run itself, or an optional group,
-/// a sequence or an alternation branch that opens with one (`(?:[^.!?]*\s)?would like to …`).
+/// Whether `h` opens with a long run of any text: such a run itself, or an optional group that
+/// opens with one (`(?:[^.!?]*\s)?would like to …`). Alternations and other groups are not looked
+/// into: joined patterns (`^(?:a|b)tail$`) would get gates and lose their shared tail.
 fn opens_with_any_text(h: &Hir) -> bool {
     use regex_syntax::hir::HirKind;
     match h.kind() {
+        HirKind::Repetition(r) if r.min == 0 && r.max == Some(1) => match r.sub.kind() {
+            HirKind::Concat(parts) => parts.first().is_some_and(opens_with_any_text),
+            HirKind::Capture(c) => opens_with_any_text(&c.sub),
+            _ => opens_with_any_text(&r.sub),
+        },
         HirKind::Repetition(r) => {
-            let any_text = r.max.is_none_or(|m| m >= 8)
+            r.max.is_none_or(|m| m >= 8)
                 && match r.sub.kind() {
                     HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&'a') || (x.start()..=x.end()).contains(&' ')),
                     HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&b'a') || (x.start()..=x.end()).contains(&b' ')),
                     _ => false,
-                };
-            any_text || opens_with_any_text(&r.sub)
+                }
         }
-        HirKind::Concat(parts) => parts.iter().find(|h| !matches!(h.kind(), HirKind::Look(_))).is_some_and(opens_with_any_text),
-        HirKind::Alternation(alts) => alts.iter().any(opens_with_any_text),
-        HirKind::Capture(c) => opens_with_any_text(&c.sub),
         _ => false,
     }
 }
