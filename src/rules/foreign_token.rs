@@ -281,10 +281,15 @@ impl ForeignToken {
             let (start, end) = (toks[first].start, toks[last].end);
             let letters: u32 = toks[first..=last].iter().map(|t| t.letters).sum();
             let too_long = words > self.max_words || line[start..end].chars().count() > self.max_chars;
-            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천 الكورية تعني".
-            let near = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2)
-                .chain(toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2));
-            if near.into_iter().any(|t| self.mentions(&line[t.start..t.end])) || self.glued_mention(line, toks, first, last) {
+            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
+            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
+            // start of one after it ("アラビア語ではملك", "꿀잼という表現").
+            let word = |t: &Tok| &line[t.start..t.end];
+            let mut left = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            let mut right = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            if left.any(|w| self.mentions(w) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
+                || right.any(|w| self.mentions(w) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+            {
                 continue;
             }
             // Flanks: with only spaces between, a word or number on each side for a known label
@@ -361,23 +366,6 @@ impl ForeignToken {
             }
             _ => start,
         }
-    }
-
-    /// A Han or Kana mention cue that ends the word before the island or opens the word after it.
-    fn glued_mention(&self, line: &str, toks: &[Tok], first: usize, last: usize) -> bool {
-        if self.mention_affixes.is_empty() {
-            return false;
-        }
-        // The two words on either side, as for `mentions`: a particle may stand between the cue
-        // and the island ("韓国語の사랑", "꿀잼という表現").
-        let words = |it: &mut dyn Iterator<Item = &Tok>| -> Vec<&str> {
-            it.filter(|t| matches!(t.item, Item::Word(_))).take(2).map(|t| &line[t.start..t.end]).collect()
-        };
-        let left = words(&mut toks[..first].iter().rev());
-        let right = words(&mut toks[last + 1..].iter());
-        self.mention_affixes.iter().any(|a| {
-            left.iter().any(|w| w.ends_with(a.as_str())) || right.iter().any(|w| w.starts_with(a.as_str()))
-        })
     }
 
     fn mentions(&self, word: &str) -> bool {
