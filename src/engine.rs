@@ -1390,31 +1390,27 @@ mod tests {
         x
     }
 
+    /// Two cleaners built from the same pair of pattern rules, `a-first` (its pattern under test,
+    /// with `first_extra` TOML lines) before `b-later` (`later`): one with `pattern`, one with the
+    /// same pattern behind an empty alternative (`(?:|never)…`), which matches the same lines but
+    /// hides its opening from the gate finder, so it stays in the main set.
+    fn twin_cleaners(first_extra: &str, pattern: &str, later: &str) -> (crate::Cleaner, crate::Cleaner) {
+        let rules = |first: &str| {
+            format!(
+                "[[rule]]\nid = \"a-first\"\nkind = \"pattern\"\ncategory = \"timestamp\"\ndescription = \"d\"\n{first_extra}\npatterns.en = ['{first}']\n\
+                 [[rule]]\nid = \"b-later\"\nkind = \"pattern\"\ncategory = \"copyright_footer\"\ndescription = \"d\"\npatterns.en = ['{later}']\n"
+            )
+        };
+        let build = |name: &str, p: &str| crate::Cleaner::builder().default_rules(false).rules_str(name, rules(p)).build().unwrap();
+        (build("t.toml", pattern), build("p.toml", &format!("(?:|never){pattern}")))
+    }
+
     /// A gated pattern (one that may start anywhere in a line) removes exactly the lines it
     /// removes ungated: in any case, with spellings only Unicode case folding relates (the long s,
     /// the Kelvin sign), and in rule order against an ungated pattern that also matches.
     #[test]
     fn gated_patterns_match_as_ungated() {
-        let rules = |first: &str| {
-            format!(
-                r#"
-[[rule]]
-id = "a-first"
-kind = "pattern"
-category = "copyright_footer"
-description = "d"
-patterns.en = ['{first}']
-[[rule]]
-id = "b-anchored"
-kind = "pattern"
-category = "timestamp"
-description = "d"
-patterns.en = ['all .*']
-"#
-            )
-        };
-        let gated = crate::Cleaner::builder().default_rules(false).rules_str("g.toml", rules(".*?(?:all rights reserved|alle rechte vorbehalten)\\.?")).build().unwrap();
-        let plain = crate::Cleaner::builder().default_rules(false).rules_str("p.toml", rules("(?:|never).*?(?:all rights reserved|alle rechte vorbehalten)\\.?")).build().unwrap();
+        let (gated, plain) = twin_cleaners("", ".*?(?:all rights reserved|alle rechte vorbehalten)\\.?", "all .*");
         assert!(!gated.index.gated_ids.is_empty() && plain.index.gated_ids.is_empty());
         for line in ["Example Media. All rights reserved.", "ALL RIGHTS RESERVED", "Example. All rightſ reserved.", "all rights reserved", "Alle Rechte vorbehalten", "Rights are reserved", "all of it"] {
             let g = same_edits(&gated, &plain, line);
@@ -1428,27 +1424,7 @@ patterns.en = ['all .*']
     /// rule's `max_chars`.
     #[test]
     fn floating_patterns_match_as_in_the_main_set() {
-        let rules = |first: &str| {
-            format!(
-                r#"
-[[rule]]
-id = "a-first"
-kind = "pattern"
-category = "timestamp"
-description = "d"
-max_chars = 30
-patterns.en = ['{first}']
-[[rule]]
-id = "b-later"
-kind = "pattern"
-category = "copyright_footer"
-description = "d"
-patterns.en = ['updated .*']
-"#
-            )
-        };
-        let floating = crate::Cleaner::builder().default_rules(false).rules_str("f.toml", rules("[^0-9!?]{0,20}[0-9]{1,2}:[0-9]{2}")).build().unwrap();
-        let plain = crate::Cleaner::builder().default_rules(false).rules_str("p.toml", rules("(?:|never)[^0-9!?]{0,20}[0-9]{1,2}:[0-9]{2}")).build().unwrap();
+        let (floating, plain) = twin_cleaners("max_chars = 30", "[^0-9!?]{0,20}[0-9]{1,2}:[0-9]{2}", "updated .*");
         assert_eq!((floating.index.floating_ids.len(), plain.index.floating_ids.len()), (1, 0));
         let long = "Updated at the very end of the long day 10:30";
         for line in ["Updated 10:30", "Posted at 9:15", "updated in the morning", "10:30", long, "Updated! 10:30"] {
