@@ -44,7 +44,6 @@ struct LabelRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cue {
     Group { rule: u32, group: u8 },
-    NoneOf { rule: u32 },
     CaptionStrong { rule: u32 },
     CaptionWeak { rule: u32 },
     CaptionPrefix { rule: u32 },
@@ -113,6 +112,10 @@ pub(crate) struct Index {
     /// rules, in rule order: the per-line loops visit these, not every rule.
     cue_rules: Vec<u32>,
     foreign_rules: Vec<u32>,
+    /// The `none_of` phrases of each `cues` rule (by rule index), searched only in a line that
+    /// already holds a cue of every group: vetoes such as "said" or a quotation mark are common
+    /// in prose, and in the shared automaton every one of them was a hit to record and judge.
+    vetoes: Vec<Option<aho_corasick::AhoCorasick>>,
 }
 
 impl Index {
@@ -214,9 +217,6 @@ impl Index {
                             add_cue(p, Cue::Group { rule: r, group: g as u8 }, &mut patterns, &mut cues);
                         }
                     }
-                    for p in &c.none_of {
-                        add_cue(p, Cue::NoneOf { rule: r }, &mut patterns, &mut cues);
-                    }
                 }
                 Kind::Caption(c) => {
                     for p in &c.cues {
@@ -302,7 +302,19 @@ impl Index {
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let (regex, gated, floating) = regex;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules })
+        // The same matches as the shared automaton would report: ASCII case ignored, other
+        // letters in their case variants.
+        let vetoes = rules
+            .iter()
+            .map(|rule| match &rule.kind {
+                Kind::Cues(c) if !c.none_of.is_empty() => {
+                    let phrases: Vec<String> = c.none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
+                    AhoCorasick::builder().ascii_case_insensitive(true).build(&phrases).map(Some).map_err(|e| e.to_string())
+                }
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules, vetoes })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -932,12 +944,9 @@ fn judge_cues(
     inline: &mut Vec<(usize, usize, Claim)>,
 ) -> Option<Claim> {
     state.clear();
-    let mut vetoed: Vec<u32> = Vec::new();
     for &(_, cue, _, _) in hits {
-        match index.cues[cue as usize] {
-            Cue::Group { rule, group } => state.push((rule, group)),
-            Cue::NoneOf { rule } => vetoed.push(rule),
-            _ => {}
+        if let Cue::Group { rule, group } = index.cues[cue as usize] {
+            state.push((rule, group));
         }
     }
     state.sort_unstable();
@@ -945,11 +954,11 @@ fn judge_cues(
     for &r in &index.cue_rules {
         match &rules[r as usize].kind {
             Kind::Cues(c) => {
-                if chars > c.max_chars || vetoed.contains(&r) {
+                if chars > c.max_chars {
                     continue;
                 }
                 let got = state.iter().filter(|(rr, _)| *rr == r).count();
-                if got == c.groups.len() {
+                if got == c.groups.len() && !index.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
                     return Some(Claim { rule: r, reason: "line holds a cue of every group" });
                 }
             }

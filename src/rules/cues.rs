@@ -3,7 +3,9 @@
 //! "cookies" alone (a recipe) is not.
 //!
 //! Cue phrases are matched as substrings, ignoring case, by the document-wide Aho-Corasick automaton
-//! that all rules share: one pass over the text finds every cue of every rule.
+//! that all rules share: one pass over the text finds every cue of every rule. The `none_of`
+//! phrases are looked for only in a line that holds a cue of every group (vetoes such as "said" or
+//! a quotation mark are common in prose; in the shared automaton each was a hit to record).
 
 use super::{check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use toml::Spanned;
