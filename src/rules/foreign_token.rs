@@ -8,10 +8,16 @@
 //! - it sits between native words, with nothing but spaces on either side: quotes, brackets,
 //!   commas or a line edge next to it mean the writer put it there ("Seoul (서울)", «Поделиться»);
 //! - no `mention_cues` word stands next to it ("the word 추천 means …");
-//! - and either it is made of known widget `labels`, or every script in it is one of
-//!   `unlabelled_scripts` (Latin islands in Korean text are brand names: they need a label match),
-//!   it has at least two letters, and the (native, island) script pair is not in
-//!   `labelled_only_pairs` (Han in Korean text is hanja).
+//! - and either it is made of known widget `labels`, or (only with `remove_unlabelled = true`)
+//!   every script in it is one of `unlabelled_scripts` (Latin islands in Korean text are brand
+//!   names: they need a label match), it has at least two letters, and the (native, island)
+//!   script pair is not in `labelled_only_pairs` (Han in Korean text is hanja).
+//!
+//! `remove_unlabelled` is off in the default rules: on the public real pages every unlabelled
+//! island it took was content or a language menu ("神道" in a German travel text, a Korean dish
+//! in a Japanese blog), and names, places and glossed words in another script are written
+//! unquoted ("President Зеленський", "the band 東京事変"). A word of `unlabelled_scripts` in
+//! a longer mixed run is still removed when it is a label (`ツイート Bubbling Under Hot 100`).
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
 use crate::text::{is_separator, normalize_label, script_of, Script};
@@ -27,6 +33,8 @@ pub struct ForeignToken {
     /// ("アラビア語のملك", "这个词ملك").
     pub mention_affixes: Vec<String>,
     pub unlabelled: [bool; Script::COUNT],
+    /// Remove unlabelled islands of `unlabelled` scripts (not only label words).
+    pub remove_unlabelled: bool,
     pub labelled_only: Vec<(Script, Script)>,
     pub max_words: usize,
     pub max_chars: usize,
@@ -127,7 +135,7 @@ fn next_non_ascii(b: &[u8]) -> Option<usize> {
 
 impl ForeignToken {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["labels", "mention_cues", "unlabelled_scripts", "labelled_only_pairs", "max_words", "max_chars"])?;
+        check_fields(ctx, raw, &["labels", "mention_cues", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
         let set = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<HashSet<String>, RuleError> {
             match lex {
                 None => Ok(HashSet::new()),
@@ -168,6 +176,7 @@ impl ForeignToken {
             labels,
             mention_cues,
             unlabelled,
+            remove_unlabelled: raw.remove_unlabelled.as_ref().is_some_and(|b| *b.get_ref()),
             labelled_only,
             max_words: raw.max_words.as_ref().map_or(3, |m| *m.get_ref() as usize),
             max_chars: raw.max_chars.as_ref().map_or(24, |m| *m.get_ref() as usize),
@@ -310,7 +319,7 @@ impl ForeignToken {
                 Item::Word(s) => self.unlabelled[s.index()] && !self.labelled_only.contains(&(dominant, s)),
                 _ => true,
             });
-            if flanked && !too_long && scripts_ok && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) {
+            if self.remove_unlabelled && flanked && !too_long && scripts_ok && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) {
                 found.push((start, end, "short run of another script inside a sentence"));
                 continue;
             }
@@ -383,7 +392,9 @@ impl ForeignToken {
         let mut i = 0;
         'outer: while i < toks.len() {
             for k in (1..=self.max_label_tokens.min(toks.len() - i)).rev() {
-                if self.labels.contains(&toks[i..i + k].join(" ")) {
+                // A label may carry an exclamation mark ("おすすめ！", "Like!").
+                let cand = toks[i..i + k].join(" ");
+                if self.labels.contains(&cand) || self.labels.contains(cand.trim_end_matches(['!', '！'])) {
                     i += k;
                     continue 'outer;
                 }

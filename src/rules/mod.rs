@@ -90,6 +90,7 @@ pub struct RawRule {
     // foreign_token
     pub mention_cues: Option<Spanned<Lexicon>>,
     pub unlabelled_scripts: Option<Spanned<Vec<String>>>,
+    pub remove_unlabelled: Option<Spanned<bool>>,
     pub labelled_only_pairs: Option<Spanned<Vec<[String; 2]>>>,
     pub max_words: Option<Spanned<u32>>,
     // shared thresholds
@@ -226,7 +227,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
-        "unlabelled_scripts" => unlabelled_scripts, "labelled_only_pairs" => labelled_only_pairs,
+        "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
         "max_words" => max_words, "max_chars" => max_chars, "position" => position,
         "stopwords" => stopwords, "thresholds" => thresholds);
     Ok(())
