@@ -28,6 +28,13 @@
 //! list (a menu, related headlines) and bad even between good lines, unless the line before it
 //! ends with a colon. Density thresholds can be set per language
 //! (`stopwords_low.zh = 0.1`) for scripts where function words are single characters.
+//!
+//! Some article content is made of short, function-word-poor lines by nature: an ingredient list
+//! ("225 g butter", "1/4 cup sugar") reads exactly like a menu. A line that is one of the
+//! `content_headings` ("Ingredients", "Zutaten", "材料") opens such a list: from it to the next
+//! good line, or to the next line another rule took (an ad label, a share bar: the article's
+//! end), nothing is removed by this rule. A heading in a run that goes on to the document's edge
+//! protects nothing.
 
 use super::{check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use crate::document::Document;
@@ -41,6 +48,9 @@ pub struct Context {
     /// Single-character function words by language (Han, Kana, Hangul text).
     pub particles: HashMap<String, HashSet<char>>,
     pub thresholds: BTreeMap<String, f64>,
+    /// Normalised headings (see [`crate::text::normalize_label`]) that open article content made
+    /// of short lines.
+    pub content_headings: HashSet<String>,
 }
 
 const KNOWN: &[(&str, f64)] = &[
@@ -148,7 +158,12 @@ const WHY_NEAR_EDGE: &str = "full-page boilerplate: a borderline line between bo
 
 impl Context {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["stopwords", "thresholds"])?;
+        check_fields(ctx, raw, &["stopwords", "content_headings", "thresholds"])?;
+        let mut content_headings = HashSet::new();
+        if let Some(h) = &raw.content_headings {
+            check_lexicon(ctx, h, "content_headings")?;
+            content_headings.extend(super::all_phrases(h.get_ref()).map(crate::text::normalize_label).filter(|s| !s.is_empty()));
+        }
         let sw = required(ctx, raw, &raw.stopwords, "stopwords")?;
         check_lexicon(ctx, raw.stopwords.as_ref().unwrap(), "stopwords")?;
         let mut thresholds: BTreeMap<String, f64> = KNOWN.iter().map(|&(k, v)| (k.to_string(), v)).collect();
@@ -181,7 +196,7 @@ impl Context {
                 }
             }
         }
-        Ok(Context { stopwords, particles, thresholds })
+        Ok(Context { stopwords, particles, thresholds, content_headings })
     }
 
     fn t(&self, name: &str, lang: Option<&str>) -> f64 {
@@ -431,14 +446,32 @@ impl Context {
                 keep[k..end].iter_mut().for_each(|x| *x = true);
             }
         }
+        // When unsure, keep: a page where no line settles good (a table, a list of results, a page
+        // of captions) would lose all its text; the rule then removes nothing. Lines kept below
+        // for a content heading do not count: an ingredient list alone says nothing of the rest.
+        let any_good = class.iter().zip(&keep).enumerate().any(|(k, (&c, &kept))| (c == Class::Good || kept) && !taken[idx[k]]);
+        // Content headings: from the heading to the next good line (not to the document's edge).
+        if any_good && !self.content_headings.is_empty() {
+            for k in 0..class.len() {
+                if class[k] == Class::Good || taken[idx[k]] || !crate::text::fewer_chars_than(doc.line(idx[k]).trim(), 40) {
+                    continue;
+                }
+                if !self.content_headings.contains(&crate::text::normalize_label(without_marker(doc.line(idx[k]).trim()))) {
+                    continue;
+                }
+                // The list ends at a good line, or at a line another rule took (an ad label, a
+                // share bar: the article's end), which must come before the document's edge.
+                if let Some(end) = (k + 1..class.len()).find(|&j| class[j] == Class::Good || taken[idx[j]]) {
+                    keep[k..end].iter_mut().for_each(|x| *x = true);
+                }
+            }
+        }
         for (c, &kept) in class.iter_mut().zip(&keep) {
             if kept {
                 *c = Class::Good;
             }
         }
-        // When unsure, keep: a page where no line settles good (a table, a list of results, a page
-        // of captions) would lose all its text; the rule then removes nothing.
-        if !class.iter().enumerate().any(|(k, &c)| c == Class::Good && !taken[idx[k]]) {
+        if !any_good {
             return Vec::new();
         }
         idx.into_iter().zip(class).zip(why).filter(|&((i, c), _)| c == Class::Bad && !taken[i]).map(|((i, _), w)| (i, w)).collect()

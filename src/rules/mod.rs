@@ -98,6 +98,7 @@ pub struct RawRule {
     pub position: Option<Spanned<String>>,
     // context
     pub stopwords: Option<Spanned<Lexicon>>,
+    pub content_headings: Option<Spanned<Lexicon>>,
     pub thresholds: Option<Spanned<BTreeMap<String, f64>>>,
 }
 
@@ -229,7 +230,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
         "max_words" => max_words, "max_chars" => max_chars, "position" => position,
-        "stopwords" => stopwords, "thresholds" => thresholds);
+        "stopwords" => stopwords, "content_headings" => content_headings, "thresholds" => thresholds);
     Ok(())
 }
 
@@ -295,7 +296,7 @@ pub fn load_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Resul
             }
         };
         let mut languages: Vec<String> = Vec::new();
-        for lex in [&r.phrases, &r.labels, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.agencies, &r.stopwords]
+        for lex in [&r.phrases, &r.labels, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.agencies, &r.stopwords, &r.content_headings]
             .into_iter()
             .flatten()
         {
