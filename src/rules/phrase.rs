@@ -8,7 +8,8 @@
 //! normalisation and a few look-ups whatever the number of rules.
 //!
 //! With `match = "prefix"` the phrase may instead open a longer line when a separator follows it
-//! (`Read more: …`, `Lire aussi » …`), up to `max_chars` characters.
+//! (`Read more: …`, `Lire aussi » …`), up to `max_chars` characters, unless the line ends with a
+//! full stop: a headline does not, a sentence does ("Lesetipp: Der neue Roman ist klug.").
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
