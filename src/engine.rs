@@ -309,7 +309,15 @@ impl Index {
             .map(|rule| match &rule.kind {
                 Kind::Cues(c) if !c.none_of.is_empty() => {
                     let phrases: Vec<String> = c.none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
-                    AhoCorasick::builder().ascii_case_insensitive(true).build(&phrases).map(Some).map_err(|e| e.to_string())
+                    // Searched only on the rare line that holds a cue of every group: a contiguous
+                    // NFA is enough there, and builds far faster than the DFA the library would
+                    // pick for so few patterns (start-up matters more than this search).
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                        .build(&phrases)
+                        .map(Some)
+                        .map_err(|e| e.to_string())
                 }
                 _ => Ok(None),
             })
