@@ -31,7 +31,7 @@
 //!
 //! Some article content is made of short, function-word-poor lines by nature: an ingredient list
 //! ("225 g butter", "1/4 cup sugar") reads exactly like a menu. A line that is one of the
-//! `content_headings` ("Ingredients", "Zutaten", "材料") opens such a list: from it to the next
+//! `content_headings` and not a list item (a food site's menu has a "* Zutaten" entry) ("Ingredients", "Zutaten", "材料") opens such a list: from it to the next
 //! good line, or to the next line another rule took (an ad label, a share bar: the article's
 //! end), nothing is removed by this rule. A heading in a run that goes on to the document's edge
 //! protects nothing.
@@ -453,10 +453,11 @@ impl Context {
         // Content headings: from the heading to the next good line (not to the document's edge).
         if any_good && !self.content_headings.is_empty() {
             for k in 0..class.len() {
-                if class[k] == Class::Good || taken[idx[k]] || !crate::text::fewer_chars_than(doc.line(idx[k]).trim(), 40) {
+                // A list item is a menu entry ("* Zutaten" on a food site's menu), not a heading.
+                if class[k] == Class::Good || taken[idx[k]] || item[k] || !crate::text::fewer_chars_than(doc.line(idx[k]).trim(), 40) {
                     continue;
                 }
-                if !self.content_headings.contains(&crate::text::normalize_label(without_marker(doc.line(idx[k]).trim()))) {
+                if !self.content_headings.contains(&crate::text::normalize_label(doc.line(idx[k]).trim())) {
                     continue;
                 }
                 // The list ends at a good line, or at a line another rule took (an ad label, a
