@@ -31,8 +31,8 @@
 //!
 //! Some article content is made of short, function-word-poor lines by nature: an ingredient list
 //! ("225 g butter", "1/4 cup sugar") reads exactly like a menu. A line that is one of the
-//! `content_headings` and not a list item (a food site's menu has a "* Zutaten" entry) ("Ingredients", "Zutaten", "材料") opens such a list: from it to the next
-//! good line, or to the next line another rule took (an ad label, a share bar: the article's
+//! `content_headings` ("Ingredients", "Zutaten", "材料") and not a list item (a food site's menu
+//! has a "* Zutaten" entry) opens such a list: from it to the next good line, or to the next line another rule took (an ad label, a share bar: the article's
 //! end), nothing is removed by this rule. A heading in a run that goes on to the document's edge
 //! protects nothing.
 

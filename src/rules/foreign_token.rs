@@ -315,11 +315,13 @@ impl ForeignToken {
                 found.push((self.extend_left(line, toks, first, start), end, "widget label in another script"));
                 continue;
             }
-            let scripts_ok = toks[first..=last].iter().all(|t| match t.item {
-                Item::Word(s) => self.unlabelled[s.index()] && !self.labelled_only.contains(&(dominant, s)),
-                _ => true,
-            });
-            if self.remove_unlabelled && flanked && !too_long && scripts_ok && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) {
+            let scripts_ok = || {
+                toks[first..=last].iter().all(|t| match t.item {
+                    Item::Word(s) => self.unlabelled[s.index()] && !self.labelled_only.contains(&(dominant, s)),
+                    _ => true,
+                })
+            };
+            if self.remove_unlabelled && flanked && !too_long && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) && scripts_ok() {
                 found.push((start, end, "short run of another script inside a sentence"));
                 continue;
             }
@@ -392,9 +394,7 @@ impl ForeignToken {
         let mut i = 0;
         'outer: while i < toks.len() {
             for k in (1..=self.max_label_tokens.min(toks.len() - i)).rev() {
-                // A label may carry an exclamation mark ("おすすめ！", "Like!").
-                let cand = toks[i..i + k].join(" ");
-                if self.labels.contains(&cand) || self.labels.contains(cand.trim_end_matches(['!', '！'])) {
+                if self.labels.contains(&toks[i..i + k].join(" ")) {
                     i += k;
                     continue 'outer;
                 }
