@@ -473,7 +473,25 @@ impl ScriptCues {
         // `CueAutomaton::build` falls back from the DFA to the general automaton, which fails only
         // past aho-corasick's own limits (billions of states), far beyond any rule set; if it ever
         // did, these cues would match nothing rather than stop the run.
-        self.ac.get_or_init(|| CueAutomaton::build(&self.patterns).ok()).as_ref()
+        self.ac
+            .get_or_init(|| {
+                let ac = CueAutomaton::build(&self.patterns).ok();
+                release_freed_memory();
+                ac
+            })
+            .as_ref()
+    }
+}
+
+/// Gives the pages of freed heap blocks back to the system (glibc's `malloc_trim`). Building an
+/// automaton in the middle of a run allocates and frees its temporary automata, several megabytes
+/// in the heap of the worker that builds it; those freed pages stayed resident (peak RSS on the
+/// 1 GB stream: 4 MB more). Called once per automaton built.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free memory to the system; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
