@@ -476,7 +476,10 @@ impl ScriptCues {
         self.ac
             .get_or_init(|| {
                 let ac = CueAutomaton::build(&self.patterns).ok();
-                release_freed_memory();
+                // Only a big automaton left big temporaries behind; a trim costs about 1.5 ms.
+                if ac.as_ref().is_some_and(|a| a.memory_usage() > TRIM_AFTER_BYTES) {
+                    release_freed_memory();
+                }
                 ac
             })
             .as_ref()
@@ -486,7 +489,7 @@ impl ScriptCues {
 /// Gives the pages of freed heap blocks back to the system (glibc's `malloc_trim`). Building an
 /// automaton in the middle of a run allocates and frees its temporary automata, several megabytes
 /// in the heap of the worker that builds it; those freed pages stayed resident (peak RSS on the
-/// 1 GB stream: 4 MB more). Called once per automaton built.
+/// 1 GB stream: 4 MB more). Called once after each automaton of more than [`TRIM_AFTER_BYTES`].
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `malloc_trim` only returns free memory to the system; it has no preconditions.
@@ -569,7 +572,17 @@ enum CueAutomaton {
     General(AhoCorasick),
 }
 
+/// An automaton bigger than this was built from temporaries big enough to leave resident holes.
+const TRIM_AFTER_BYTES: usize = 1 << 20;
+
 impl CueAutomaton {
+    fn memory_usage(&self) -> usize {
+        match self {
+            CueAutomaton::Dfa(d, _) => d.memory_usage(),
+            CueAutomaton::General(ac) => ac.memory_usage(),
+        }
+    }
+
     fn build(patterns: &[String]) -> Result<CueAutomaton, String> {
         // The DFA's table has a column per class of bytes, rounded up to a power of two, and the
         // library makes a class of every byte a cue uses and of every gap between two such
