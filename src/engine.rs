@@ -64,6 +64,11 @@ pub(crate) struct Index {
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
     max_prefix_tokens: usize,
+    /// Phrases of `match = "quoted"` rules (normalised), looked up only on lines that end with a
+    /// closing quotation mark.
+    quoted: FastMap<Box<str>, u32>,
+    max_quoted_tokens: usize,
+    max_quoted_chars: usize,
     /// Starts of `glued_start` regions (normalised), which may open a line before its headline.
     glued: FastMap<Box<str>, u32>,
     /// The first word of every glued start: the test that turns most lines away.
@@ -122,6 +127,8 @@ impl Index {
     pub(crate) fn build(rules: &[Rule]) -> Result<Index, String> {
         let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
+        let mut quoted: FastMap<Box<str>, u32> = FastMap::default();
+        let mut max_quoted_chars = 0;
         let mut glued: FastMap<Box<str>, u32> = FastMap::default();
         let mut to_end: FastMap<Box<str>, u32> = FastMap::default();
         let mut patterns: Vec<String> = Vec::new();
@@ -153,6 +160,13 @@ impl Index {
         for (ri, rule) in rules.iter().enumerate() {
             let r = ri as u32;
             match &rule.kind {
+                // A quoted rule's phrases are no labels: "thoughts on" alone is no boilerplate line.
+                Kind::Phrase(p) if p.quoted => {
+                    max_quoted_chars = max_quoted_chars.max(p.max_chars);
+                    for s in &p.phrases {
+                        quoted.entry(s.as_str().into()).or_insert(r);
+                    }
+                }
                 Kind::Phrase(p) => {
                     max_short = max_short.max(p.max_chars);
                     for s in &p.phrases {
@@ -240,6 +254,7 @@ impl Index {
         let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         // Cues are grouped by the script their letters need, and `cues` reordered to match: the
@@ -322,7 +337,7 @@ impl Index {
                 _ => Ok(None),
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules, vetoes })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules, vetoes })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -425,6 +440,36 @@ impl Index {
             }
             // In the raw line, the k+1 words of the phrase must be followed by a separator mark.
             if followed_by_separator(raw, k + 1) {
+                return Some(rule);
+            }
+        }
+        None
+    }
+}
+
+/// Quotation marks that open a quoted title, and those that close one (German „…“ closes with
+/// “, Danish and some French text quote »…«).
+const OPENING_QUOTES: [char; 10] = ['“', '"', '«', '„', '‘', '‚', '\'', '「', '『', '»'];
+const CLOSING_QUOTES: [char; 11] = ['”', '"', '»', '“', '’', '‘', '\'', '」', '』', '«', '›'];
+
+impl Index {
+    /// The rule of `match = "quoted"` whose phrase follows the line's count (a bare number, or one
+    /// of the rule's `counts`) and is followed by a quotation that closes the line: `12 thoughts on
+    /// “How to fix a bike”`. `norm` is the normalised line.
+    fn quoted_rule(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
+        let tokens: Vec<&str> = norm.split(' ').collect();
+        let numbers = tokens.iter().take_while(|t| t.chars().all(|c| c.is_numeric())).count();
+        let counted = numbers.max(1);
+        for k in (1..=self.max_quoted_tokens.min(tokens.len().saturating_sub(counted))).rev() {
+            let phrase = tokens[counted..counted + k].join(" ");
+            let Some(&rule) = self.quoted.get(phrase.as_str()) else { continue };
+            let Kind::Phrase(p) = &rules[rule as usize].kind else { continue };
+            if char_len(raw) > p.max_chars || (numbers == 0 && !p.counts.iter().any(|c| c == tokens[0])) {
+                continue;
+            }
+            let Some(i) = end_of_words(raw, counted + k) else { continue };
+            let title = raw[i..].trim_start();
+            if title.starts_with(OPENING_QUOTES) && title.chars().count() >= 3 {
                 return Some(rule);
             }
         }
@@ -813,6 +858,19 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 claim = Some(Claim { rule: r, reason: "line is a known boilerplate phrase" });
             } else if let Some(r) = index.prefix_rule(trimmed, norm, rules) {
                 claim = Some(Claim { rule: r, reason: "line opens with a known boilerplate phrase" });
+            }
+        }
+        if claim.is_none() && !index.quoted.is_empty() && chars <= index.max_quoted_chars && trimmed.ends_with(CLOSING_QUOTES) {
+            let owned;
+            let n = match &norm {
+                Some(n) => n.as_str(),
+                None => {
+                    owned = normalize_label(trimmed);
+                    owned.as_str()
+                }
+            };
+            if let Some(r) = index.quoted_rule(trimmed, n, rules) {
+                claim = Some(Claim { rule: r, reason: "line is a count, a known phrase and a quoted title" });
             }
         }
         if claim.is_none() {

@@ -63,6 +63,7 @@ pub struct RawRule {
     pub labels: Option<Spanned<Lexicon>>,
     #[serde(rename = "match")]
     pub match_: Option<Spanned<String>>,
+    pub counts: Option<Spanned<Lexicon>>,
     pub start: Option<Spanned<Lexicon>>,
     pub members: Option<Spanned<Lexicon>>,
     pub max_lines: Option<Spanned<u32>>,
@@ -223,7 +224,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
             )*
         };
     }
-    field!("phrases" => phrases, "labels" => labels, "match" => match_, "start" => start,
+    field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
         "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
@@ -468,5 +469,32 @@ mod tests {
         let e = load("[[rule]]\nid = \"x\"\nkind = \"magic\"\ncategory = \"caption\"\ndescription = \"d\"\n").unwrap_err();
         assert!(e.message.contains("unknown rule kind"), "{e}");
         assert_eq!(e.to_string().split(':').take(3).collect::<Vec<_>>(), ["t.toml", "3", "8"]);
+        // `counts` belongs to a quoted phrase rule only, and `match` names one of three modes.
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"caption\"\ndescription = \"d\"\nphrases.en = [\"a\"]\ncounts.en = [\"one\"]\n").unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        assert!(e.message.contains("quoted"), "{e}");
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"caption\"\ndescription = \"d\"\nphrases.en = [\"a\"]\nmatch = \"quote\"\n").unwrap_err();
+        assert_eq!((e.line, e.col), (7, 9), "{e}");
+    }
+
+    /// A quoted rule takes a count, its phrase and a quotation that closes the line; a count word
+    /// of another rule, a missing count or words after the quotation leave the line alone.
+    #[test]
+    fn quoted_phrases_need_a_count_and_a_closing_quotation() {
+        let rule = "[[rule]]\nid = \"q\"\nkind = \"phrase\"\ncategory = \"comment_thread\"\ndescription = \"d\"\nmatch = \"quoted\"\ncounts.en = [\"One\", \"No\"]\nphrases.en = [\"thoughts on\", \"thought on\"]\n";
+        let cleaner = crate::Cleaner::builder().default_rules(false).rules_str("q.toml", rule).build().unwrap();
+        let removed = |line: &str| {
+            let text = format!("A paragraph that is long enough to be the article.\n{line}\nAnother paragraph.");
+            !cleaner.clean(&text).text.contains(line)
+        };
+        assert!(removed("12 thoughts on “How to fix a bike”"));
+        assert!(removed("1,234 thoughts on \"How to fix a bike\""));
+        assert!(removed("One thought on « Le vélo »"));
+        assert!(removed("No thoughts on „Das Rad“"));
+        assert!(!removed("thoughts on “How to fix a bike”"));
+        assert!(!removed("Two thoughts on “How to fix a bike”"));
+        assert!(!removed("12 thoughts on “Hamlet” and more"));
+        assert!(!removed("12 thoughts on Hamlet"));
+        assert!(!removed("12 thoughts on “”"));
     }
 }

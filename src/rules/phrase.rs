@@ -10,6 +10,12 @@
 //! With `match = "prefix"` the phrase may instead open a longer line when a separator follows it
 //! (`Read more: …`, `Lire aussi » …`), up to `max_chars` characters, unless the line ends with a
 //! full stop: a headline does not, a sentence does ("Lesetipp: Der neue Roman ist klug.").
+//!
+//! With `match = "quoted"` the line is a count, the phrase and a quotation that closes the line:
+//! `12 thoughts on “How to fix a bike”`, `Une réflexion sur « … »`. The count is a number or one
+//! of the rule's `counts` ("One", "No", "Eine"); without a count the line stays ("Comments on
+//! “Draft Regulation 12”" heads a section of its own). No regular expression: the phrases go into
+//! the shared prefix table, so the check costs a few look-ups on the lines that open with a count.
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
@@ -22,27 +28,38 @@ pub struct Phrase {
     pub labels: Vec<String>,
     /// Also match a line that starts with a phrase followed by a separator.
     pub prefix: bool,
+    /// Match a count, a phrase and a quotation that closes the line (`match = "quoted"`).
+    pub quoted: bool,
+    /// Normalised count words of a quoted rule (a bare number always counts).
+    pub counts: Vec<String>,
     /// Longest line (in characters) this rule looks at.
     pub max_chars: usize,
 }
 
 impl Phrase {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["phrases", "labels", "match", "max_chars"])?;
+        check_fields(ctx, raw, &["phrases", "labels", "match", "counts", "max_chars"])?;
         let lex = raw.phrases.as_ref();
         required(ctx, raw, &raw.phrases, "phrases")?;
         check_lexicon(ctx, lex.unwrap(), "phrases")?;
         if let Some(l) = &raw.labels {
             check_lexicon(ctx, l, "labels")?;
         }
-        let prefix = match raw.match_.as_ref() {
-            None => false,
+        let (prefix, quoted) = match raw.match_.as_ref() {
+            None => (false, false),
             Some(m) => match m.get_ref().as_str() {
-                "line" => false,
-                "prefix" => true,
-                other => return Err(ctx.error(m.span(), format!("`match` must be \"line\" or \"prefix\", not {other:?}"))),
+                "line" => (false, false),
+                "prefix" => (true, false),
+                "quoted" => (false, true),
+                other => return Err(ctx.error(m.span(), format!("`match` must be \"line\", \"prefix\" or \"quoted\", not {other:?}"))),
             },
         };
+        if let Some(c) = &raw.counts {
+            if !quoted {
+                return Err(ctx.error(c.span(), "`counts` applies only with `match = \"quoted\"`"));
+            }
+            check_lexicon(ctx, c, "counts")?;
+        }
         let norm = |lex: &super::Lexicon| -> Vec<String> {
             let mut v: Vec<String> = all_phrases(lex).map(normalize_label).filter(|p| !p.is_empty()).collect();
             v.sort();
@@ -53,6 +70,8 @@ impl Phrase {
             phrases: norm(lex.unwrap().get_ref()),
             labels: raw.labels.as_ref().map(|l| norm(l.get_ref())).unwrap_or_default(),
             prefix,
+            quoted,
+            counts: raw.counts.as_ref().map(|c| norm(c.get_ref())).unwrap_or_default(),
             max_chars: raw.max_chars.as_ref().map_or(if prefix { 160 } else { 200 }, |m| *m.get_ref() as usize),
         })
     }
