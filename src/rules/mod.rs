@@ -297,7 +297,7 @@ pub fn load_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Resul
             }
         };
         let mut languages: Vec<String> = Vec::new();
-        for lex in [&r.phrases, &r.labels, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.agencies, &r.stopwords, &r.content_headings]
+        for lex in [&r.phrases, &r.labels, &r.counts, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.agencies, &r.stopwords, &r.content_headings]
             .into_iter()
             .flatten()
         {
