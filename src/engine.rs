@@ -161,7 +161,7 @@ impl Index {
             let r = ri as u32;
             match &rule.kind {
                 // A quoted rule's phrases are no labels: "thoughts on" alone is no boilerplate line.
-                Kind::Phrase(p) if p.quoted => {
+                Kind::Phrase(p) if p.mode == crate::rules::phrase::Match::Quoted => {
                     max_quoted_chars = max_quoted_chars.max(p.max_chars);
                     for s in &p.phrases {
                         quoted.entry(s.as_str().into()).or_insert(r);
@@ -171,7 +171,7 @@ impl Index {
                     max_short = max_short.max(p.max_chars);
                     for s in &p.phrases {
                         add_label(s, ri, Role::Strong);
-                        if p.prefix {
+                        if p.mode == crate::rules::phrase::Match::Prefix {
                             prefixes.insert(s.as_str().into(), r);
                         }
                     }
@@ -457,14 +457,15 @@ impl Index {
     /// of the rule's `counts`) and is followed by a quotation that closes the line: `12 thoughts on
     /// “How to fix a bike”`. `norm` is the normalised line.
     fn quoted_rule(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
-        let tokens: Vec<&str> = norm.split(' ').collect();
-        let numbers = tokens.iter().take_while(|t| t.chars().all(|c| c.is_numeric())).count();
+        // Token k spans norm[starts[k]..starts[k + 1] - 1] (tokens are joined by one space).
+        let starts: Vec<usize> = std::iter::once(0).chain(norm.match_indices(' ').map(|(i, _)| i + 1)).collect();
+        let end = |k: usize| starts.get(k).map_or(norm.len(), |&s| s - 1);
+        let numbers = (0..starts.len()).take_while(|&k| norm[starts[k]..end(k + 1)].chars().all(|c| c.is_numeric())).count();
         let counted = numbers.max(1);
-        for k in (1..=self.max_quoted_tokens.min(tokens.len().saturating_sub(counted))).rev() {
-            let phrase = tokens[counted..counted + k].join(" ");
-            let Some(&rule) = self.quoted.get(phrase.as_str()) else { continue };
+        for k in (1..=self.max_quoted_tokens.min(starts.len().saturating_sub(counted))).rev() {
+            let Some(&rule) = self.quoted.get(&norm[starts[counted]..end(counted + k)]) else { continue };
             let Kind::Phrase(p) = &rules[rule as usize].kind else { continue };
-            if char_len(raw) > p.max_chars || (numbers == 0 && !p.counts.iter().any(|c| c == tokens[0])) {
+            if char_len(raw) > p.max_chars || (numbers == 0 && !p.counts.iter().any(|c| *c == norm[..end(1)])) {
                 continue;
             }
             let Some(i) = end_of_words(raw, counted + k) else { continue };

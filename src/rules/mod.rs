@@ -475,6 +475,9 @@ mod tests {
         assert!(e.message.contains("quoted"), "{e}");
         let e = load("[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"caption\"\ndescription = \"d\"\nphrases.en = [\"a\"]\nmatch = \"quote\"\n").unwrap_err();
         assert_eq!((e.line, e.col), (7, 9), "{e}");
+        let e = load("[[rule]]\nid = \"x\"\nkind = \"phrase\"\ncategory = \"caption\"\ndescription = \"d\"\nmatch = \"quoted\"\nphrases.en = [\"a\"]\nlabels.en = [\"b\"]\n").unwrap_err();
+        assert_eq!(e.line, 8, "{e}");
+        assert!(e.message.contains("labels"), "{e}");
     }
 
     /// A quoted rule takes a count, its phrase and a quotation that closes the line; a count word

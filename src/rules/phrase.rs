@@ -14,8 +14,9 @@
 //! With `match = "quoted"` the line is a count, the phrase and a quotation that closes the line:
 //! `12 thoughts on “How to fix a bike”`, `Une réflexion sur « … »`. The count is a number or one
 //! of the rule's `counts` ("One", "No", "Eine"); without a count the line stays ("Comments on
-//! “Draft Regulation 12”" heads a section of its own). No regular expression: the phrases go into
-//! the shared prefix table, so the check costs a few look-ups on the lines that open with a count.
+//! “Draft Regulation 12”" heads a section of its own). No regular expression: the phrases sit in a
+//! table of their own, consulted only on lines that end with a closing quotation mark. They are no
+//! labels ("thoughts on" alone is no boilerplate line), so such a rule takes no `labels`.
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
@@ -26,14 +27,23 @@ pub struct Phrase {
     pub phrases: Vec<String>,
     /// Normalised weak labels.
     pub labels: Vec<String>,
-    /// Also match a line that starts with a phrase followed by a separator.
-    pub prefix: bool,
-    /// Match a count, a phrase and a quotation that closes the line (`match = "quoted"`).
-    pub quoted: bool,
+    /// How a phrase matches a line (`match`).
+    pub mode: Match,
     /// Normalised count words of a quoted rule (a bare number always counts).
     pub counts: Vec<String>,
     /// Longest line (in characters) this rule looks at.
     pub max_chars: usize,
+}
+
+/// The `match` modes of a phrase rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// The line is made of phrases (and labels, and bare numbers).
+    Line,
+    /// Also a line that starts with a phrase followed by a separator.
+    Prefix,
+    /// A count, a phrase and a quotation that closes the line.
+    Quoted,
 }
 
 impl Phrase {
@@ -45,20 +55,23 @@ impl Phrase {
         if let Some(l) = &raw.labels {
             check_lexicon(ctx, l, "labels")?;
         }
-        let (prefix, quoted) = match raw.match_.as_ref() {
-            None => (false, false),
+        let mode = match raw.match_.as_ref() {
+            None => Match::Line,
             Some(m) => match m.get_ref().as_str() {
-                "line" => (false, false),
-                "prefix" => (true, false),
-                "quoted" => (false, true),
+                "line" => Match::Line,
+                "prefix" => Match::Prefix,
+                "quoted" => Match::Quoted,
                 other => return Err(ctx.error(m.span(), format!("`match` must be \"line\", \"prefix\" or \"quoted\", not {other:?}"))),
             },
         };
         if let Some(c) = &raw.counts {
-            if !quoted {
+            if mode != Match::Quoted {
                 return Err(ctx.error(c.span(), "`counts` applies only with `match = \"quoted\"`"));
             }
             check_lexicon(ctx, c, "counts")?;
+        }
+        if let (Match::Quoted, Some(l)) = (mode, &raw.labels) {
+            return Err(ctx.error(l.span(), "`labels` do not apply with `match = \"quoted\"` (its phrases are no labels)"));
         }
         let norm = |lex: &super::Lexicon| -> Vec<String> {
             let mut v: Vec<String> = all_phrases(lex).map(normalize_label).filter(|p| !p.is_empty()).collect();
@@ -69,10 +82,9 @@ impl Phrase {
         Ok(Phrase {
             phrases: norm(lex.unwrap().get_ref()),
             labels: raw.labels.as_ref().map(|l| norm(l.get_ref())).unwrap_or_default(),
-            prefix,
-            quoted,
+            mode,
             counts: raw.counts.as_ref().map(|c| norm(c.get_ref())).unwrap_or_default(),
-            max_chars: raw.max_chars.as_ref().map_or(if prefix { 160 } else { 200 }, |m| *m.get_ref() as usize),
+            max_chars: raw.max_chars.as_ref().map_or(if mode == Match::Prefix { 160 } else { 200 }, |m| *m.get_ref() as usize),
         })
     }
 }
