@@ -117,10 +117,32 @@ pub(crate) struct Index {
     /// rules, in rule order: the per-line loops visit these, not every rule.
     cue_rules: Vec<u32>,
     foreign_rules: Vec<u32>,
-    /// The `none_of` phrases of each `cues` rule (by rule index), searched only in a line that
-    /// already holds a cue of every group: vetoes such as "said" or a quotation mark are common
-    /// in prose, and in the shared automaton every one of them was a hit to record and judge.
-    vetoes: Vec<Option<aho_corasick::AhoCorasick>>,
+    /// The `none_of` phrases of each `cues` and `pattern` rule (by rule index), searched only in
+    /// a line that already holds a cue of every group or that a pattern matched: vetoes such as
+    /// "said" or a quotation mark are common in prose, and in the shared automaton every one of
+    /// them was a hit to record and judge.
+    vetoes: Vec<Option<Veto>>,
+}
+
+/// The `none_of` phrases of one rule, in an automaton built when a line first needs it: most
+/// documents never do, and building them all would add to every start-up.
+#[derive(Debug)]
+struct Veto {
+    phrases: Vec<String>,
+    automaton: std::sync::OnceLock<Option<AhoCorasick>>,
+}
+
+impl Veto {
+    fn is_match(&self, line: &str) -> bool {
+        // The same matches as the shared automaton would report: ASCII case ignored, other
+        // letters in their case variants. A contiguous NFA builds far faster than the DFA the
+        // library would pick for so few patterns (and the search is rare). It cannot fail for
+        // phrase lists (only a state count past `u32` would); if it did, nothing is vetoed.
+        self.automaton
+            .get_or_init(|| AhoCorasick::builder().ascii_case_insensitive(true).kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA)).build(&self.phrases).ok())
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(line))
+    }
 }
 
 impl Index {
@@ -317,26 +339,16 @@ impl Index {
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let (regex, gated, floating) = regex;
-        // The same matches as the shared automaton would report: ASCII case ignored, other
-        // letters in their case variants.
         let vetoes = rules
             .iter()
             .map(|rule| match &rule.kind {
-                Kind::Cues(c) if !c.none_of.is_empty() => {
-                    let phrases: Vec<String> = c.none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
-                    // Searched only on the rare line that holds a cue of every group: a contiguous
-                    // NFA is enough there, and builds far faster than the DFA the library would
-                    // pick for so few patterns (start-up matters more than this search).
-                    AhoCorasick::builder()
-                        .ascii_case_insensitive(true)
-                        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                        .build(&phrases)
-                        .map(Some)
-                        .map_err(|e| e.to_string())
+                Kind::Cues(crate::rules::cues::Cues { none_of, .. }) | Kind::Pattern(crate::rules::pattern::Pattern { none_of, .. }) if !none_of.is_empty() => {
+                    let phrases = none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
+                    Some(Veto { phrases, automaton: std::sync::OnceLock::new() })
                 }
-                _ => Ok(None),
+                _ => None,
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect();
         Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules, vetoes })
     }
 
@@ -830,6 +842,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
     let mut to_end: Vec<(u32, usize)> = Vec::new();
+    // Lines claimed by a pattern rule with `not_next_to`: their neighbours are judged at the end.
+    let mut guarded: Vec<usize> = Vec::new();
     while i < n {
         let line = doc.lines[i];
         // Hits of lines a region took were never looked at: skip them, or they would hide the
@@ -891,7 +905,10 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
         if claim.is_none() && chars <= index.max_pattern_chars {
             // The first pattern, in rule order, that matches and allows a line this long.
-            let allowed = |k: u32| matches!(&rules[index.regex_rule[k as usize] as usize].kind, Kind::Pattern(p) if chars <= p.max_chars);
+            let allowed = |k: u32| {
+                let r = index.regex_rule[k as usize] as usize;
+                matches!(&rules[r].kind, Kind::Pattern(p) if chars <= p.max_chars) && !index.vetoes[r].as_ref().is_some_and(|v| v.is_match(raw))
+            };
             let mut first: Option<u32> = None;
             if !index.regex.is_empty() {
                 patterns.matches(trimmed, &mut pattern_hits);
@@ -916,7 +933,11 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 first = first.into_iter().chain(gated_first).min();
             }
             if let Some(k) = first {
-                claim = Some(Claim { rule: index.regex_rule[k as usize], reason: "line matches a boilerplate pattern" });
+                let r = index.regex_rule[k as usize];
+                if matches!(&rules[r as usize].kind, Kind::Pattern(p) if p.not_next_to.is_some()) {
+                    guarded.push(i);
+                }
+                claim = Some(Claim { rule: r, reason: "line matches a boilerplate pattern" });
             }
         }
         if claim.is_none() && (!line_hits.is_empty() || index.has_agencies) {
@@ -1029,7 +1050,38 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             }
         }
     }
+    if !guarded.is_empty() {
+        keep_list_items(&doc, rules, &guarded, &mut claims);
+    }
     resolve(&doc, rules, &claims, inline)
+}
+
+/// How far `keep_list_items` looks, in lines, for the nearest line the output keeps.
+const LIST_REACH: usize = 12;
+
+/// Gives back the lines of `guarded` (ascending) whose rule still claims them and whose nearest
+/// kept line above or below (within [`LIST_REACH`] lines) matches the rule's `not_next_to`: an
+/// item of a list of like lines (a lesson plan's timings). The neighbours are the lines the output
+/// keeps, and a line given back may keep the guarded lines near it, which are then judged again:
+/// cleaning the output again decides the same. Each line is given back once and wakes at most
+/// `2 * LIST_REACH` others, so the work is linear in the document.
+fn keep_list_items(doc: &Document, rules: &[Rule], guarded: &[usize], claims: &mut [Option<Claim>]) {
+    let n = doc.lines.len();
+    let kept = |claims: &[Option<Claim>], j: usize| !doc.lines[j].blank && claims[j].is_none();
+    let mut queue: Vec<usize> = guarded.to_vec();
+    while let Some(i) = queue.pop() {
+        let Some(c) = claims[i] else { continue };
+        let Kind::Pattern(p) = &rules[c.rule as usize].kind else { continue };
+        let Some(guard) = &p.not_next_to else { continue };
+        let above = (i.saturating_sub(LIST_REACH)..i).rev().find(|&j| kept(claims, j));
+        let below = (i + 1..n.min(i + 1 + LIST_REACH)).find(|&j| kept(claims, j));
+        if above.into_iter().chain(below).any(|j| guard.is_match(doc.line(j).trim())) {
+            claims[i] = None;
+            let near = i.saturating_sub(LIST_REACH)..n.min(i + 1 + LIST_REACH);
+            let from = guarded.partition_point(|&g| g < near.start);
+            queue.extend(guarded[from..].iter().take_while(|&&g| g < near.end).filter(|&&g| g != i && claims[g].is_some()));
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1482,6 +1534,58 @@ mod tests {
         assert!(edits.iter().any(|e| e.category == Category::RelatedLinks), "the region is found: {edits:?}");
         let at = text.find(tail).unwrap();
         assert!(edits.iter().any(|e| e.category == Category::Caption && e.start >= at), "the caption after it is found: {edits:?}");
+    }
+
+    /// A pattern rule with `none_of` and `not_next_to`, alone, and its removals of `text`.
+    fn guarded_removals(text: &str) -> (Vec<String>, String) {
+        let rules = "[[rule]]\nid = \"t\"\nkind = \"pattern\"\ncategory = \"timestamp\"\ndescription = \"d\"\n\
+                     patterns.en = ['reading time: [0-9]+ minutes', '[0-9]+ min read']\nnone_of.en = ['quiz']\n\
+                     not_next_to.any = ['[a-z -]+: [0-9]+ minutes']\n\
+                     [[rule]]\nid = \"s\"\nkind = \"pattern\"\ncategory = \"share_bar\"\ndescription = \"d\"\npatterns.en = ['share this:']\n";
+        let c = crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rules).max_removed_share(1.0).build().unwrap();
+        let out = c.clean(text);
+        assert_eq!(c.clean(&out.text).text, out.text, "cleaning the output again changes nothing: {text:?}");
+        (out.edits.iter().map(|e| e.text.trim().to_string()).collect(), out.text)
+    }
+
+    #[test]
+    fn pattern_vetoes_keep_a_matching_line() {
+        let (removed, _) = guarded_removals("Prose before.\nReading time: 5 minutes\nProse after.\nReading time: 5 minutes quiz\n");
+        assert_eq!(removed, ["Reading time: 5 minutes"], "the second line holds a veto");
+    }
+
+    #[test]
+    fn a_line_next_to_a_like_line_stays_judged_on_the_kept_lines() {
+        // The only neighbour is a timing: kept.
+        let (removed, _) = guarded_removals("Lesson plan\nReading time: 15 minutes\nGroup discussion: 20 minutes\n");
+        assert!(removed.is_empty(), "{removed:?}");
+        // A line another rule removes stands between it and the timing: the timing is still
+        // its nearest kept neighbour (and is so again when the output is cleaned).
+        let (removed, _) = guarded_removals("Lesson plan\nReading time: 15 minutes\nShare this:\n\nGroup discussion: 20 minutes\n");
+        assert_eq!(removed, ["Share this:"]);
+        // A line given back keeps the one beside it: `5 min read` is next to a kept timing
+        // only once the line under it stays.
+        let (removed, _) = guarded_removals("Intro text here.\n5 min read\nReading time: 15 minutes\nGroup discussion: 20 minutes\n");
+        assert!(removed.is_empty(), "{removed:?}");
+        // No timing beside it: removed.
+        let (removed, _) = guarded_removals("Lesson plan\nReading time: 15 minutes\nThe water cycle moves water around.\n");
+        assert_eq!(removed, ["Reading time: 15 minutes"]);
+    }
+
+    #[test]
+    fn like_lines_are_judged_in_bounded_work() {
+        // Every other line is a guarded match. In the first half the lines between them go, so
+        // each has only its like neighbours; a reading time is itself a timing, so the one next
+        // to the kept second half stays, and then the one above it, and so on up: each line is
+        // given back once, in one sweep, not one pass of the document per line.
+        let text = "Reading time: 5 minutes\nShare this:\n".repeat(20_000) + &"Reading time: 5 minutes\nWarm-up: 5 minutes\n".repeat(20_000);
+        let (removed, out) = guarded_removals(&text);
+        assert!(removed.iter().all(|r| r.starts_with("Share this:")), "only the share lines go");
+        assert_eq!(out, "Reading time: 5 minutes\n".repeat(20_000) + &"Reading time: 5 minutes\nWarm-up: 5 minutes\n".repeat(20_000));
+        // With prose between them instead, nothing keeps the first half.
+        let text = "Reading time: 5 minutes\nThe water cycle moves water around.\n".repeat(20_000);
+        let (_, out) = guarded_removals(&text);
+        assert_eq!(out, "The water cycle moves water around.\n".repeat(20_000));
     }
 
     fn between_prose(line: &str) -> String {

@@ -198,7 +198,7 @@ impl CleanerBuilder {
         if self.defaults {
             // Each default file parses on its own (two at a time); their ids are then checked
             // together, in file order, as one sequential load would.
-            let loaded = par::map(rules::default_files(), |(_, text)| rules::load_cost(text), |(path, text)| rules::load_str(path, text, &mut HashSet::new()));
+            let loaded = par::map(rules::default_files(), |(_, text)| rules::load_cost(text), |(path, text)| rules::load_builtin_str(path, text, &mut HashSet::new()));
             for file in loaded {
                 for rule in file? {
                     if !seen.insert(rule.id.to_string()) {

@@ -202,6 +202,15 @@ fn oversized_user_regexes_are_rejected_with_a_location() {
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
     assert!(stderr(&o).contains("too big"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
+    // So is a neighbour guard's, at its table.
+    let text = rule("huge-guard", r"patterns.en = ['x']
+not_next_to.en = ['\w{1000}{1000}']");
+    std::fs::write(&path, &text).unwrap();
+    let o = run(&["--rules", path.to_str().unwrap()], PROSE.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    let want = format!("{}:{}:", path.display(), line_of(&text, "not_next_to.en"));
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not_next_to") && stderr(&o).contains("exceeds size limit"), "{}", stderr(&o));
 }
 
 #[test]
@@ -212,10 +221,12 @@ fn bad_rule_files_fail_with_path_line_col() {
     let dup = format!("{}{}", rule("c", "patterns.en = ['x']"), rule("c", "patterns.en = ['y']"));
     // Balanced only once wrapped in `^(?:…)$`: it would escape the anchors.
     let escapes = rule("e", "patterns.en = ['ok', 'a)|(b']");
+    let bad_neighbour = rule("n", "patterns.en = ['ok']\nnot_next_to.any = ['(open']");
     for (name, text, needle, what) in [
         ("unknown.toml", unknown.as_str(), "colour", "unknown field"),
         ("regex.toml", bad_regex.as_str(), "'(unclosed", "bad regular expression"),
         ("escape.toml", escapes.as_str(), "'a)|(b", "unbalanced parentheses"),
+        ("neighbour.toml", bad_neighbour.as_str(), "'(open", "bad regular expression"),
         ("dup.toml", dup.as_str(), "\"c\"\nkind = \"pattern\"\ncategory = \"comment_thread\"\ndescription = \"d\"\npatterns.en = ['y']", "duplicate rule id"),
     ] {
         let path = dir.join(name);

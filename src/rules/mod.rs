@@ -77,6 +77,7 @@ pub struct RawRule {
     pub after: Option<Spanned<Vec<Spanned<String>>>>,
     // pattern
     pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    pub not_next_to: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
     // cues
     pub all_of: Option<Spanned<Vec<Lexicon>>>,
     pub none_of: Option<Spanned<Lexicon>>,
@@ -138,6 +139,9 @@ pub struct Source {
 pub struct FileCtx<'a> {
     pub path: &'a str,
     pub text: &'a str,
+    /// One of the default rule files, embedded in the binary: the tests compile everything in
+    /// them, so work that only checks a user's file (a guard's size) can wait until first use.
+    pub builtin: bool,
 }
 
 impl FileCtx<'_> {
@@ -226,7 +230,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
-        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "all_of" => all_of, "none_of" => none_of,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
@@ -263,7 +267,16 @@ pub(crate) fn all_phrases(lex: &Lexicon) -> impl Iterator<Item = &str> {
 
 /// Parses one rule file into compiled rules. `seen_ids` guards against duplicates across files.
 pub fn load_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
-    let ctx = FileCtx { path, text };
+    load_file(FileCtx { path, text, builtin: false }, seen_ids)
+}
+
+/// [`load_str`] for one of the embedded default files.
+pub(crate) fn load_builtin_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
+    load_file(FileCtx { path, text, builtin: true }, seen_ids)
+}
+
+fn load_file(ctx: FileCtx, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
+    let (path, text) = (ctx.path, ctx.text);
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         ctx.error(span, e.message().trim().replace('\n', " "))
@@ -419,6 +432,22 @@ mod tests {
         // A text the build never saw is parsed, with its error when it has one.
         assert!(parse_regex("(?i)^(?:no such default pattern [a-z]+)$").is_ok());
         assert!(parse_regex("(?i)^(?:unclosed [a-z)$").is_err());
+    }
+
+    /// The default files' `not_next_to` guards are compiled when a line first needs one, not at
+    /// load: each must compile. (A user's file is compiled at load, where a failure has a place.)
+    #[test]
+    fn default_neighbour_guards_compile() {
+        let mut n = 0;
+        for (path, text) in default_files() {
+            for rule in load_builtin_str(path, text, &mut HashSet::new()).unwrap() {
+                if let Kind::Pattern(pattern::Pattern { not_next_to: Some(g), .. }) = &rule.kind {
+                    assert!(g.compiles(), "{path}: rule {}", rule.id);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 2, "{n} guards");
     }
 
     #[test]

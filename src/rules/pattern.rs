@@ -8,8 +8,18 @@
 //! rules are compiled, naming its rule and file. All patterns of all rules
 //! go into one set (`src/lineset.rs`, one lazy DFA): a line is tested once, whatever the number of
 //! rules.
+//!
+//! Two guards keep a matching line that is content:
+//! - `none_of`: phrases (substrings, ignoring case) that veto the rule on a line, looked for only
+//!   on a line the rule matched: "Funeral 5 March 2024 at 11:00" is a date and a time, but an
+//!   event's, not the page's time stamp.
+//! - `not_next_to`: patterns (whole lines, like `patterns`) for the nearest lines above and below
+//!   that the output keeps; when one matches, the line is an item of a list of like lines and
+//!   stays: "Reading time: 15 minutes" over "Discussion: 20 minutes" is a lesson plan. Decided
+//!   after every other rule, on the lines the output keeps, so that cleaning the output again
+//!   decides the same.
 
-use super::{check_fields, required, FileCtx, RawRule, RuleError};
+use super::{check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use regex_syntax::hir::Hir;
 
 /// Compiled-size limit of one user pattern (bytes of the regex program).
@@ -25,6 +35,36 @@ pub struct Pattern {
     /// Line and column of each pattern in its rule file, for errors found later.
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
+    /// Phrases that veto the rule on a line.
+    pub none_of: Vec<String>,
+    /// The `not_next_to` patterns; `None` without any.
+    pub not_next_to: Option<NotNextTo>,
+}
+
+/// The `not_next_to` patterns of a rule, wrapped and joined into one regex, compiled when a line
+/// first needs it (a user's file is compiled at load, where a pattern too big to compile is
+/// reported with its place; the default files are compiled by the tests).
+#[derive(Debug)]
+pub struct NotNextTo {
+    source: String,
+    regex: std::sync::OnceLock<Result<regex::Regex, String>>,
+}
+
+impl NotNextTo {
+    fn compiled(&self) -> &Result<regex::Regex, String> {
+        // Run only on the neighbours of a line the rule matched: one small regex.
+        self.regex.get_or_init(|| regex::RegexBuilder::new(&self.source).size_limit(SIZE_LIMIT).build().map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string()))
+    }
+
+    /// Whether the patterns compile (within the size limit).
+    pub fn compiles(&self) -> bool {
+        self.compiled().is_ok()
+    }
+
+    /// Whether `line` (trimmed) is one of the like lines.
+    pub fn is_match(&self, line: &str) -> bool {
+        self.compiled().as_ref().is_ok_and(|re| re.is_match(line))
+    }
 }
 
 /// The first of `patterns` that is over the compiled-size limit on its own, with the limit; used to
@@ -121,7 +161,7 @@ fn join_common_tails(entries: Vec<(usize, Hir)>) -> Vec<Compiled> {
 
 impl Pattern {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["patterns", "max_chars"])?;
+        check_fields(ctx, raw, &["patterns", "max_chars", "none_of", "not_next_to"])?;
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
@@ -130,21 +170,7 @@ impl Pattern {
         for list in pats.values() {
             for p in list {
                 let wrapped = wrap(p.get_ref());
-                // Parsing catches every syntax error here, with its location (the default rules'
-                // patterns were parsed when textsweep was built); the size limit is checked when
-                // the rules are compiled together (see `too_big`).
-                let hir = super::parse_regex(&wrapped).map_err(|e| {
-                    let msg = format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim());
-                    // Point inside the string literal (past the opening quote).
-                    let s = p.span();
-                    ctx.error(s.start + 1..s.end, msg)
-                })?;
-                // `a)|(b` parses once wrapped (`^(?:a)|(b)$`) but escapes the anchors: the line
-                // set searches anchored, so such a pattern would match less than it says.
-                if !anchored_both_ends(&hir) {
-                    let s = p.span();
-                    return Err(ctx.error(s.start + 1..s.end, "bad regular expression: unbalanced parentheses (the pattern closes a group it did not open)"));
-                }
+                let hir = parse_wrapped(ctx, p, &wrapped)?;
                 match crate::lineset::gate(&wrapped, &hir) {
                     Some(gate) => compiled.push(Compiled { hir, first: patterns.len(), gate: Some(gate) }),
                     None => ungated.push((patterns.len(), hir)),
@@ -157,8 +183,52 @@ impl Pattern {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
         compiled.extend(join_common_tails(ungated));
-        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize) })
+        let none_of = match &raw.none_of {
+            Some(l) => {
+                check_lexicon(ctx, l, "none_of")?;
+                super::all_phrases(l.get_ref()).map(str::to_string).collect()
+            }
+            None => Vec::new(),
+        };
+        let not_next_to = match &raw.not_next_to {
+            Some(map) => {
+                let mut wrapped = Vec::new();
+                for p in map.get_ref().values().flatten() {
+                    let w = wrap(p.get_ref());
+                    parse_wrapped(ctx, p, &w)?;
+                    wrapped.push(w);
+                }
+                let guard = NotNextTo { source: wrapped.join("|"), regex: std::sync::OnceLock::new() };
+                if !ctx.builtin {
+                    if let Err(e) = guard.compiled() {
+                        return Err(ctx.error(map.span(), format!("`not_next_to`: {e}")));
+                    }
+                }
+                (!wrapped.is_empty()).then_some(guard)
+            }
+            None => None,
+        };
+        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), none_of, not_next_to })
     }
+}
+
+/// Parses a wrapped pattern, reporting a syntax error, or a pattern that escapes its anchors, at
+/// its place in the rule file. Parsing catches every syntax error here (the default rules'
+/// patterns were parsed when textsweep was built); the size limit is checked when the rules are
+/// compiled together (see `too_big`).
+fn parse_wrapped(ctx: &FileCtx, p: &toml::Spanned<String>, wrapped: &str) -> Result<Hir, RuleError> {
+    // Point inside the string literal (past the opening quote).
+    let s = p.span();
+    let hir = super::parse_regex(wrapped).map_err(|e| {
+        let msg = format!("bad regular expression: {}", e.to_string().lines().last().unwrap_or("").trim());
+        ctx.error(s.start + 1..s.end, msg)
+    })?;
+    // `a)|(b` parses once wrapped (`^(?:a)|(b)$`) but escapes the anchors: the line set searches
+    // anchored, so such a pattern would match less than it says.
+    if !anchored_both_ends(&hir) {
+        return Err(ctx.error(s.start + 1..s.end, "bad regular expression: unbalanced parentheses (the pattern closes a group it did not open)"));
+    }
+    Ok(hir)
 }
 
 #[cfg(test)]
