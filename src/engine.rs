@@ -342,7 +342,9 @@ impl Index {
         let vetoes = rules
             .iter()
             .map(|rule| match &rule.kind {
-                Kind::Cues(crate::rules::cues::Cues { none_of, .. }) | Kind::Pattern(crate::rules::pattern::Pattern { none_of, .. }) if !none_of.is_empty() => {
+                Kind::Cues(crate::rules::cues::Cues { none_of, .. }) | Kind::Pattern(crate::rules::pattern::Pattern { none_of, .. }) | Kind::Caption(crate::rules::caption::Caption { none_of, .. })
+                    if !none_of.is_empty() =>
+                {
                     let phrases = none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
                     Some(Veto { phrases, automaton: std::sync::OnceLock::new() })
                 }
@@ -907,7 +909,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             // The first pattern, in rule order, that matches and allows a line this long.
             let allowed = |k: u32| {
                 let r = index.regex_rule[k as usize] as usize;
-                matches!(&rules[r].kind, Kind::Pattern(p) if chars <= p.max_chars) && !index.vetoes[r].as_ref().is_some_and(|v| v.is_match(raw))
+                matches!(&rules[r].kind, Kind::Pattern(p) if chars <= p.max_chars && !p.has_foreign_label(trimmed)) && !index.vetoes[r].as_ref().is_some_and(|v| v.is_match(raw))
             };
             let mut first: Option<u32> = None;
             if !index.regex.is_empty() {
@@ -1140,7 +1142,11 @@ fn judge_cues(
                     }
                 }
                 cap.credit_at.sort_unstable();
-                match c.judge(raw, chars, cap) {
+                let finding = c.judge(raw, chars, cap);
+                if finding.is_some() && index.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
+                    continue;
+                }
+                match finding {
                     Some(Finding::Line(why)) => return Some(Claim { rule: r, reason: why }),
                     Some(Finding::Tail(s, why)) => {
                         inline.push((line_start + s, line_start + raw.trim_end().len(), Claim { rule: r, reason: why }));

@@ -11,7 +11,9 @@
 //!   that a sentence *about* a photo stays.
 //!
 //! A line of at most `max_chars` characters with such evidence is a caption and goes whole. A
-//! longer line (prose) loses only its trailing credit.
+//! longer line (prose) loses only its trailing credit. A line holding one of `none_of` (looked for
+//! only on a line with evidence) is no caption: "Foto: câmera principal de 50 MP" is a spec sheet's
+//! line.
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
 
@@ -29,6 +31,8 @@ pub struct Caption {
     pub max_chars: usize,
     pub max_cue_chars: usize,
     pub max_credit_chars: usize,
+    /// Phrases that mark a line as no caption.
+    pub none_of: Vec<String>,
 }
 
 /// What a caption rule found on a line.
@@ -45,7 +49,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "agencies", "max_chars", "max_cue_chars", "max_credit_chars"])?;
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "agencies", "none_of", "max_chars", "max_cue_chars", "max_credit_chars"])?;
         let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
             match lex {
                 None => Ok(Vec::new()),
@@ -69,7 +73,6 @@ impl Caption {
         for (i, a) in agencies.iter().enumerate() {
             // An empty name ends every line: it goes in every bucket, in its place.
             let Some(&b) = a.as_bytes().last() else {
-                // An empty name ends every line: it goes in every bucket, in its place.
                 agencies_by_last_byte.iter_mut().for_each(|bucket: &mut Vec<u32>| bucket.push(i as u32));
                 continue;
             };
@@ -90,6 +93,7 @@ impl Caption {
             max_chars: raw.max_chars.as_ref().map_or(120, |m| *m.get_ref() as usize),
             max_cue_chars: raw.max_cue_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
+            none_of: get(&raw.none_of, "none_of")?,
         })
     }
 

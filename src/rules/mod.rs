@@ -78,6 +78,7 @@ pub struct RawRule {
     // pattern
     pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
     pub not_next_to: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    pub allowed_labels: Option<Spanned<Lexicon>>,
     // cues
     pub all_of: Option<Spanned<Vec<Lexicon>>>,
     pub none_of: Option<Spanned<Lexicon>>,
@@ -230,7 +231,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
-        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "all_of" => all_of, "none_of" => none_of,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,

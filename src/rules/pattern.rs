@@ -9,10 +9,13 @@
 //! go into one set (`src/lineset.rs`, one lazy DFA): a line is tested once, whatever the number of
 //! rules.
 //!
-//! Two guards keep a matching line that is content:
-//! - `none_of`: phrases (substrings, ignoring case) that veto the rule on a line, looked for only
-//!   on a line the rule matched: "Funeral 5 March 2024 at 11:00" is a date and a time, but an
-//!   event's, not the page's time stamp.
+//! Three guards keep a matching line that is content, each looked at only on a line the rule
+//! matched:
+//! - `none_of`: phrases (substrings, ignoring case) that veto the rule on a line: "Funeral 5 March
+//!   2024 at 11:00" is a date and a time, but an event's, not the page's time stamp.
+//! - `allowed_labels`: when the line opens with a label (words and a colon before its first
+//!   digit), the rule takes it only if the label is one of these (ignoring case): "Stand: 12.03.2024, 14:30"
+//!   goes, "Launch window: 6 June 2024, 07:50 CDT" stays.
 //! - `not_next_to`: patterns (whole lines, like `patterns`) for the nearest lines above and below
 //!   that the output keeps; when one matches, the line is an item of a list of like lines and
 //!   stays: "Reading time: 15 minutes" over "Discussion: 20 minutes" is a lesson plan. Decided
@@ -37,6 +40,9 @@ pub struct Pattern {
     pub max_chars: usize,
     /// Phrases that veto the rule on a line.
     pub none_of: Vec<String>,
+    /// The labels a labelled line may have (`allowed_labels`: lower case, single spaces); `None`:
+    /// any.
+    pub allowed_labels: Option<std::collections::HashSet<String>>,
     /// The `not_next_to` patterns; `None` without any.
     pub not_next_to: Option<NotNextTo>,
 }
@@ -161,7 +167,7 @@ fn join_common_tails(entries: Vec<(usize, Hir)>) -> Vec<Compiled> {
 
 impl Pattern {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["patterns", "max_chars", "none_of", "not_next_to"])?;
+        check_fields(ctx, raw, &["patterns", "max_chars", "none_of", "allowed_labels", "not_next_to"])?;
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
@@ -190,6 +196,13 @@ impl Pattern {
             }
             None => Vec::new(),
         };
+        let allowed_labels = match &raw.allowed_labels {
+            Some(l) => {
+                check_lexicon(ctx, l, "allowed_labels")?;
+                Some(super::all_phrases(l.get_ref()).map(|p| fold_label(p.trim_end_matches([':', '：']))).collect())
+            }
+            None => None,
+        };
         let not_next_to = match &raw.not_next_to {
             Some(map) => {
                 let mut wrapped = Vec::new();
@@ -208,8 +221,29 @@ impl Pattern {
             }
             None => None,
         };
-        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), none_of, not_next_to })
+        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), none_of, allowed_labels, not_next_to })
     }
+
+    /// Whether `line` (trimmed) opens with a label that `allowed_labels` does not allow.
+    pub fn has_foreign_label(&self, line: &str) -> bool {
+        let Some(allowed) = &self.allowed_labels else { return false };
+        line_label(line).is_some_and(|l| !allowed.contains(&fold_label(l)))
+    }
+}
+
+/// The label a line opens with: the words before the last colon that stands before the line's
+/// first digit, without leading bullets and marks (`* - Stand:` → `Stand`); `None` when there is
+/// no such colon or no letter before it.
+fn line_label(line: &str) -> Option<&str> {
+    let head = &line[..line.find(|c: char| c.is_ascii_digit()).unwrap_or(line.len())];
+    let colon = head.rfind([':', '：'])?;
+    let label = head[..colon].trim_start_matches(|c: char| !c.is_alphanumeric()).trim_end();
+    label.chars().any(char::is_alphabetic).then_some(label)
+}
+
+/// A label as compared: lower case, single spaces.
+fn fold_label(s: &str) -> String {
+    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
 /// Parses a wrapped pattern, reporting a syntax error, or a pattern that escapes its anchors, at
@@ -234,6 +268,18 @@ fn parse_wrapped(ctx: &FileCtx, p: &toml::Spanned<String>, wrapped: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_is_the_words_before_a_colon_before_the_first_digit() {
+        assert_eq!(line_label("* - Stand: 12.03.2024, 14:30 Uhr"), Some("Stand"));
+        assert_eq!(line_label("Heure du séisme : 12 juin 2024 à 03h42"), Some("Heure du séisme"));
+        assert_eq!(line_label("発生日時：2024年1月1日 16:10"), Some("発生日時"));
+        // No colon before the first digit: a name or a weekday, no label.
+        assert_eq!(line_label("Julia on 11/08/2020 at 9:52"), None);
+        assert_eq!(line_label("14:30 Uhr"), None);
+        assert_eq!(line_label("- : 12.03.2024"), None);
+        assert_eq!(fold_label("  Letzte   Änderung "), "letzte änderung");
+    }
 
     /// The line set built from a rule's joined patterns says, for every line, what the patterns
     /// said one by one: a line matches the rule exactly when one of its patterns matches it alone.
