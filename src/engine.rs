@@ -1292,6 +1292,22 @@ fn open_to_end(doc: &Document, rules: &[Rule], candidates: &[(u32, usize)], clai
     }
 }
 
+/// Whether a line opens with the number or letter of a list item and a space: "1. ", "2) ",
+/// "(3) ", "a) ".
+fn opens_numbered_item(line: &str) -> bool {
+    let b = line.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let after = |k: usize, close: &[u8]| b.get(k).is_some_and(|c| close.contains(c)) && b.get(k + 1) == Some(&b' ');
+    match b.first() {
+        Some(b'(') => {
+            let d = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            (1..=2).contains(&d) && after(1 + d, b")")
+        }
+        Some(c) if c.is_ascii_lowercase() => after(1, b")"),
+        _ => (1..=2).contains(&digits) && after(digits, b".)"),
+    }
+}
+
 /// Opens the `to_end` region that starts on line `i`, once every other rule has judged the lines
 /// after it (never in a whole rendered page, where "Comments" is a menu link). Passing over the
 /// lines other rules removed, and the same way on a second pass (idempotence):
@@ -1302,7 +1318,9 @@ fn open_to_end(doc: &Document, rules: &[Rule], candidates: &[(u32, usize)], clai
 /// - when nothing is left under it, or only a bare count ("224") or the same word again (a
 ///   "Comments" button), at most three such lines, it is the thread's heading over a thread the
 ///   extractor dropped: it goes, with those lines;
-/// - else (a short line) the heading stays: a bare "Comments" counts only beside thread text.
+/// - else (a short line) the heading stays: a bare "Comments" counts only beside thread text; so
+///   does a heading over a numbered item ("1. The event-study figure should …"): the points of a
+///   referee report or a review, not a thread.
 fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
     let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
@@ -1320,6 +1338,9 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
                 break;
             }
         }
+    }
+    if first.is_some_and(|j| opens_numbered_item(doc.line(j).trim())) {
+        return;
     }
     if first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
         // Only a count or the heading word again to the end: the heading of a thread that is
@@ -1552,6 +1573,16 @@ mod tests {
         let out = c.clean(text);
         assert_eq!(c.clean(&out.text).text, out.text, "cleaning the output again changes nothing: {text:?}");
         (out.edits.iter().map(|e| e.text.trim().to_string()).collect(), out.text)
+    }
+
+    #[test]
+    fn numbered_items_are_told_from_prose() {
+        for yes in ["1. The figure should show pre-trends.", "12) Cluster the errors.", "(3) Cite the source.", "a) first point"] {
+            assert!(opens_numbered_item(yes), "{yes}");
+        }
+        for no in ["1.5 million people came.", "2019 was a good year.", "I agree with this.", "(c) 2019 Example", "a)b", "123. Item", ""] {
+            assert!(!opens_numbered_item(no), "{no}");
+        }
     }
 
     #[test]
