@@ -76,9 +76,9 @@ enum Regex {
 #[derive(Arbitrary, Debug)]
 enum Spec {
     Phrase { phrases: Lex, labels: Option<Lex>, prefix: bool, max_chars: Option<u16> },
-    Pattern { patterns: Vec<Regex>, max_chars: Option<u16> },
+    Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex> },
     Cues { groups: Vec<Lex>, none_of: Option<Lex>, max_chars: Option<u16> },
-    Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8> },
+    Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8> },
     Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8> },
     Region {
         start: Lex,
@@ -201,10 +201,15 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 }
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Pattern { patterns, max_chars } => {
+            Spec::Pattern { patterns, max_chars, none_of, labels, next_to } => {
                 out.push_str("kind = \"pattern\"\n");
                 let _ = writeln!(out, "patterns.en = {}", list(patterns.iter().take(4).map(regex)));
                 num(&mut out, "max_chars", *max_chars);
+                opt_lex(&mut out, "none_of", none_of);
+                opt_lex(&mut out, "allowed_labels", labels);
+                if !next_to.is_empty() {
+                    let _ = writeln!(out, "not_next_to.en = {}", list(next_to.iter().take(3).map(regex)));
+                }
             }
             Spec::Cues { groups, none_of, max_chars } => {
                 out.push_str("kind = \"cues\"\nall_of = [");
@@ -216,13 +221,14 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 opt_lex(&mut out, "none_of", none_of);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Caption { cues, weak, prefixes, credit, agencies, max_chars, max_credit } => {
+            Spec::Caption { cues, weak, prefixes, credit, agencies, none_of, max_chars, max_credit } => {
                 out.push_str("kind = \"caption\"\n");
                 opt_lex(&mut out, "cues", cues);
                 opt_lex(&mut out, "weak_cues", weak);
                 opt_lex(&mut out, "prefixes", prefixes);
                 opt_lex(&mut out, "credit_prefixes", credit);
                 opt_lex(&mut out, "agencies", agencies);
+                opt_lex(&mut out, "none_of", none_of);
                 num(&mut out, "max_chars", *max_chars);
                 num(&mut out, "max_credit_chars", *max_credit);
             }
