@@ -55,11 +55,11 @@ fn main() {
     fs::write(Path::new(&out_dir).join("parsed_patterns.rs"), index).unwrap();
 }
 
-/// The pattern sources of every `[[rule]]` with a `patterns` or `not_next_to` table.
+/// The pattern sources of every `[[rule]]` with a `patterns` table.
 fn patterns_of(table: &toml::Table, out: &mut Vec<String>) {
     let Some(toml::Value::Array(rules)) = table.get("rule") else { return };
     for rule in rules {
-        for by_lang in ["patterns", "not_next_to"].iter().filter_map(|k| rule.get(*k).and_then(toml::Value::as_table)) {
+        if let Some(toml::Value::Table(by_lang)) = rule.get("patterns") {
             for list in by_lang.values() {
                 if let toml::Value::Array(items) = list {
                     out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
