@@ -1086,6 +1086,42 @@ fn keep_list_items(doc: &Document, rules: &[Rule], guarded: &[usize], claims: &m
     }
 }
 
+/// How many times a line that lost a trailing credit is judged again (see `judge_cues`).
+const CAPTION_REJUDGE: usize = 3;
+
+/// What caption rule `r` finds in `part` (a line, or its first bytes), from the hits that lie
+/// inside it.
+fn caption_finding(c: &crate::rules::caption::Caption, index: &Index, r: u32, hits: &[(u32, u32, u32, u32)], part: &str, chars: usize, cap: &mut LineHits) -> Option<Finding> {
+    cap.strong = false;
+    cap.weak = false;
+    cap.prefix_at_start = false;
+    cap.credit_at.clear();
+    let lead = part.len() - part.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '[' | '【' | '（' | '-' | '–' | '—' | '•' | '*')).len();
+    for &(_, cue, off, len) in hits {
+        let (o, l) = (off as usize, len as usize);
+        if o + l > part.len() {
+            continue;
+        }
+        match index.cues[cue as usize] {
+            Cue::CaptionStrong { rule } if rule == r => {
+                // A cue that is a whole credit (`(EPA)`) is evidence only at the end of the
+                // line; inside a sentence it is a word in brackets.
+                let whole = part[o..o + l].ends_with([')', ']', '）', '】']);
+                if !whole || part[o + l..].trim().is_empty() {
+                    cap.strong = true;
+                }
+                cap.credit_at.push((o, l));
+            }
+            Cue::CaptionWeak { rule } if rule == r => cap.weak = true,
+            Cue::CaptionPrefix { rule } if rule == r && o == lead => cap.prefix_at_start = true,
+            Cue::CreditPrefix { rule } if rule == r => cap.credit_at.push((o, l)),
+            _ => {}
+        }
+    }
+    cap.credit_at.sort_unstable();
+    c.judge(part, chars, cap)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn judge_cues(
     rules: &[Rule],
@@ -1118,31 +1154,29 @@ fn judge_cues(
                 }
             }
             Kind::Caption(c) => {
-                cap.strong = false;
-                cap.weak = false;
-                cap.prefix_at_start = false;
-                cap.credit_at.clear();
-                let lead = raw.len() - raw.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '[' | '【' | '（' | '-' | '–' | '—' | '•' | '*')).len();
-                for &(_, cue, off, len) in hits {
-                    match index.cues[cue as usize] {
-                        Cue::CaptionStrong { rule } if rule == r => {
-                            // A cue that is a whole credit (`(EPA)`) is evidence only at the end
-                            // of the line; inside a sentence it is a word in brackets.
-                            let (o, l) = (off as usize, len as usize);
-                            let whole = raw[o..o + l].ends_with([')', ']', '）', '】']);
-                            if !whole || raw[o + l..].trim().is_empty() {
-                                cap.strong = true;
-                            }
-                            cap.credit_at.push((o, l));
+                // A trailing credit goes on its own; what the output keeps of the line is then
+                // judged again, as cleaning the output would judge it: a second credit before the
+                // first ("(Photo by …) (Xinhua/… via Getty Images)") goes too, and a line that
+                // opens with a credit prefix and is short without its credit goes whole.
+                // At most CAPTION_REJUDGE times: each look is linear in the line, and a line of
+                // thousands of stacked credits must not cost quadratic time.
+                let mut limit = raw.len();
+                let mut tail: Option<(usize, &'static str)> = None;
+                let mut looks = 0;
+                let finding = loop {
+                    looks += 1;
+                    let part = &raw[..limit];
+                    let part_chars = if limit == raw.len() { chars } else { char_len(part) };
+                    let f = caption_finding(c, index, r, hits, part, part_chars, cap);
+                    match f {
+                        Some(Finding::Tail(start, why)) if looks <= CAPTION_REJUDGE && start < limit && !raw[..start].trim_end().is_empty() => {
+                            tail = Some((start, why));
+                            limit = raw[..start].trim_end().len();
                         }
-                        Cue::CaptionWeak { rule } if rule == r => cap.weak = true,
-                        Cue::CaptionPrefix { rule } if rule == r && off as usize == lead => cap.prefix_at_start = true,
-                        Cue::CreditPrefix { rule } if rule == r => cap.credit_at.push((off as usize, len as usize)),
-                        _ => {}
+                        Some(Finding::Line(why)) => break Some(Finding::Line(why)),
+                        _ => break tail.map(|(s, why)| Finding::Tail(s, why)).or(f),
                     }
-                }
-                cap.credit_at.sort_unstable();
-                let finding = c.judge(raw, chars, cap);
+                };
                 if finding.is_some() && index.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
                     continue;
                 }
@@ -1573,6 +1607,28 @@ mod tests {
         let out = c.clean(text);
         assert_eq!(c.clean(&out.text).text, out.text, "cleaning the output again changes nothing: {text:?}");
         (out.edits.iter().map(|e| e.text.trim().to_string()).collect(), out.text)
+    }
+
+    /// A line that loses a trailing credit is judged again as the output keeps it, so that
+    /// cleaning the output removes nothing more: a second credit before the first goes with it,
+    /// and a line that opens with a credit prefix and is short without its credit goes whole.
+    #[test]
+    fn a_line_that_loses_its_credit_is_judged_again() {
+        let c = crate::Cleaner::new().unwrap();
+        let prose = "The university said all students had been offered tests.";
+        let double = "Students queue outside a hall of residence in Leeds, Britain, on Oct. 2, 2020, after 80 cases were confirmed on campus. (Photo by Jane Roe/Xinhua via Getty) (Xinhua/Jane Roe via Getty Images)";
+        let prefixed = "Bild: Das neue Ensemble der Serie: Anna Beispiel, Max Muster (r.) und Eva Probe vor dem Studio in München. / Quelle: ARD/Max Fotograf";
+        for (line, kept) in [(double, Some("Students queue outside a hall of residence in Leeds, Britain, on Oct. 2, 2020, after 80 cases were confirmed on campus.")), (prefixed, None)] {
+            assert!(char_len(line) > 120, "a long line: only its credit would go on its own");
+            let text = format!("{prose}\n{line}\n{prose}\n");
+            let once = c.clean(&text).text;
+            let want = match kept {
+                Some(k) => format!("{prose}\n{k}\n{prose}\n"),
+                None => format!("{prose}\n{prose}\n"),
+            };
+            assert_eq!(once, want);
+            assert_eq!(c.clean(&once).text, once, "cleaning the output removes nothing more");
+        }
     }
 
     #[test]
