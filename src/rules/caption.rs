@@ -93,7 +93,8 @@ impl Caption {
             max_chars: raw.max_chars.as_ref().map_or(120, |m| *m.get_ref() as usize),
             max_cue_chars: raw.max_cue_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
-            none_of: get(&raw.none_of, "none_of")?,
+            // As written: a veto's spaces matter ("0 mp " is a resolution, "80 mph" is not).
+            none_of: super::optional_phrases(ctx, &raw.none_of, "none_of")?,
         })
     }
 

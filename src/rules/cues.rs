@@ -36,15 +36,7 @@ impl Cues {
             }
             groups.push(v);
         }
-        let none_of = raw
-            .none_of
-            .as_ref()
-            .map(|l| -> Result<Vec<String>, RuleError> {
-                check_lexicon(ctx, l, "none_of")?;
-                Ok(super::all_phrases(l.get_ref()).map(str::to_string).collect())
-            })
-            .transpose()?
-            .unwrap_or_default();
+        let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
         Ok(Cues { groups, none_of, max_chars: raw.max_chars.as_ref().map_or(400, |m| *m.get_ref() as usize) })
     }
 }

@@ -261,6 +261,13 @@ pub(crate) fn check_lexicon(ctx: &FileCtx, lex: &Spanned<Lexicon>, name: &str) -
     Ok(())
 }
 
+/// The phrases of an optional lexicon field, checked, as written (empty when the field is absent).
+pub(crate) fn optional_phrases(ctx: &FileCtx, lex: &Option<Spanned<Lexicon>>, name: &str) -> Result<Vec<String>, RuleError> {
+    let Some(l) = lex else { return Ok(Vec::new()) };
+    check_lexicon(ctx, l, name)?;
+    Ok(all_phrases(l.get_ref()).map(str::to_string).collect())
+}
+
 /// All phrases of a lexicon, in any language.
 pub(crate) fn all_phrases(lex: &Lexicon) -> impl Iterator<Item = &str> {
     lex.values().flat_map(|v| v.iter().map(String::as_str))

@@ -22,7 +22,8 @@
 //!   after every other rule, on the lines the output keeps, so that cleaning the output again
 //!   decides the same.
 
-use super::{check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
+use super::{check_fields, required, FileCtx, RawRule, RuleError};
+use crate::text::normalize_label;
 use regex_syntax::hir::Hir;
 
 /// Compiled-size limit of one user pattern (bytes of the regex program).
@@ -40,7 +41,7 @@ pub struct Pattern {
     pub max_chars: usize,
     /// Phrases that veto the rule on a line.
     pub none_of: Vec<String>,
-    /// The labels a labelled line may have (`allowed_labels`: lower case, single spaces); `None`:
+    /// The labels a labelled line may have (`allowed_labels`, normalised as phrases are); `None`:
     /// any.
     pub allowed_labels: Option<std::collections::HashSet<String>>,
     /// The `not_next_to` patterns; `None` without any.
@@ -189,18 +190,9 @@ impl Pattern {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
         compiled.extend(join_common_tails(ungated));
-        let none_of = match &raw.none_of {
-            Some(l) => {
-                check_lexicon(ctx, l, "none_of")?;
-                super::all_phrases(l.get_ref()).map(str::to_string).collect()
-            }
-            None => Vec::new(),
-        };
+        let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
         let allowed_labels = match &raw.allowed_labels {
-            Some(l) => {
-                check_lexicon(ctx, l, "allowed_labels")?;
-                Some(super::all_phrases(l.get_ref()).map(|p| fold_label(p.trim_end_matches([':', '：']))).collect())
-            }
+            Some(_) => Some(super::optional_phrases(ctx, &raw.allowed_labels, "allowed_labels")?.iter().map(|l| normalize_label(l)).collect()),
             None => None,
         };
         let not_next_to = match &raw.not_next_to {
@@ -231,7 +223,7 @@ impl Pattern {
     /// Whether `line` (trimmed) opens with a label that `allowed_labels` does not allow.
     pub fn has_foreign_label(&self, line: &str) -> bool {
         let Some(allowed) = &self.allowed_labels else { return false };
-        line_label(line).is_some_and(|l| !allowed.contains(&fold_label(l)))
+        line_label(line).is_some_and(|l| !allowed.contains(&normalize_label(l)))
     }
 }
 
@@ -243,11 +235,6 @@ fn line_label(line: &str) -> Option<&str> {
     let colon = head.rfind([':', '：'])?;
     let label = head[..colon].trim_start_matches(|c: char| !c.is_alphanumeric()).trim_end();
     label.chars().any(char::is_alphabetic).then_some(label)
-}
-
-/// A label as compared: lower case, single spaces.
-fn fold_label(s: &str) -> String {
-    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
 /// Parses a wrapped pattern, reporting a syntax error, or a pattern that escapes its anchors, at
@@ -282,7 +269,6 @@ mod tests {
         assert_eq!(line_label("Julia on 11/08/2020 at 9:52"), None);
         assert_eq!(line_label("14:30 Uhr"), None);
         assert_eq!(line_label("- : 12.03.2024"), None);
-        assert_eq!(fold_label("  Letzte   Änderung "), "letzte änderung");
     }
 
     /// The line set built from a rule's joined patterns says, for every line, what the patterns
