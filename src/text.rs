@@ -197,17 +197,16 @@ pub fn normalize_into(s: &str, out: &mut String, mut token_done: impl FnMut(&str
         // ASCII, the common case, without decoding: a run of letters and digits is copied and
         // lower-cased whole; `'` and `-` join words as below; anything else separates.
         if byte.is_ascii_alphanumeric() {
-            let end = bytes[i..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |k| i + k);
             if pending_space {
                 out.push(' ');
                 pending_space = false;
             }
             token_start.get_or_insert(out.len());
-            let at = out.len();
-            out.push_str(&s[i..end]);
-            out[at..].make_ascii_lowercase();
+            while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii_alphanumeric()) {
+                out.push(char::from(b.to_ascii_lowercase()));
+                i += 1;
+            }
             prev_word = true;
-            i = end;
             continue;
         }
         if byte.is_ascii() && byte != b'\'' && byte != b'-' {
