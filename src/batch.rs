@@ -435,7 +435,7 @@ fn write_spliced(out: &mut Vec<u8>, rec: &Record, cleaned: Option<&str>, edits_j
     let raw = rec.raw;
     let (s, e) = (rec.span.start, rec.span.end);
     let field = |out: &mut Vec<u8>| match cleaned {
-        Some(t) => serde_json::to_writer(&mut *out, t).expect("writing to a Vec"),
+        Some(t) => write_json_str(out, t),
         None => out.extend_from_slice(&raw[s..e]),
     };
     let Some(json) = edits_json else {
@@ -469,6 +469,62 @@ fn write_spliced(out: &mut Vec<u8>, rec: &Record, cleaned: Option<&str>, edits_j
         out.extend_from_slice(&raw[b..]);
     }
     out.push(b'\n');
+}
+
+/// Appends `s` as a JSON string, the same bytes as `serde_json::to_writer(out, s)`: `"`, `\` and
+/// the control bytes escaped (`\b \t \n \f \r`, the others `\u00xx` in lower-case hex), every
+/// other byte (DEL and all of UTF-8 beyond ASCII included) as it is. Runs of plain bytes are
+/// found eight bytes at a time and copied whole (serde_json looks bytes up one by one).
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut run = 0;
+    let mut i = next_to_escape(bytes, 0);
+    while let Some(&c) = bytes.get(i) {
+        out.extend_from_slice(&bytes[run..i]);
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 0xf)]]);
+            }
+        }
+        run = i + 1;
+        i = next_to_escape(bytes, run);
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+/// The index of the first byte at or after `from` that a JSON string escapes (a control byte,
+/// `"` or `\`), or `bytes.len()`.
+#[inline]
+fn next_to_escape(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte's high bit in `flags` is set where the byte is under 0x20, `"` or `\` (bytes
+        // from 0x80 up are masked out); a subtraction borrows only out of such a byte, so the
+        // lowest flag is exact: the first byte to escape.
+        let q = x ^ (ONES * u64::from(b'"'));
+        let b = x ^ (ONES * u64::from(b'\\'));
+        let flags = (x.wrapping_sub(ONES * 0x20) | q.wrapping_sub(ONES) | b.wrapping_sub(ONES)) & !x & HIGH;
+        if flags != 0 {
+            return from + (flags.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    bytes[from.min(bytes.len())..].iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').map_or(bytes.len(), |k| from + k)
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -786,6 +842,43 @@ fn write_in_order(
 
 #[cfg(test)]
 mod tests {
+    /// The JSON string writer gives serde_json's bytes: every ASCII byte alone and at every
+    /// offset of an eight-byte word, runs of them, and text beyond ASCII.
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        let check = |s: &str| {
+            let mut got = Vec::new();
+            super::write_json_str(&mut got, s);
+            assert_eq!(String::from_utf8(got).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+        };
+        let ascii: String = (0u8..0x80).map(char::from).collect();
+        check("");
+        check(&ascii);
+        check(&ascii.chars().rev().collect::<String>());
+        for c in ascii.chars().chain("é€😀\u{a0}\u{2028}\u{ff}".chars()) {
+            for pad in 0..17 {
+                let plain = "x".repeat(pad);
+                check(&format!("{plain}{c}"));
+                check(&format!("{c}{plain}"));
+                check(&format!("{plain}{c}{plain}{c}{c}é{plain}"));
+            }
+        }
+        // Every pair, at offsets where it sits inside a word and across two.
+        for a in ascii.chars() {
+            for b in ascii.chars() {
+                for pad in ["", "xyz", "1234567"] {
+                    check(&format!("{pad}{a}{b}é"));
+                }
+            }
+        }
+        check("Café — “quoted” text\nsecond line\t\u{1}\u{1f}\u{7f}\\\"\r\n日本語のテキスト 🎉");
+        let mut long = String::new();
+        for k in 0..3000u32 {
+            long.push(char::from_u32(k % 0x90 + if k % 7 == 0 { 0x400 } else { 0 }).unwrap_or('?'));
+        }
+        check(&long);
+    }
+
     use super::*;
 
     fn rec(line: &str) -> Result<Record<'_>, String> {

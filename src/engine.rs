@@ -627,9 +627,133 @@ fn pattern_group(p: &str) -> Option<usize> {
 
 #[derive(Debug)]
 enum CueAutomaton {
-    /// The DFA, built over codes: `codes[byte]` is the byte's code (see [`CueAutomaton::build`]).
-    Dfa(Box<aho_corasick::dfa::DFA>, Box<[u8; 256]>),
+    /// The DFA, built over codes (see [`CueAutomaton::build`]), in a table of our own.
+    Dfa(Box<CueDfa>),
     General(AhoCorasick),
+}
+
+/// The transitions and matches of aho-corasick's DFA, copied out of it so that a step is two
+/// look-ups in one table (the byte's code, then the next state; the library's DFA also maps the
+/// code to its own byte class, and checks the bounds), and a match is one compare.
+#[derive(Debug)]
+struct CueDfa {
+    /// `table[byte]` is the byte's code, below `alphabet`; past those 256 entries, a row of
+    /// `alphabet + 1` entries per state: the next state of state `s` on code `c` is
+    /// `table[s + c]`, and `table[s + alphabet]` is the number of matches of all earlier states.
+    /// A state is named by the index of its row, and every row is whole, so every state plus any
+    /// code is in bounds (see [`CueDfa::new`]). Rows need not be a power of two long, as the
+    /// library's are: the table is up to half the size of the library's.
+    table: Box<[u32]>,
+    alphabet: u32,
+    start: u32,
+    /// Of the states the scan can enter, `s` is a match state exactly when `s < match_end`.
+    match_end: u32,
+    /// The matches of all states, (pattern, length), state by state, each's in the library's
+    /// order.
+    matches: Box<[(u32, u32)]>,
+    max_pattern_len: usize,
+}
+
+/// The entries before the first row of [`CueDfa::table`]: the codes.
+const CODES: u32 = 256;
+
+impl CueDfa {
+    /// Copies the transitions of `dfa` on codes `0..=max_code`, its states in the library's order:
+    /// the library numbers a state by its first entry in a table whose stride is the number of
+    /// its byte classes (here one per code, and one for the bytes above them) rounded up to a
+    /// power of two; its first two states are the dead and the fail state, and its match states
+    /// come next. `None` when the DFA is not laid out so (the caller then builds the general
+    /// automaton).
+    fn new(dfa: &aho_corasick::dfa::DFA, codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
+        let start = dfa.start_state(Anchored::No).ok()?.as_u32();
+        let alphabet = u32::from(max_code) + 1;
+        let shift = (alphabet + 1).next_power_of_two().trailing_zeros();
+        let stride = 1u32 << shift;
+        let width = alphabet + 1;
+        if codes.iter().any(|&c| u32::from(c) >= alphabet) {
+            return None;
+        }
+        // Library state ids are below `i32::MAX` and our rows are no longer than the library's,
+        // so none of these sums overflows.
+        let id = |sid: u32| CODES + (sid >> shift) * width;
+        // Rows 0, 1, … up to the last state that any copied row or the start names: then the
+        // rows copied hold every state the start leads to. Every id seen so far is a multiple of
+        // the stride and names a row of the library's table, so the next row is one too.
+        let (mut all, mut last) = (start, start);
+        // No more rows than the library's table, which is smaller than its memory: one
+        // allocation, cut to size below.
+        let mut table: Vec<u32> = vec![CODES; id(u32::try_from(dfa.memory_usage() / 4).ok()?) as usize];
+        for (t, &c) in table.iter_mut().zip(codes) {
+            *t = u32::from(c);
+        }
+        let mut row = 0;
+        while row <= last && all & (stride - 1) == 0 {
+            let sid = StateID::new(row as usize).ok()?;
+            let at = id(row) as usize;
+            for (c, t) in table.get_mut(at..at + alphabet as usize)?.iter_mut().enumerate() {
+                let next = dfa.next_state(Anchored::No, sid, c as u8).as_u32();
+                *t = id(next);
+                all |= next;
+                last = last.max(next);
+            }
+            row += stride;
+        }
+        table.truncate(id(row) as usize);
+        // Ids not at the start of a row (the stride is bigger), or all at even rows (it may be
+        // smaller).
+        if all & (stride - 1) != 0 || all & stride == 0 {
+            return None;
+        }
+        // One compare tells a match state: past the dead and the fail state (which have no
+        // matches here, and which the library's scan never enters as it would report theirs),
+        // the match states are the first rows.
+        let first = 2 * stride;
+        let states = (first..=last).step_by(stride as usize).map(|s| StateID::new(s as usize).ok()).collect::<Option<Vec<_>>>()?;
+        let match_end = states.iter().take_while(|&&s| dfa.is_match(s)).count() as u32 * stride + first;
+        if states.iter().any(|&s| dfa.is_match(s) != (s.as_u32() < match_end)) {
+            return None;
+        }
+        let mut matches = Vec::new();
+        for row in (0..row).step_by(stride as usize) {
+            table[(id(row) + alphabet) as usize] = u32::try_from(matches.len()).ok()?;
+            if (first..match_end).contains(&row) {
+                let s = StateID::new(row as usize).ok()?;
+                for m in 0..dfa.match_len(s) {
+                    let p = dfa.match_pattern(s, m);
+                    matches.push((p.as_u32(), u32::try_from(dfa.pattern_len(p)).ok()?));
+                }
+            }
+        }
+        Some(CueDfa {
+            table: table.into_boxed_slice(),
+            alphabet,
+            start: id(start),
+            match_end: id(match_end),
+            matches: matches.into_boxed_slice(),
+            max_pattern_len: dfa.max_pattern_len(),
+        })
+    }
+
+    fn memory_usage(&self) -> usize {
+        use std::mem::size_of_val;
+        size_of_val(&*self.table) + size_of_val(&*self.matches)
+    }
+
+    fn is_match(&self, s: u32) -> bool {
+        s < self.match_end
+    }
+
+    /// The matches of state `s`, as (pattern, length); none unless `s` is a match state.
+    fn matches(&self, s: u32) -> &[(u32, u32)] {
+        if !self.is_match(s) {
+            return &[];
+        }
+        let at = (s + self.alphabet) as usize;
+        let from = self.table[at] as usize;
+        // The next row's count, or all of them after the last row.
+        let to = self.table.get(at + self.alphabet as usize + 1).map_or(self.matches.len(), |&n| n as usize);
+        &self.matches[from..to]
+    }
 }
 
 /// An automaton bigger than this was built from temporaries big enough to leave resident holes.
@@ -638,7 +762,7 @@ const TRIM_AFTER_BYTES: usize = 1 << 20;
 impl CueAutomaton {
     fn memory_usage(&self) -> usize {
         match self {
-            CueAutomaton::Dfa(d, _) => d.memory_usage(),
+            CueAutomaton::Dfa(d) => d.memory_usage(),
             CueAutomaton::General(ac) => ac.memory_usage(),
         }
     }
@@ -654,7 +778,7 @@ impl CueAutomaton {
         // took 128 columns that way, their codes take 64 (half the table to build and to keep
         // in cache).
         let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
-        let mut codes = Box::new([0u8; 256]);
+        let mut codes = [0u8; 256];
         let mut next = 0u8;
         for p in &lower {
             for b in p.bytes() {
@@ -668,17 +792,19 @@ impl CueAutomaton {
         for upper in b'A'..=b'Z' {
             codes[upper as usize] = codes[upper.to_ascii_lowercase() as usize];
         }
-        let dfa = coded.ok_or(()).and_then(|coded| {
-            aho_corasick::dfa::DFA::builder()
+        // The library's DFA is dropped once its table is copied (see `CueDfa`).
+        let dfa = coded.and_then(|coded| {
+            let dfa = aho_corasick::dfa::DFA::builder()
                 .match_kind(MatchKind::Standard)
                 .start_kind(StartKind::Unanchored)
                 .prefilter(false)
                 .build(&coded)
-                .map_err(|_| ())
+                .ok()?;
+            CueDfa::new(&dfa, &codes, next)
         });
         Ok(match dfa {
-            Ok(d) => CueAutomaton::Dfa(Box::new(d), codes),
-            Err(_) => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
+            Some(d) => CueAutomaton::Dfa(Box::new(d)),
+            None => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
         })
     }
 
@@ -686,8 +812,8 @@ impl CueAutomaton {
     /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them.
     #[inline]
     fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, u32)) {
-        let (dfa, codes) = match self {
-            CueAutomaton::Dfa(d, codes) => (d, codes),
+        let dfa = match self {
+            CueAutomaton::Dfa(d) => d,
             CueAutomaton::General(ac) => {
                 for m in ac.find_overlapping_iter(text) {
                     f(m.start(), m.end(), m.pattern().as_u32());
@@ -695,7 +821,7 @@ impl CueAutomaton {
                 return;
             }
         };
-        let Ok(start) = dfa.start_state(Anchored::No) else { return };
+        let start = dfa.start;
         let bytes = text.as_bytes();
         // Four lanes of (nearly) equal length scanned in one loop: the state chains are
         // independent, so the CPU overlaps their table look-ups (the table does not fit in L1,
@@ -704,7 +830,7 @@ impl CueAutomaton {
         // longest cue's length and, of the matches it finds there, keeps those that start
         // inside it: every match is reported once. Short texts, and an automaton with an empty
         // pattern (a match at every position), get one lane.
-        let overrun = dfa.max_pattern_len().saturating_sub(1);
+        let overrun = dfa.max_pattern_len.saturating_sub(1);
         let chunk = bytes.len().saturating_sub(overrun) / LANES;
         let lanes = if dfa.is_match(start) || chunk < 64 { 1 } else { LANES };
         // (scan from, scan to, matches must start before)
@@ -714,20 +840,17 @@ impl CueAutomaton {
                 *b = if k + 1 < LANES { (k * chunk, (k + 1) * chunk + overrun, (k + 1) * chunk) } else { (k * chunk, bytes.len(), bytes.len()) };
             }
         }
-        let mut ends: [Vec<(usize, StateID)>; LANES] = Default::default();
+        let mut ends: [Vec<(usize, u32)>; LANES] = Default::default();
         if dfa.is_match(start) {
             ends[0].push((0, start));
         }
-        match_states(dfa, codes, start, bytes, &bounds[..lanes], &mut ends);
+        match_states(dfa, bytes, &bounds[..lanes], &mut ends);
         // The matches of the state entered just before `end`, those that start before `before`.
-        let mut emit = |end: usize, sid: StateID, before: usize| {
-            if dfa.is_match(sid) {
-                for m in 0..dfa.match_len(sid) {
-                    let p = dfa.match_pattern(sid, m);
-                    let start = end - dfa.pattern_len(p);
-                    if start < before || end == 0 {
-                        f(start, end, p.as_u32());
-                    }
+        let mut emit = |end: usize, sid: u32, before: usize| {
+            for &(p, len) in dfa.matches(sid) {
+                let start = end - len as usize;
+                if start < before || end == 0 {
+                    f(start, end, p);
                 }
             }
         };
@@ -740,7 +863,7 @@ impl CueAutomaton {
         }
         // In the order of their ends; at one end, a lane's overrun (longer matches, starting in
         // an earlier lane) before the next lane's own, as one automaton lists them.
-        let mut merged: Vec<(usize, usize, StateID)> = ends.iter().enumerate().flat_map(|(k, e)| e.iter().map(move |&(end, sid)| (end, k, sid))).collect();
+        let mut merged: Vec<(usize, usize, u32)> = ends.iter().enumerate().flat_map(|(k, e)| e.iter().map(move |&(end, sid)| (end, k, sid))).collect();
         merged.sort_unstable_by_key(|&(end, k, _)| (end, k));
         for (end, k, sid) in merged {
             emit(end, sid, bounds[k].2);
@@ -751,38 +874,88 @@ impl CueAutomaton {
 /// Lanes of the cue scan (see [`CueAutomaton::for_each_match`]).
 const LANES: usize = 4;
 
-/// The special (match) states the DFA enters over each lane `bytes[from..to]` of `bounds`, each
-/// from a fresh start, with the offset just past the byte that entered each, in order. The DFA
-/// holds the lower-case cues' codes, so it steps on each byte's code (upper-case ASCII letters
-/// have the code of their lower case).
+/// One step of `dfa` from state `s` on `byte`.
+#[inline(always)]
+fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
+    let table = &*dfa.table;
+    // SAFETY: the table holds the 256 codes first, each below `alphabet`; `s` is the start state
+    // or the next state of a state, and every state is the first entry of a whole row of
+    // `alphabet + 1` entries. `CueDfa::new` makes the table so, and nothing changes it afterwards.
+    unsafe {
+        debug_assert!(table.len() > 256);
+        let at = s + *table.get_unchecked(byte as usize) as usize;
+        debug_assert!(at < table.len());
+        *table.get_unchecked(at) as usize
+    }
+}
+
+/// The match states the DFA enters over each lane `bytes[from..to]` of `bounds`, each from a
+/// fresh start, with the offset just past the byte that entered each, in order. The DFA holds
+/// the lower-case cues' codes, so it steps on each byte's code (upper-case ASCII letters have the
+/// code of their lower case).
 #[inline(never)]
-fn match_states(dfa: &aho_corasick::dfa::DFA, codes: &[u8; 256], start: StateID, bytes: &[u8], bounds: &[(usize, usize, usize)], ends: &mut [Vec<(usize, StateID)>; LANES]) {
-    // Without a prefilter the only special states of an unanchored DFA are match states and the
-    // dead state, which it never enters (the caller skips any that is not a match): one compare
-    // per byte on the hot path.
+fn match_states(dfa: &CueDfa, bytes: &[u8], bounds: &[(usize, usize, usize)], ends: &mut [Vec<(usize, u32)>; LANES]) {
     let lane = |k: usize| bounds.get(k).map_or(&bytes[..0], |&(from, to, _)| &bytes[from..to]);
     let offset = |k: usize| bounds.get(k).map_or(0, |b| b.0);
-    let mut s = [start; LANES];
-    let mut i = 0;
+    // States as `usize` here: no widening per step.
+    let mut s = [dfa.start as usize; LANES];
+    let match_end = dfa.match_end as usize;
+    let mut together = 0;
     if bounds.len() == LANES {
-        for (((&a, &b), &c), &d) in lane(0).iter().zip(lane(1)).zip(lane(2)).zip(lane(3)) {
-            i += 1;
-            for (k, byte) in [a, b, c, d].into_iter().enumerate() {
-                s[k] = dfa.next_state(Anchored::No, s[k], codes[byte as usize]);
-                if dfa.is_special(s[k]) {
-                    ends[k].push((offset(k) + i, s[k]));
-                }
+        let n = (0..LANES).map(|k| lane(k).len()).min().unwrap_or(0);
+        let (l0, l1, l2, l3) = (&lane(0)[..n], &lane(1)[..n], &lane(2)[..n], &lane(3)[..n]);
+        let mut i = 0;
+        while i < n {
+            i = scan_lanes(dfa, [l0, l1, l2, l3], &mut s, i);
+            if s.iter().any(|&sk| sk < match_end) {
+                record_matches(dfa, s, bounds, i, ends);
             }
         }
+        together = n;
     }
-    let together = i;
     for (k, &sk) in s.iter().enumerate().take(bounds.len()) {
         let mut sk = sk;
         for (j, &byte) in lane(k).iter().enumerate().skip(together) {
-            sk = dfa.next_state(Anchored::No, sk, codes[byte as usize]);
-            if dfa.is_special(sk) {
-                ends[k].push((offset(k) + j + 1, sk));
+            sk = step(dfa, sk, byte);
+            if sk < match_end {
+                ends[k].push((offset(k) + j + 1, sk as u32));
             }
+        }
+    }
+}
+
+/// Steps the four lanes' states `s` over their bytes from `from` on, until the byte after which
+/// one of them is a match state: returns the position past that byte, or the lanes' length.
+/// Matches are rare: one branch for the four lanes, and the caller records them, so this loop
+/// keeps all it needs in registers.
+#[inline(never)]
+fn scan_lanes(dfa: &CueDfa, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from: usize) -> usize {
+    let n = lanes[0].len();
+    let (l0, l1, l2, l3) = (lanes[0], &lanes[1][..n], &lanes[2][..n], &lanes[3][..n]);
+    let match_end = dfa.match_end as usize;
+    let [mut s0, mut s1, mut s2, mut s3] = *s;
+    let mut i = from;
+    while i < n {
+        s0 = step(dfa, s0, l0[i]);
+        s1 = step(dfa, s1, l1[i]);
+        s2 = step(dfa, s2, l2[i]);
+        s3 = step(dfa, s3, l3[i]);
+        i += 1;
+        if s0.min(s1).min(s2).min(s3) < match_end {
+            break;
+        }
+    }
+    *s = [s0, s1, s2, s3];
+    i
+}
+
+/// The four lanes' states after their `len`-th byte: those that match go to their lane's ends.
+#[cold]
+#[inline(never)]
+fn record_matches(dfa: &CueDfa, s: [usize; LANES], bounds: &[(usize, usize, usize)], len: usize, ends: &mut [Vec<(usize, u32)>; LANES]) {
+    for ((&sk, b), e) in s.iter().zip(bounds).zip(ends) {
+        if sk < dfa.match_end as usize {
+            e.push((b.0 + len, sk as u32));
         }
     }
 }
@@ -1765,6 +1938,47 @@ mod tests {
                 assert_eq!(got, want, "n={n} shift={shift}");
             }
         }
+    }
+
+    /// The same with tables of other shapes: one-byte cues (a match at nearly every position),
+    /// and cues of many distinct bytes (wider rows).
+    #[test]
+    fn cue_tables_of_any_shape_find_what_the_library_finds() {
+        let wide: String = (b'!'..=b'~').map(char::from).collect();
+        let sets: [Vec<String>; 3] = [
+            vec!["a".into(), "ab".into(), "b".into()],
+            vec![wide.clone(), wide[40..].into(), "é".into(), "x".into()],
+            (0..200u32).filter_map(char::from_u32).filter(|c| !c.is_ascii_uppercase()).map(|c| format!("{c}{c}")).collect(),
+        ];
+        for patterns in &sets {
+            let ac = CueAutomaton::build(patterns).unwrap();
+            let reference = AhoCorasick::builder().ascii_case_insensitive(true).build(patterns).unwrap();
+            let unit = format!("ab{wide}xxÉé£££ AB b\n");
+            for n in [0, 1, 7, 300, 1500] {
+                let text: String = unit.chars().cycle().take(n).collect();
+                let mut got = Vec::new();
+                ac.for_each_match(&text, |s, e, p| got.push((e, s, p)));
+                let mut want: Vec<(usize, usize, u32)> = reference.find_overlapping_iter(&text).map(|m| (m.end(), m.start(), m.pattern().as_u32())).collect();
+                got.sort_unstable();
+                want.sort_unstable();
+                assert_eq!(got, want, "n={n} patterns={}", patterns.len());
+            }
+        }
+    }
+
+    /// Every automaton of the default rules is a table of our own (the library's DFA laid out as
+    /// `CueDfa::new` expects), not the slower general automaton.
+    #[test]
+    fn default_cue_automata_are_tables() {
+        let c = crate::Cleaner::new().unwrap();
+        let index = &c.index;
+        let all = index.ac.iter().chain(index.with_latin.iter().chain(&index.script_ac).filter_map(ScriptCues::automaton));
+        let mut seen = 0;
+        for ac in all {
+            assert!(matches!(ac, CueAutomaton::Dfa(_)), "{ac:?}");
+            seen += 1;
+        }
+        assert_eq!(seen, 1 + usize::from(index.with_latin.is_some()) + index.script_ac.len());
     }
 
     /// The script gate must be true on every line a cue could match: the line holds the cue, so
