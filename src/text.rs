@@ -186,7 +186,15 @@ pub fn normalize_label(s: &str) -> String {
 /// [`normalize_label`] appended to `out`, telling `token_done` each finished token (a slice of
 /// `out`) as it goes; when `token_done` returns false, normalisation stops there. A caller that
 /// only needs the first words of a line thus pays for those words, not for the line.
-pub fn normalize_into(s: &str, out: &mut String, mut token_done: impl FnMut(&str) -> bool) {
+pub fn normalize_into(s: &str, out: &mut String, token_done: impl FnMut(&str) -> bool) {
+    normalize::<true>(s, out, token_done);
+}
+
+/// [`normalize_into`], with or without its ASCII fast paths (a run of letters and digits pushed
+/// whole, any other ASCII character but `'` and `-` a separator without the joiner checks); the
+/// tests hold the two to the same output and tokens.
+#[inline(always)]
+fn normalize<const ASCII_RUNS: bool>(s: &str, out: &mut String, mut token_done: impl FnMut(&str) -> bool) {
     let base = out.len();
     let mut pending_space = false;
     let bytes = s.as_bytes();
@@ -194,9 +202,8 @@ pub fn normalize_into(s: &str, out: &mut String, mut token_done: impl FnMut(&str
     let mut prev_word = false;
     let mut token_start = None;
     while let Some(&byte) = bytes.get(i) {
-        // ASCII, the common case, without decoding: a run of letters and digits is copied and
-        // lower-cased whole; `'` and `-` join words as below; anything else separates.
-        if byte.is_ascii_alphanumeric() {
+        // A run of ASCII letters and digits, the common case, is pushed lower-cased whole.
+        if ASCII_RUNS && byte.is_ascii_alphanumeric() {
             if pending_space {
                 out.push(' ');
                 pending_space = false;
@@ -209,31 +216,30 @@ pub fn normalize_into(s: &str, out: &mut String, mut token_done: impl FnMut(&str
             prev_word = true;
             continue;
         }
-        if byte.is_ascii() && byte != b'\'' && byte != b'-' {
-            i += 1;
-            pending_space = out.len() > base;
-            prev_word = false;
-            if let Some(t) = token_start.take() {
-                if !token_done(&out[t..]) {
-                    return;
-                }
-            }
-            continue;
-        }
-        let Some(c) = s[i..].chars().next() else { break };
+        // Otherwise one character (an ASCII one without decoding).
+        let c = if byte.is_ascii() {
+            char::from(byte)
+        } else {
+            let Some(c) = s[i..].chars().next() else { break };
+            c
+        };
         i += c.len_utf8();
-        let joiner = is_apostrophe(c) || is_hyphen(c);
-        if joiner {
-            let next_word = s[i..].chars().next().is_some_and(|n| !is_separator(n));
-            if prev_word && next_word {
+        let separates = if ASCII_RUNS && byte.is_ascii() && byte != b'\'' && byte != b'-' {
+            // Any other ASCII character: a letter or digit was taken above.
+            true
+        } else {
+            // An apostrophe or a hyphen between two words joins them.
+            if (is_apostrophe(c) || is_hyphen(c)) && prev_word && s[i..].chars().next().is_some_and(|n| !is_separator(n)) {
                 out.push(if is_apostrophe(c) { '\'' } else { '-' });
                 continue;
             }
-        }
-        if is_separator(c) || c == '\u{200B}' || c == '\u{FEFF}' || c == '\u{200C}' || c == '\u{200D}' {
+            // Zero-width joiners vanish inside a word.
             if c == '\u{200C}' || c == '\u{200D}' {
                 continue;
             }
+            is_separator(c) || c == '\u{200B}' || c == '\u{FEFF}'
+        };
+        if separates {
             pending_space = out.len() > base;
             prev_word = false;
             if let Some(t) = token_start.take() {
@@ -368,44 +374,6 @@ mod tests {
         }
     }
 
-    /// The char-by-char normalisation the ASCII fast path of `normalize_into` must agree with.
-    fn normalize_by_chars(s: &str, out: &mut String, mut token_done: impl FnMut(&str) -> bool) {
-        let base = out.len();
-        let mut pending_space = false;
-        let mut chars = s.chars().peekable();
-        let mut prev_word = false;
-        let mut token_start = None;
-        while let Some(c) = chars.next() {
-            if (is_apostrophe(c) || is_hyphen(c)) && prev_word && chars.peek().is_some_and(|&n| !is_separator(n)) {
-                out.push(if is_apostrophe(c) { '\'' } else { '-' });
-                continue;
-            }
-            if c == '\u{200C}' || c == '\u{200D}' {
-                continue;
-            }
-            if is_separator(c) || c == '\u{200B}' || c == '\u{FEFF}' {
-                pending_space = out.len() > base;
-                prev_word = false;
-                if let Some(t) = token_start.take() {
-                    if !token_done(&out[t..]) {
-                        return;
-                    }
-                }
-                continue;
-            }
-            if pending_space {
-                out.push(' ');
-                pending_space = false;
-            }
-            token_start.get_or_insert(out.len());
-            out.extend(c.to_lowercase());
-            prev_word = true;
-        }
-        if let Some(t) = token_start {
-            token_done(&out[t..]);
-        }
-    }
-
     /// A normalisation: line, output, token callback.
     type Normalize = fn(&str, &mut String, &mut dyn FnMut(&str) -> bool);
 
@@ -424,7 +392,7 @@ mod tests {
                     (out, toks)
                 };
                 let fast = run(|s, o, f| normalize_into(s, o, f));
-                let slow = run(|s, o, f| normalize_by_chars(s, o, f));
+                let slow = run(|s, o, f| normalize::<false>(s, o, f));
                 assert_eq!(fast, slow, "{line:?} stop after {stop_after}");
             }
         };
