@@ -116,6 +116,9 @@ pub(crate) struct Index {
     /// Indices of the rules that judge cue hits (`cues` and `caption`), and of the foreign-token
     /// rules, in rule order: the per-line loops visit these, not every rule.
     cue_rules: Vec<u32>,
+    /// The `caption` rules of `cue_rules`: a line without a cue group's hit can meet no `cues`
+    /// rule (every rule has at least one group), so only these judge it.
+    caption_rules: Vec<u32>,
     foreign_rules: Vec<u32>,
     /// The `none_of` phrases of each `cues` and `pattern` rule (by rule index), searched only in
     /// a line that already holds a cue of every group or that a pattern matched: vetoes such as
@@ -123,6 +126,9 @@ pub(crate) struct Index {
     /// them was a hit to record and judge.
     vetoes: Vec<Option<Veto>>,
 }
+
+/// A line of more tokens than this is no cover of known phrases.
+const MAX_COVER_TOKENS: usize = 40;
 
 /// The `none_of` phrases of one rule, in an automaton built when a line first needs it: most
 /// documents never do, and building them all would add to every start-up.
@@ -337,6 +343,7 @@ impl Index {
             })?;
         let rules_where = |f: fn(&Kind) -> bool| rules.iter().enumerate().filter(|(_, r)| f(&r.kind)).map(|(i, _)| i as u32).collect::<Vec<u32>>();
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
+        let caption_rules = rules_where(|k| matches!(k, Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let (regex, gated, floating) = regex;
         let vetoes = rules
@@ -351,7 +358,7 @@ impl Index {
                 _ => None,
             })
             .collect();
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, foreign_rules, vetoes })
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, caption_rules, foreign_rules, vetoes })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -363,14 +370,17 @@ impl Index {
         norm.split(' ').find_map(|tok| token_decides(tok, &self.first_tokens)).unwrap_or(false)
     }
 
-    /// [`Index::may_cover`] of `normalize_label(line)`, normalising only as many words as it
-    /// takes to decide (into `buf`).
+    /// [`Index::may_cover`] of `normalize_label(line)`, normalising into `buf` only as many words
+    /// as it takes to decide a no; on a yes, `buf` holds the whole `normalize_label(line)`, which
+    /// the caller needs next.
     fn may_cover_line(&self, line: &str, buf: &mut String) -> bool {
         let mut may = None;
         buf.clear();
         normalize_into(line, buf, |tok| {
-            may = token_decides(tok, &self.first_tokens);
-            may.is_none()
+            if may.is_none() {
+                may = token_decides(tok, &self.first_tokens);
+            }
+            may != Some(false)
         });
         may.unwrap_or(false)
     }
@@ -388,14 +398,19 @@ impl Index {
         if norm.is_empty() || !self.may_end(norm) {
             return None;
         }
-        let bounds: Vec<usize> = std::iter::once(0).chain(norm.match_indices(' ').map(|(i, _)| i + 1)).collect();
-        let n = bounds.len();
-        if n > 40 {
-            return None;
+        // Token starts, at most MAX_COVER_TOKENS of them (on the stack: this runs on every short line).
+        let mut bounds = [0usize; MAX_COVER_TOKENS];
+        let mut n = 1;
+        for (i, _) in norm.match_indices(' ') {
+            if n == MAX_COVER_TOKENS {
+                return None;
+            }
+            bounds[n] = i + 1;
+            n += 1;
         }
         let tok_end = |k: usize| if k < n { bounds[k] - 1 } else { norm.len() };
         // best[i] = Some(first strong rule in a cover of tokens i..) or Some(u32::MAX) for a cover without one.
-        let mut best: Vec<Option<u32>> = vec![None; n + 1];
+        let mut best = [None::<u32>; MAX_COVER_TOKENS + 1];
         best[n] = Some(u32::MAX);
         for i in (0..n).rev() {
             let tok = &norm[bounds[i]..tok_end(i + 1)];
@@ -1003,6 +1018,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut scratch = Vec::new();
     let mut cue_state: Vec<(u32, u8)> = Vec::new();
     let mut token_buf = String::new();
+    let mut norm_buf = String::new();
     let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
     let mut pattern_hits = index.regex.new_set();
     let mut gated_hits = index.gated.new_set();
@@ -1039,8 +1055,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         let trimmed = raw.trim();
         let chars = char_len(raw);
         let mut claim: Option<Claim> = None;
-        let norm = (chars <= index.max_short && index.may_cover_line(trimmed, &mut token_buf)).then(|| normalize_label(trimmed));
-        if let Some(norm) = &norm {
+        let norm = (chars <= index.max_short && index.may_cover_line(trimmed, &mut norm_buf)).then_some(norm_buf.as_str());
+        if let Some(norm) = norm {
             let phrase_rule = index
                 .cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None)
                 .filter(|&r| matches!(&rules[r as usize].kind, Kind::Phrase(p) if chars <= p.max_chars));
@@ -1052,8 +1068,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
         if claim.is_none() && !index.quoted.is_empty() && chars <= index.max_quoted_chars && trimmed.ends_with(CLOSING_QUOTES) {
             let owned;
-            let n = match &norm {
-                Some(n) => n.as_str(),
+            let n = match norm {
+                Some(n) => n,
                 None => {
                     owned = normalize_label(trimmed);
                     owned.as_str()
@@ -1140,7 +1156,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                     pending = None;
                 }
             }
-            if let Some(norm) = &norm {
+            if let Some(norm) = norm {
                 if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) {
@@ -1161,7 +1177,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             // The heading of a region that runs to the end: decided after the pass, when the line
             // under it is known.
             if !index.to_end.is_empty() {
-                if let Some(&r) = norm.as_deref().and_then(|nm| index.to_end.get(nm)) {
+                if let Some(&r) = norm.and_then(|nm| index.to_end.get(nm)) {
                     to_end.push((r, i));
                 }
             }
@@ -1315,7 +1331,8 @@ fn judge_cues(
     }
     state.sort_unstable();
     state.dedup();
-    for &r in &index.cue_rules {
+    let judges = if state.is_empty() { &index.caption_rules } else { &index.cue_rules };
+    for &r in judges {
         match &rules[r as usize].kind {
             Kind::Cues(c) => {
                 if chars > c.max_chars {
@@ -2021,6 +2038,9 @@ mod tests {
         for line in lines.iter().copied().chain(phrases.iter().map(String::as_str)).chain(varied.iter().map(String::as_str)) {
             let want = index.may_cover(&normalize_label(line));
             assert_eq!(index.may_cover_line(line, &mut buf), want, "{line:?}");
+            if want {
+                assert_eq!(buf, normalize_label(line), "{line:?}");
+            }
             passed += usize::from(want);
         }
         assert!(passed > 10, "the gate lets known phrases through");
