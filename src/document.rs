@@ -38,7 +38,7 @@ impl<'a> Document<'a> {
                 }
                 None => (bytes.len(), bytes.len()),
             };
-            let blank = text[start..end].trim().is_empty();
+            let blank = crate::text::trim(&text[start..end]).is_empty();
             lines.push(Line { start, end, next, blank });
             start = next;
         }

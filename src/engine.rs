@@ -1052,7 +1052,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         }
         content_seen += 1;
         let raw = doc.line(i);
-        let trimmed = raw.trim();
+        let trimmed = crate::text::trim(raw);
         let chars = char_len(raw);
         let mut claim: Option<Claim> = None;
         let norm = (chars <= index.max_short && index.may_cover_line(trimmed, &mut norm_buf)).then_some(norm_buf.as_str());

@@ -307,6 +307,17 @@ pub fn dominant_script(counts: &[u32; Script::COUNT]) -> Option<(Script, f32)> {
     Some((Script::ALL[i], n as f32 / total as f32))
 }
 
+/// `s.trim()`, answered without the char-by-char look at either end when `s` starts and ends
+/// with a printable ASCII character (no white space), as nearly every line does.
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Number of Unicode scalar values in `s`.
 #[inline]
 pub fn char_len(s: &str) -> usize {
@@ -411,6 +422,21 @@ mod tests {
         for line in ["— Leave a Reply: *", "E-Mail *", "don't-stop 'quoted' -x x- x--y", "J’aime ÇA", "İstanbul'DA", "a\u{200C}b c\u{200B}d", "COMMENTS (25)", "分享到：微博 ok", "ΣΊΣΥΦΟΣ-Test", "  ", ""] {
             check(line);
         }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        // Every pair of ends: each ASCII byte and some white space and letters beyond ASCII.
+        let ends: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).chain(["\u{a0}", "\u{3000}", "\u{2009}", "é", "추", "\u{feff}"].map(String::from)).collect();
+        for a in &ends {
+            for b in &ends {
+                for mid in ["", "x", " ", "a b"] {
+                    let s = format!("{a}{mid}{b}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
+        assert_eq!(trim(""), "");
     }
 
     #[test]
