@@ -106,9 +106,23 @@ fn single_script(line: &str) -> bool {
     let mut pos = 0;
     while let Some(i) = next_non_ascii(&bytes[pos..]) {
         let start = pos + i;
-        let c = line[start..].chars().next().expect("a char starts at a non-ASCII lead byte");
-        pos = start + c.len_utf8();
-        if let Some(s) = script_of(c) {
+        // The letters of Latin text beyond ASCII, its spaces, signs, dashes and quotes, told
+        // from their bytes as `script_of` tells them: in U+0080..U+00BF only ª, µ and º are
+        // letters (of no script of ours); U+00C0..U+024F is Latin but for × and ÷ (C3 97,
+        // C3 B7); U+2000..U+206F has no letters.
+        let (width, script) = match (bytes[start], bytes.get(start + 1).copied().unwrap_or(0)) {
+            (0xC2, 0xAA | 0xB5 | 0xBA) => (2, Some(Script::Other)),
+            (0xC2, _) | (0xC3, 0x97 | 0xB7) => (2, None),
+            (0xC3..=0xC8, _) | (0xC9, 0x80..=0x8F) => (2, Some(Script::Latin)),
+            (0xE2, 0x80) => (3, None),
+            (0xE2, 0x81) if bytes.get(start + 2).is_some_and(|&b| b <= 0xAF) => (3, None),
+            _ => {
+                let c = line[start..].chars().next().expect("a char starts at a non-ASCII lead byte");
+                (c.len_utf8(), script_of(c))
+            }
+        };
+        pos = start + width;
+        if let Some(s) = script {
             match seen {
                 None => seen = Some(s),
                 Some(t) if t != s => return false,
@@ -407,3 +421,33 @@ impl ForeignToken {
 
 /// Scratch space reused across lines.
 pub type Scratch = Vec<Tok>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `single_script` as it was before its byte-level shortcuts: every non-ASCII char decoded
+    /// and given to `script_of`.
+    fn single_script_by_chars(line: &str) -> bool {
+        let mut seen = if line.bytes().any(|b| b.is_ascii_alphabetic()) { Some(Script::Latin) } else { None };
+        for s in line.chars().filter(|c| !c.is_ascii()).filter_map(script_of) {
+            match seen {
+                None => seen = Some(s),
+                Some(t) if t != s => return false,
+                Some(_) => {}
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn single_script_shortcuts_agree_with_script_of() {
+        // Every char up to U+2FFF, alone, after a Latin word, and next to letters of other scripts.
+        for u in 0x80..=0x2FFF {
+            let Some(c) = char::from_u32(u) else { continue };
+            for line in [format!("{c}"), format!("Straße {c}"), format!("{c} Привет"), format!("x{c}é"), format!("{c}추")] {
+                assert_eq!(single_script(&line), single_script_by_chars(&line), "{line:?} (U+{u:04X})");
+            }
+        }
+    }
+}
