@@ -41,16 +41,21 @@ use crate::document::Document;
 use crate::text::{script_of, Script};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Sets and maps looked up once per word of every line: a fast hash (the keys are rule data,
+/// not input, so no flooding to guard against).
+pub type FastSet<T> = HashSet<T, foldhash::fast::RandomState>;
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 #[derive(Debug)]
 pub struct Context {
     /// Lower-case stop words by language.
-    pub stopwords: HashMap<String, HashSet<String>>,
+    pub stopwords: FastMap<String, FastSet<String>>,
     /// Single-character function words by language (Han, Kana, Hangul text).
-    pub particles: HashMap<String, HashSet<char>>,
+    pub particles: FastMap<String, FastSet<char>>,
     pub thresholds: BTreeMap<String, f64>,
     /// Normalised headings (see [`crate::text::normalize_label`]) that open article content made
     /// of short lines.
-    pub content_headings: HashSet<String>,
+    pub content_headings: FastSet<String>,
 }
 
 const KNOWN: &[(&str, f64)] = &[
@@ -159,7 +164,7 @@ const WHY_NEAR_EDGE: &str = "full-page boilerplate: a borderline line between bo
 impl Context {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
         check_fields(ctx, raw, &["stopwords", "content_headings", "thresholds"])?;
-        let mut content_headings = HashSet::new();
+        let mut content_headings = FastSet::default();
         if let Some(h) = &raw.content_headings {
             check_lexicon(ctx, h, "content_headings")?;
             content_headings.extend(super::all_phrases(h.get_ref()).map(crate::text::normalize_label).filter(|s| !s.is_empty()));
@@ -180,8 +185,8 @@ impl Context {
                 thresholds.insert(k.clone(), *v);
             }
         }
-        let mut stopwords: HashMap<String, HashSet<String>> = HashMap::new();
-        let mut particles: HashMap<String, HashSet<char>> = HashMap::new();
+        let mut stopwords: FastMap<String, FastSet<String>> = FastMap::default();
+        let mut particles: FastMap<String, FastSet<char>> = FastMap::default();
         for (lang, words) in sw {
             for w in words {
                 let w = w.trim().to_lowercase();
@@ -292,7 +297,13 @@ impl Context {
             }
             words += 1;
             buf.clear();
-            buf.extend(w.chars().flat_map(char::to_lowercase));
+            if w.is_ascii() {
+                // The same as the char-by-char lower-casing below, for the common word.
+                buf.push_str(w);
+                buf.make_ascii_lowercase();
+            } else {
+                buf.extend(w.chars().flat_map(char::to_lowercase));
+            }
             // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
             let elided = buf.find(['\'', '’']).is_some_and(|a| sw.contains(&buf[..a]));
             if elided || sw.contains(buf.as_str()) {
