@@ -804,13 +804,16 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         }
         if opts.keep_docs {
             let name = match &rec.id {
-                Some(r) => match std::str::from_utf8(raw).map_err(|_| ()).and_then(|t| value_at::<JsonStr>(t, r.start).map_err(|_| ())) {
-                    Ok((JsonStr(s), _)) => s.into_owned(),
+                Some(r) => match std::str::from_utf8(raw).map_err(|_| ()).and_then(|t| if raw[r.start] == b'"' { str_at(t, r.start).map_err(|_| ()) } else { Err(()) }) {
+                    Ok((s, _)) => s.into_owned(),
                     Err(_) => String::from_utf8_lossy(&raw[r.clone()]).into_owned(),
                 },
                 None => format!("{}:{}", chunk.input, this_line),
             };
-            done.docs.push(Doc { name, text: rec.text.into_owned(), edits, held });
+            // An unescaped field was given room for the rest of its line: give back the surplus.
+            let mut text = rec.text.into_owned();
+            text.shrink_to_fit();
+            done.docs.push(Doc { name, text, edits, held });
         }
     }
     done
