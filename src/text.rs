@@ -318,6 +318,45 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+/// `s.split_whitespace()`, with ASCII bytes told without decoding them (the common case).
+pub fn split_whitespace(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    // The width of the white-space character at `i`, or 0 when there is none.
+    let space = move |i: usize| -> Option<usize> {
+        let &x = b.get(i)?;
+        Some(if x < 0x80 {
+            usize::from(matches!(x, b'\t'..=b'\r' | b' '))
+        } else {
+            let c = s[i..].chars().next().expect("a char starts at a non-ASCII lead byte");
+            if c.is_whitespace() { c.len_utf8() } else { 0 }
+        })
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(w) = space(i) {
+            if w == 0 {
+                let start = i;
+                while space(i).is_some_and(|w| w == 0) {
+                    i += s[i..].chars().next().map_or(1, char::len_utf8);
+                }
+                return Some(&s[start..i]);
+            }
+            i += w;
+        }
+        None
+    })
+}
+
+/// `s.trim_matches(|c: char| !c.is_alphanumeric())`, answered at once when both ends are ASCII
+/// letters or digits.
+#[inline]
+pub fn trim_to_alphanumeric(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii_alphanumeric() && l.is_ascii_alphanumeric() => s,
+        _ => s.trim_matches(|c: char| !c.is_alphanumeric()),
+    }
+}
+
 /// Number of Unicode scalar values in `s`.
 #[inline]
 pub fn char_len(s: &str) -> usize {
@@ -421,6 +460,23 @@ mod tests {
         }
         for line in ["— Leave a Reply: *", "E-Mail *", "don't-stop 'quoted' -x x- x--y", "J’aime ÇA", "İstanbul'DA", "a\u{200C}b c\u{200B}d", "COMMENTS (25)", "分享到：微博 ok", "ΣΊΣΥΦΟΣ-Test", "  ", ""] {
             check(line);
+        }
+    }
+
+    #[test]
+    fn word_splitting_and_trimming_agree_with_std() {
+        let chars: Vec<char> = (0..0x3100).filter_map(char::from_u32).chain(['\u{feff}', '😀', '\u{fffd}']).collect();
+        let mut lines: Vec<String> = ["", " ", "  a  b ", "\u{a0}x\u{3000}y\u{2028}", "l'homme, «qu'il» — 3.5 %", "\t\x0b\x0cé\r\n"].map(String::from).to_vec();
+        for &c in &chars {
+            lines.push(format!("{c}"));
+            lines.push(format!("ab{c}cd {c}"));
+            lines.push(format!("{c}x{c}"));
+        }
+        for l in &lines {
+            assert_eq!(split_whitespace(l).collect::<Vec<_>>(), l.split_whitespace().collect::<Vec<_>>(), "{l:?}");
+            for w in l.split_whitespace() {
+                assert_eq!(trim_to_alphanumeric(w), w.trim_matches(|c: char| !c.is_alphanumeric()), "{w:?}");
+            }
         }
     }
 

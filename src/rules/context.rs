@@ -290,8 +290,8 @@ impl Context {
         }
         let Some(sw) = self.stopwords.get(lang) else { return 0.0 };
         let (mut words, mut hits) = (0usize, 0usize);
-        for w in line.split_whitespace() {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        for w in crate::text::split_whitespace(line) {
+            let w = crate::text::trim_to_alphanumeric(w);
             if w.is_empty() {
                 continue;
             }
@@ -305,7 +305,8 @@ impl Context {
                 buf.extend(w.chars().flat_map(char::to_lowercase));
             }
             // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
-            let elided = buf.find(['\'', '’']).is_some_and(|a| sw.contains(&buf[..a]));
+            let apostrophe = if w.is_ascii() { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
+            let elided = apostrophe.is_some_and(|a| sw.contains(&buf[..a]));
             if elided || sw.contains(buf.as_str()) {
                 hits += 1;
             }
@@ -330,18 +331,26 @@ impl Context {
         let prose_sentences = self.t("prose_sentences", Some(lang));
         let mut buf = String::new();
         let idx: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
+        // The density of each line without a list marker, kept for the run check below (which
+        // looks at the whole line: the same line when it has no marker).
+        let mut unmarked_density: Vec<Option<f64>> = vec![None; idx.len()];
         let mut class: Vec<Class> = idx
             .iter()
-            .map(|&i| {
+            .enumerate()
+            .map(|(k, &i)| {
                 if inside[i] {
                     return Class::Short;
                 }
                 if taken[i] {
                     return Class::Bad;
                 }
-                let line = without_marker(doc.line(i).trim());
+                let whole = doc.line(i).trim();
+                let line = without_marker(whole);
                 let chars = crate::text::char_len(line) as f64;
                 let d = self.density(line, lang, &mut buf);
+                if line.len() == whole.len() {
+                    unmarked_density[k] = Some(d);
+                }
                 if chars < low {
                     Class::Short
                 } else if d >= sw_high && chars > high {
@@ -363,11 +372,11 @@ impl Context {
             }
             let run_end = (k..class.len()).find(|&j| !matches!(class[j], Class::Good | Class::NearGood)).unwrap_or(class.len());
             let (mut chars, mut words, mut hits) = (0.0, 0.0, 0.0);
-            for &i in &idx[k..run_end] {
+            for (&i, known) in idx[k..run_end].iter().zip(&unmarked_density[k..run_end]) {
                 let line = doc.line(i).trim();
                 let c = crate::text::char_len(line) as f64;
                 chars += c;
-                let d = self.density(line, lang, &mut buf);
+                let d = known.unwrap_or_else(|| self.density(line, lang, &mut buf));
                 words += c;
                 hits += d * c;
             }
