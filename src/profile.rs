@@ -13,7 +13,7 @@ pub fn language(doc: &Document) -> Option<&'static str> {
     lines.sort_by_key(|&i| std::cmp::Reverse(doc.lines[i].end - doc.lines[i].start));
     let mut sample = String::with_capacity(SAMPLE_BYTES);
     for i in lines {
-        let l = doc.line(i).trim();
+        let l = crate::text::trim(doc.line(i));
         if sample.len() + l.len() > SAMPLE_BYTES {
             let mut cut = SAMPLE_BYTES.saturating_sub(sample.len());
             while cut > 0 && !l.is_char_boundary(cut) {

@@ -307,14 +307,19 @@ pub fn dominant_script(counts: &[u32; Script::COUNT]) -> Option<(Script, f32)> {
     Some((Script::ALL[i], n as f32 / total as f32))
 }
 
-/// `s.trim()`, answered without the char-by-char look at either end when `s` starts and ends
-/// with a printable ASCII character (no white space), as nearly every line does.
+/// `s.trim()`, with ASCII white space (an indented line of whole-page text) stripped byte by
+/// byte and the char-by-char look left for ends that are not printable ASCII, which few lines have.
 #[inline]
 pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
-        _ => s.trim(),
+    let is_space = |x: &u8| matches!(x, b'\t'..=b'\r' | b' ');
+    let start = b.iter().position(|x| !is_space(x)).unwrap_or(b.len());
+    let end = b.iter().rposition(|x| !is_space(x)).map_or(start, |e| e + 1);
+    // Both cuts are next to ASCII bytes, so on char boundaries.
+    let t = &s[start..end.max(start)];
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => t,
+        _ => t.trim(),
     }
 }
 
@@ -487,8 +492,10 @@ mod tests {
         for a in &ends {
             for b in &ends {
                 for mid in ["", "x", " ", "a b"] {
-                    let s = format!("{a}{mid}{b}");
-                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                    for pad in ["", "  ", "\t \u{a0} \n"] {
+                        let s = format!("{pad}{a}{mid}{b}{pad}");
+                        assert_eq!(trim(&s), s.trim(), "{s:?}");
+                    }
                 }
             }
         }

@@ -231,7 +231,7 @@ impl Context {
             if l.blank {
                 continue;
             }
-            let line = doc.line(i).trim();
+            let line = crate::text::trim(doc.line(i));
             let is_short = crate::text::fewer_chars_than(line, short);
             let item = is_list_item(line);
             let count = |c: &mut [usize; 4], run: &mut usize| {
@@ -344,7 +344,7 @@ impl Context {
                 if taken[i] {
                     return Class::Bad;
                 }
-                let whole = doc.line(i).trim();
+                let whole = crate::text::trim(doc.line(i));
                 let line = without_marker(whole);
                 let chars = crate::text::char_len(line) as f64;
                 let d = self.density(line, lang, &mut buf);
@@ -373,7 +373,7 @@ impl Context {
             let run_end = (k..class.len()).find(|&j| !matches!(class[j], Class::Good | Class::NearGood)).unwrap_or(class.len());
             let (mut chars, mut words, mut hits) = (0.0, 0.0, 0.0);
             for (&i, known) in idx[k..run_end].iter().zip(&unmarked_density[k..run_end]) {
-                let line = doc.line(i).trim();
+                let line = crate::text::trim(doc.line(i));
                 let c = crate::text::char_len(line) as f64;
                 chars += c;
                 let d = known.unwrap_or_else(|| self.density(line, lang, &mut buf));
@@ -425,12 +425,12 @@ impl Context {
         // (related headlines, share buttons, authors) even where it sits between good lines,
         // unless the line before it ends with a colon (a list the prose introduces). Its lines
         // are bad; the neighbours of near-good lines see them so.
-        let item: Vec<bool> = idx.iter().map(|&i| is_list_item(doc.line(i).trim())).collect();
+        let item: Vec<bool> = idx.iter().map(|&i| is_list_item(crate::text::trim(doc.line(i)))).collect();
         let (min_items, link_share) = (self.t("link_list_min_items", None), self.t("link_list_share", None));
         let mut link_list = vec![false; class.len()];
         let in_list = |k: usize| item[k] && before[k] == Class::Short && !taken[idx[k]];
         for std::ops::Range { start: k, end } in runs(class.len(), in_list) {
-            let links = (k..end).filter(|&j| link_like(without_marker(doc.line(idx[j]).trim()))).count();
+            let links = (k..end).filter(|&j| link_like(without_marker(crate::text::trim(doc.line(idx[j]))))).count();
             let introduced = k > 0 && doc.line(idx[k - 1]).trim_end().ends_with(':');
             if (end - k) as f64 >= min_items && links as f64 >= link_share * (end - k) as f64 && !introduced {
                 for j in k..end {
@@ -476,10 +476,10 @@ impl Context {
         if any_good && !self.content_headings.is_empty() {
             for k in 0..class.len() {
                 // A list item is a menu entry ("* Zutaten" on a food site's menu), not a heading.
-                if class[k] == Class::Good || taken[idx[k]] || item[k] || !crate::text::fewer_chars_than(doc.line(idx[k]).trim(), 40) {
+                if class[k] == Class::Good || taken[idx[k]] || item[k] || !crate::text::fewer_chars_than(crate::text::trim(doc.line(idx[k])), 40) {
                     continue;
                 }
-                if !self.content_headings.contains(&crate::text::normalize_label(doc.line(idx[k]).trim())) {
+                if !self.content_headings.contains(&crate::text::normalize_label(crate::text::trim(doc.line(idx[k])))) {
                     continue;
                 }
                 // The list ends at a good line, or at a line another rule took (an ad label, a
