@@ -312,14 +312,19 @@ pub fn dominant_script(counts: &[u32; Script::COUNT]) -> Option<(Script, f32)> {
 #[inline]
 pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
+    let graphic_ends = |b: &[u8]| matches!((b.first(), b.last()), (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic());
+    if graphic_ends(b) {
+        return s;
+    }
     let is_space = |x: &u8| matches!(x, b'\t'..=b'\r' | b' ');
     let start = b.iter().position(|x| !is_space(x)).unwrap_or(b.len());
     let end = b.iter().rposition(|x| !is_space(x)).map_or(start, |e| e + 1);
     // Both cuts are next to ASCII bytes, so on char boundaries.
     let t = &s[start..end.max(start)];
-    match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => t,
-        _ => t.trim(),
+    if graphic_ends(t.as_bytes()) {
+        t
+    } else {
+        t.trim()
     }
 }
 
