@@ -26,7 +26,20 @@
 //! lines are removed. A run of at least `link_list_min_items` short list items, at least
 //! `link_list_share` of them link-like (capitalised, no colon, no closing full stop), is a link
 //! list (a menu, related headlines) and bad even between good lines, unless the line before it
-//! ends with a colon. Density thresholds can be set per language
+//! ends with a colon.
+//!
+//! Whole-page text keeps the page's nesting as indentation (inscriptis, lynx and w3m indent each
+//! block by its depth), and an article's paragraphs share one indentation where menus, sidebars
+//! and footers mostly sit at others. The *article's indentation* is the one most lines that
+//! settle good by length and stop words have. With `indent_sentences`, a near-good line, or a
+//! function-word-poor line that is no list item, that the context settled bad keeps when it sits
+//! at that indentation and ends as a sentence does (a lead paragraph between the headline and a
+//! caption, terse prose). With `indent_headings`, a short line at that indentation keeps when the
+//! next line is a good or kept line at the same indentation (the article's title or subheading
+//! right above its paragraph). Neither counts as good for the other lines' context, and neither
+//! applies where more than `indent_max_share` of the lines sit at the article's indentation
+//! (text rendered flat, extractor output: its indentation tells nothing). Density
+//! thresholds can be set per language
 //! (`stopwords_low.zh = 0.1`) for scripts where function words are single characters.
 //!
 //! Some article content is made of short, function-word-poor lines by nature: an ingredient list
@@ -80,6 +93,11 @@ const KNOWN: &[(&str, f64)] = &[
     // Off unless a rule file sets it: a line longer than `length_high` with at least this many
     // sentence ends is near-good, whatever its stop-word density.
     ("prose_sentences", f64::INFINITY),
+    // Off unless a rule file sets them to 1: lines at the article's indentation (see the
+    // module's documentation).
+    ("indent_sentences", 0.0),
+    ("indent_headings", 0.0),
+    ("indent_max_share", 0.8),
 ];
 
 /// A line rendered from a list item: `* x`, `+ x`, `- x`, `• x`, `o x`, or a bare marker.
@@ -136,6 +154,18 @@ fn link_like(item: &str) -> bool {
             !(c.is_lowercase() || c.is_numeric() || item.contains(':') || sentence)
         }
     }
+}
+
+/// Does `line` end as a sentence does (`.`, `!`, `?`, `。`, `！`, `？`), before any closing quote or
+/// bracket? A teaser's summary or a menu entry seldom does.
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end().trim_end_matches(['"', '\'', '”', '’', '»', ')']).ends_with(['.', '!', '?', '。', '！', '？'])
+}
+
+/// Leading whitespace of a line, in bytes: whole-page text renders each block at its depth in the
+/// page.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
 }
 
 /// A trimmed line without its list or table marker (`* `, `+ `, `• `, `| `, `o `): the text whose
@@ -329,6 +359,7 @@ impl Context {
         let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
         let (sw_low, sw_high) = (self.t("stopwords_low", Some(lang)), self.t("stopwords_high", Some(lang)));
         let prose_sentences = self.t("prose_sentences", Some(lang));
+        let (indent_sentences, indent_headings) = (self.t("indent_sentences", Some(lang)) > 0.0, self.t("indent_headings", Some(lang)) > 0.0);
         let mut buf = String::new();
         let idx: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
         // The density of each line without a list marker, kept for the run check below (which
@@ -448,6 +479,43 @@ impl Context {
                 class[i] = if bad(p) == Class::Bad && bad(n) == Class::Bad { Class::Bad } else { Class::Good };
             }
         }
+        // Lines at the article's indentation (see the module's documentation), decided on the
+        // classes the context settled; they keep without changing the other lines' context.
+        let mut at_indent = vec![false; class.len()];
+        if indent_sentences || indent_headings {
+            let mut counts: HashMap<usize, usize> = HashMap::new();
+            for (k, &i) in idx.iter().enumerate() {
+                if before[k] == Class::Good && !taken[i] {
+                    *counts.entry(indent_of(doc.line(i))).or_default() += 1;
+                }
+            }
+            // Ties go to the smaller indentation. Text where (nearly) every line sits at it says
+            // nothing by its indentation (extractor output, a page rendered flat).
+            let article = counts.into_iter().max_by_key(|&(w, n)| (n, std::cmp::Reverse(w))).map(|(w, _)| w);
+            let share = |w: usize| idx.iter().filter(|&&i| indent_of(doc.line(i)) == w).count() as f64 / idx.len() as f64;
+            if let Some(article) = article.filter(|&w| share(w) <= self.t("indent_max_share", Some(lang))) {
+                let at_article = |k: usize| !taken[idx[k]] && !link_list[k] && indent_of(doc.line(idx[k])) == article;
+                if indent_sentences {
+                    for k in 0..class.len() {
+                        let candidate = match before[k] {
+                            Class::NearGood => true,
+                            Class::Bad => !item[k],
+                            _ => false,
+                        };
+                        at_indent[k] = class[k] == Class::Bad && candidate && at_article(k) && ends_sentence(doc.line(idx[k]));
+                    }
+                }
+                if indent_headings {
+                    // Upwards, so that a title above a subtitle above the paragraph keeps too.
+                    for k in (0..class.len().saturating_sub(1)).rev() {
+                        let above = (class[k + 1] == Class::Good || at_indent[k + 1]) && at_article(k + 1);
+                        if before[k] == Class::Short && class[k] == Class::Bad && !item[k] && at_article(k) && above {
+                            at_indent[k] = true;
+                        }
+                    }
+                }
+            }
+        }
         // Article-internal blocks of short or function-word-poor lines (a recipe, a table, a run
         // of captions and subheadings) that jusText's rule settles bad as a whole when they sit
         // between a good paragraph and a bad one. A run of bad lines that are not list items keeps
@@ -489,8 +557,8 @@ impl Context {
                 }
             }
         }
-        for (c, &kept) in class.iter_mut().zip(&keep) {
-            if kept {
+        for ((c, &kept), &indented) in class.iter_mut().zip(&keep).zip(&at_indent) {
+            if kept || indented {
                 *c = Class::Good;
             }
         }
@@ -698,5 +766,47 @@ mod tests {
         with_prose.splice(0..0, [PROSE, PROSE]);
         let got = removed(&page(&with_prose, &["* Contact", "* Terms"]), &[]);
         assert!(got.contains(&"* Home".to_string()) && got.contains(&"* Terms".to_string()), "{got:?}");
+    }
+
+    /// The lines `c` removes from `lines`, with the lines equal to one of `taken` taken by other rules.
+    fn removed_with(c: &Context, lines: &[&str], taken: &[&str]) -> Vec<String> {
+        let text = lines.join("\n") + "\n";
+        let doc = Document::new(&text);
+        let taken: Vec<bool> = (0..doc.lines.len()).map(|i| taken.contains(&doc.line(i).trim())).collect();
+        c.bad_lines(&doc, &taken, &vec![false; doc.lines.len()], Some("en")).into_iter().map(|(i, _)| doc.line(i).trim().to_string()).collect()
+    }
+
+    #[test]
+    fn lines_at_the_article_indentation_keep_when_the_rule_says_so() {
+        let on = "activate_min_lines = 0, activate_short_share = 0, activate_list_share = 0, activate_short_run = 0, indent_sentences = 1, indent_headings = 1";
+        let c = rule_with(on);
+        let off = rule();
+        let prose = format!("      {PROSE}");
+        // The headline and the lead sit at the paragraphs' indentation, the menu, a caption
+        // (taken by another rule) and the footer at others.
+        let lead = "      The new night buses will run to the northern suburbs of the town from the spring.";
+        let caption = "        Photo: the council";
+        let menu: Vec<String> = MENU.iter().map(|m| format!("  {m}")).collect();
+        let page = |head: &str, lead: &str| -> Vec<String> {
+            let mut v = menu.clone();
+            v.extend([head, lead, caption, &prose, &prose, "  * Contact", "  * Terms"].map(String::from));
+            v
+        };
+        let run = |c: &Context, lines: &[String]| removed_with(c, &lines.iter().map(String::as_str).collect::<Vec<_>>(), &[caption.trim()]);
+        let lines = page("      Night buses to the suburbs", lead);
+        let mut boiler: Vec<String> = MENU.iter().map(|s| s.to_string()).collect();
+        boiler.extend(["* Contact", "* Terms"].map(String::from));
+        assert_eq!(run(&c, &lines), boiler);
+        // Without the thresholds the lead and the headline go: their neighbours are a menu and
+        // a caption.
+        let got = run(&off, &lines);
+        assert!(got.contains(&lead.trim().to_string()) && got.contains(&"Night buses to the suburbs".to_string()), "{got:?}");
+        // At another indentation they go; so does a lead that does not end as a sentence does
+        // (a teaser), and with it the headline above it.
+        let got = run(&c, &page("    Night buses to the suburbs", &lead.replacen("      ", "    ", 1)));
+        assert!(got.contains(&lead.trim().to_string()) && got.contains(&"Night buses to the suburbs".to_string()), "{got:?}");
+        let teaser = lead.trim_end_matches('.');
+        let got = run(&c, &page("      Night buses to the suburbs", teaser));
+        assert!(got.contains(&teaser.trim().to_string()) && got.contains(&"Night buses to the suburbs".to_string()), "{got:?}");
     }
 }
