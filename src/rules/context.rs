@@ -165,7 +165,9 @@ fn ends_sentence(line: &str) -> bool {
 /// Leading whitespace of a line, in bytes: whole-page text renders each block at its depth in the
 /// page.
 fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+    // ASCII white space byte by byte; the char-by-char look only from a byte beyond ASCII on.
+    let ascii = line.bytes().take_while(|b| matches!(b, b'\t'..=b'\r' | b' ')).count();
+    ascii + (line.len() - ascii - line[ascii..].trim_start().len())
 }
 
 /// A trimmed line without its list or table marker (`* `, `+ `, `• `, `| `, `o `): the text whose
@@ -769,6 +771,13 @@ mod tests {
     }
 
     /// The lines `c` removes from `lines`, with the lines equal to one of `taken` taken by other rules.
+    #[test]
+    fn indent_of_counts_leading_white_space() {
+        for line in ["", "x", "   x", "\t\t x ", " \u{a0} x", "\u{3000}\u{2003}x", "    ", " \u{a0}", "\x0b\x0c\r x", "é"] {
+            assert_eq!(indent_of(line), line.len() - line.trim_start().len(), "{line:?}");
+        }
+    }
+
     fn removed_with(c: &Context, lines: &[&str], taken: &[&str]) -> Vec<String> {
         let text = lines.join("\n") + "\n";
         let doc = Document::new(&text);
