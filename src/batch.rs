@@ -326,7 +326,7 @@ fn str_at(text: &str, q: usize) -> Result<(Cow<'_, str>, usize), String> {
     let b = text.as_bytes();
     debug_assert_eq!(b.get(q), Some(&b'"'));
     let start = q + 1;
-    let eof = || format!("invalid JSON at byte {}: EOF while parsing a string", b.len());
+    let eof = || string_error(b.len(), EOF_IN_STRING);
     let Some(k) = memchr::memchr2(b'"', b'\\', &b[start..]) else { return Err(eof()) };
     let mut i = start + k;
     if b[i] == b'"' {
@@ -354,11 +354,19 @@ fn str_at(text: &str, q: usize) -> Result<(Cow<'_, str>, usize), String> {
     }
 }
 
+/// serde_json's message for a line that ends inside a string.
+const EOF_IN_STRING: &str = "EOF while parsing a string";
+
+/// An error of the string reader at 1-based byte `n`, worded as serde_json words it.
+fn string_error(n: usize, what: &str) -> String {
+    format!("invalid JSON at byte {n}: {what}")
+}
+
 /// Decodes the escape whose `\` is `b[i]` onto `out`; returns the offset just past it. Errors as
 /// serde_json's `parse_escape` gives them (see [`str_at`]).
 fn unescape(b: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
-    let at = |n: usize, what: &str| format!("invalid JSON at byte {n}: {what}");
-    let Some(&c) = b.get(i + 1) else { return Err(at(b.len(), "EOF while parsing a string")) };
+    let at = string_error;
+    let Some(&c) = b.get(i + 1) else { return Err(at(b.len(), EOF_IN_STRING)) };
     out.push(match c {
         b'"' => '"',
         b'\\' => '\\',
@@ -382,7 +390,7 @@ fn unescape(b: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
             // A high surrogate: a `\u` escape of a low one must follow.
             for (k, want) in [(j, b'\\'), (j + 1, b'u')] {
                 match b.get(k) {
-                    None => return Err(at(b.len(), "EOF while parsing a string")),
+                    None => return Err(at(b.len(), EOF_IN_STRING)),
                     Some(&c) if c == want => {}
                     Some(_) => return Err(at(k + 1, "unexpected end of hex escape")),
                 }
@@ -403,14 +411,14 @@ fn unescape(b: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
 /// The four hex digits at `b[j..]` as serde_json's `decode_hex_escape` reads them: fewer than four
 /// bytes left on the line is the end of the string, a non-digit among them an invalid escape.
 fn hex4(b: &[u8], j: usize) -> Result<u16, String> {
-    let Some(digits) = b.get(j..j + 4) else { return Err(format!("invalid JSON at byte {}: EOF while parsing a string", b.len())) };
+    let Some(digits) = b.get(j..j + 4) else { return Err(string_error(b.len(), EOF_IN_STRING)) };
     let mut n = 0u16;
     for &c in digits {
         let d = match c {
             b'0'..=b'9' => c - b'0',
             b'a'..=b'f' => c - b'a' + 10,
             b'A'..=b'F' => c - b'A' + 10,
-            _ => return Err(format!("invalid JSON at byte {}: invalid escape", j + 4)),
+            _ => return Err(string_error(j + 4, "invalid escape")),
         };
         n = n << 4 | u16::from(d);
     }

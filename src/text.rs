@@ -307,6 +307,22 @@ pub fn dominant_script(counts: &[u32; Script::COUNT]) -> Option<(Script, f32)> {
     Some((Script::ALL[i], n as f32 / total as f32))
 }
 
+/// An ASCII byte that `char::is_whitespace` calls white space (`u8::is_ascii_whitespace` leaves
+/// out the vertical tab, which `str::trim` and `str::split_whitespace` take).
+#[inline]
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `s.trim_start()`, with ASCII white space (the indentation of whole-page text) skipped byte by
+/// byte and the char-by-char look only from a byte beyond ASCII on.
+#[inline]
+pub fn trim_start(s: &str) -> &str {
+    let ascii = s.bytes().take_while(|&b| is_ascii_space(b)).count();
+    // The cut follows ASCII bytes, so it is on a char boundary.
+    s[ascii..].trim_start()
+}
+
 /// `s.trim()`, with ASCII white space (an indented line of whole-page text) stripped byte by
 /// byte and the char-by-char look left for ends that are not printable ASCII, which few lines have.
 #[inline]
@@ -316,9 +332,8 @@ pub fn trim(s: &str) -> &str {
     if graphic_ends(b) {
         return s;
     }
-    let is_space = |x: &u8| matches!(x, b'\t'..=b'\r' | b' ');
-    let start = b.iter().position(|x| !is_space(x)).unwrap_or(b.len());
-    let end = b.iter().rposition(|x| !is_space(x)).map_or(start, |e| e + 1);
+    let start = b.iter().position(|&x| !is_ascii_space(x)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&x| !is_ascii_space(x)).map_or(start, |e| e + 1);
     // Both cuts are next to ASCII bytes, so on char boundaries.
     let t = &s[start..end.max(start)];
     if graphic_ends(t.as_bytes()) {
@@ -331,23 +346,24 @@ pub fn trim(s: &str) -> &str {
 /// `s.split_whitespace()`, with ASCII bytes told without decoding them (the common case).
 pub fn split_whitespace(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
-    // The width of the white-space character at `i`, or 0 when there is none.
-    let space = move |i: usize| -> Option<usize> {
+    // The character at `i`: its width and whether it is white space.
+    let at = move |i: usize| -> Option<(usize, bool)> {
         let &x = b.get(i)?;
         Some(if x < 0x80 {
-            usize::from(matches!(x, b'\t'..=b'\r' | b' '))
+            (1, is_ascii_space(x))
         } else {
             let c = s[i..].chars().next().expect("a char starts at a non-ASCII lead byte");
-            if c.is_whitespace() { c.len_utf8() } else { 0 }
+            (c.len_utf8(), c.is_whitespace())
         })
     };
     let mut i = 0;
     std::iter::from_fn(move || {
-        while let Some(w) = space(i) {
-            if w == 0 {
+        while let Some((w, space)) = at(i) {
+            if !space {
                 let start = i;
-                while space(i).is_some_and(|w| w == 0) {
-                    i += s[i..].chars().next().map_or(1, char::len_utf8);
+                i += w;
+                while let Some((w, false)) = at(i) {
+                    i += w;
                 }
                 return Some(&s[start..i]);
             }
@@ -505,6 +521,12 @@ mod tests {
             }
         }
         assert_eq!(trim(""), "");
+        for a in &ends {
+            for pad in ["", "  ", "\t\x0b \u{a0} \n", "\u{3000}"] {
+                let s = format!("{pad}{a}x ");
+                assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -165,9 +165,7 @@ fn ends_sentence(line: &str) -> bool {
 /// Leading whitespace of a line, in bytes: whole-page text renders each block at its depth in the
 /// page.
 fn indent_of(line: &str) -> usize {
-    // ASCII white space byte by byte; the char-by-char look only from a byte beyond ASCII on.
-    let ascii = line.bytes().take_while(|b| matches!(b, b'\t'..=b'\r' | b' ')).count();
-    ascii + (line.len() - ascii - line[ascii..].trim_start().len())
+    line.len() - crate::text::trim_start(line).len()
 }
 
 /// A trimmed line without its list or table marker (`* `, `+ `, `• `, `| `, `o `): the text whose
@@ -329,7 +327,8 @@ impl Context {
             }
             words += 1;
             buf.clear();
-            if w.is_ascii() {
+            let ascii = w.is_ascii();
+            if ascii {
                 // The same as the char-by-char lower-casing below, for the common word.
                 buf.push_str(w);
                 buf.make_ascii_lowercase();
@@ -337,7 +336,7 @@ impl Context {
                 buf.extend(w.chars().flat_map(char::to_lowercase));
             }
             // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
-            let apostrophe = if w.is_ascii() { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
+            let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
             let elided = apostrophe.is_some_and(|a| sw.contains(&buf[..a]));
             if elided || sw.contains(buf.as_str()) {
                 hits += 1;
@@ -485,18 +484,19 @@ impl Context {
         // classes the context settled; they keep without changing the other lines' context.
         let mut at_indent = vec![false; class.len()];
         if indent_sentences || indent_headings {
+            let indent: Vec<usize> = idx.iter().map(|&i| indent_of(doc.line(i))).collect();
             let mut counts: HashMap<usize, usize> = HashMap::new();
             for (k, &i) in idx.iter().enumerate() {
                 if before[k] == Class::Good && !taken[i] {
-                    *counts.entry(indent_of(doc.line(i))).or_default() += 1;
+                    *counts.entry(indent[k]).or_default() += 1;
                 }
             }
             // Ties go to the smaller indentation. Text where (nearly) every line sits at it says
             // nothing by its indentation (extractor output, a page rendered flat).
             let article = counts.into_iter().max_by_key(|&(w, n)| (n, std::cmp::Reverse(w))).map(|(w, _)| w);
-            let share = |w: usize| idx.iter().filter(|&&i| indent_of(doc.line(i)) == w).count() as f64 / idx.len() as f64;
+            let share = |w: usize| indent.iter().filter(|&&x| x == w).count() as f64 / idx.len() as f64;
             if let Some(article) = article.filter(|&w| share(w) <= self.t("indent_max_share", Some(lang))) {
-                let at_article = |k: usize| !taken[idx[k]] && !link_list[k] && indent_of(doc.line(idx[k])) == article;
+                let at_article = |k: usize| !taken[idx[k]] && !link_list[k] && indent[k] == article;
                 if indent_sentences {
                     for k in 0..class.len() {
                         let candidate = match before[k] {
@@ -770,7 +770,6 @@ mod tests {
         assert!(got.contains(&"* Home".to_string()) && got.contains(&"* Terms".to_string()), "{got:?}");
     }
 
-    /// The lines `c` removes from `lines`, with the lines equal to one of `taken` taken by other rules.
     #[test]
     fn indent_of_counts_leading_white_space() {
         for line in ["", "x", "   x", "\t\t x ", " \u{a0} x", "\u{3000}\u{2003}x", "    ", " \u{a0}", "\x0b\x0c\r x", "é"] {
@@ -778,6 +777,7 @@ mod tests {
         }
     }
 
+    /// The lines `c` removes from `lines`, with the lines equal to one of `taken` taken by other rules.
     fn removed_with(c: &Context, lines: &[&str], taken: &[&str]) -> Vec<String> {
         let text = lines.join("\n") + "\n";
         let doc = Document::new(&text);
