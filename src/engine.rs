@@ -2114,6 +2114,40 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// The same for random cue sets over a small alphabet (cues that are prefixes, suffixes
+        /// and repeats of one another, non-ASCII letters, upper case) and random text over it:
+        /// every shape of trie and failure links. Not the empty cue, which no rule can hold
+        /// (lexicons reject empty phrases) and which the two tables report differently at the
+        /// text's ends.
+        #[test]
+        fn random_tables_from_the_trie_are_the_library_dfa_tables(
+            patterns in proptest::collection::vec("[abAé ]{1,5}", 1..12),
+            text in "[abAÉé x]{0,300}",
+        ) {
+            use aho_corasick::StartKind;
+            let Coded { codes, max_code, coded, .. } = CueAutomaton::code(&patterns);
+            let coded = coded.unwrap();
+            let nfa = aho_corasick::nfa::noncontiguous::NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&coded).unwrap();
+            let library = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).start_kind(StartKind::Unanchored).prefilter(false).build(&coded).unwrap();
+            let ours = CueAutomaton::Dfa(Box::new(CueDfa::from_nfa(&nfa, &codes, max_code).unwrap()));
+            // The library's DFA need not be laid out as `CueDfa::new` copies it; then the
+            // library's own search is the reference.
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            ours.for_each_match(&text, |s, e, p| a.push((s, e, p)));
+            match CueDfa::new(&library, &codes, max_code) {
+                Some(copied) => CueAutomaton::Dfa(Box::new(copied)).for_each_match(&text, |s, e, p| b.push((s, e, p))),
+                None => {
+                    let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
+                    let general = AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).unwrap();
+                    b.extend(general.find_overlapping_iter(&text).map(|m| (m.start(), m.end(), m.pattern().as_u32())));
+                }
+            }
+            proptest::prop_assert_eq!(a, b);
+        }
+    }
+
     /// Every automaton of the default rules is a table of our own (see `CueDfa::from_nfa`), not
     /// the slower general automaton.
     #[test]
