@@ -195,7 +195,7 @@ impl Caption {
         }
         // Counted only as far as the limits: this runs for every credit prefix of a line.
         let words = rest.split_whitespace().take(9).count();
-        if rest.is_empty() || rest.chars().nth(self.max_credit_chars).is_some() || words > 8 {
+        if rest.is_empty() || !may_name_a_source(rest) || rest.chars().nth(self.max_credit_chars).is_some() || words > 8 {
             return None;
         }
         // A sentence after the name means this was prose, not a credit.
@@ -207,6 +207,14 @@ impl Caption {
         }
         Some(open_bracket_before(line, p))
     }
+}
+
+/// Whether the text after a credit prefix can name a photographer or an agency: it is empty (a
+/// bare "Photo:" label) or holds a letter. Figures alone ("Photos: 12", "Fotoğraflar: 12") count
+/// the photos of a listing.
+pub fn may_name_a_source(rest: &str) -> bool {
+    let rest = rest.trim();
+    rest.is_empty() || rest.chars().any(char::is_alphabetic)
 }
 
 /// Cue hits of one line, gathered from the shared automaton.
