@@ -891,6 +891,12 @@ impl CueAutomaton {
         Coded { lower, codes, max_code: next, coded }
     }
 
+    /// aho-corasick's trie of the coded patterns, with the overlapping (standard) semantics the
+    /// scan reports.
+    fn trie(coded: &[Vec<u8>]) -> Option<aho_corasick::nfa::noncontiguous::NFA> {
+        aho_corasick::nfa::noncontiguous::NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(coded).ok()
+    }
+
     fn build(patterns: &[String]) -> Result<CueAutomaton, String> {
         // The DFA's table has a column per class of bytes, rounded up to a power of two, and the
         // library makes a class of every byte a cue uses and of every gap between two such
@@ -903,10 +909,7 @@ impl CueAutomaton {
         // in cache).
         let Coded { lower, codes, max_code, coded } = Self::code(patterns);
         // The trie is dropped once its table is built (see `CueDfa::from_nfa`).
-        let dfa = coded.and_then(|coded| {
-            let nfa = aho_corasick::nfa::noncontiguous::NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&coded).ok()?;
-            CueDfa::from_nfa(&nfa, &codes, max_code)
-        });
+        let dfa = coded.and_then(|coded| CueDfa::from_nfa(&Self::trie(&coded)?, &codes, max_code));
         Ok(match dfa {
             Some(d) => CueAutomaton::Dfa(Box::new(d)),
             None => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
@@ -2075,13 +2078,23 @@ mod tests {
         }
     }
 
+    /// The table `CueAutomaton::build` makes for `patterns`, and the copy of the library's DFA of
+    /// the same coded patterns (`None` when that DFA is not laid out as `CueDfa::new` copies it).
+    fn both_tables(patterns: &[String]) -> (CueAutomaton, Option<CueDfa>) {
+        let Coded { codes, max_code, coded, .. } = CueAutomaton::code(patterns);
+        let coded = coded.unwrap();
+        let library = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).start_kind(aho_corasick::StartKind::Unanchored).prefilter(false).build(&coded).unwrap();
+        let ours = CueAutomaton::build(patterns).unwrap();
+        assert!(matches!(ours, CueAutomaton::Dfa(_)), "{} patterns", patterns.len());
+        (ours, CueDfa::new(&library, &codes, max_code))
+    }
+
     /// `CueDfa::from_nfa` makes, state for state, the automaton that copying the library's DFA
     /// makes (`CueDfa::new`, which it replaced): on the default rules' cue sets (every script
     /// group, and the ASCII and Latin cues together) and on sets of other shapes, both report the
     /// same matches in the same order, over text holding every cue and over real pages.
     #[test]
     fn tables_from_the_trie_are_the_library_dfa_tables() {
-        use aho_corasick::StartKind;
         let c = crate::Cleaner::new().unwrap();
         let index = &c.index;
         let wide: String = (b'!'..=b'~').map(char::from).collect();
@@ -2094,12 +2107,8 @@ mod tests {
             .map(|p| std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)).unwrap())
             .collect();
         for patterns in &sets {
-            let Coded { codes, max_code, coded, .. } = CueAutomaton::code(patterns);
-            let coded = coded.unwrap();
-            let nfa = aho_corasick::nfa::noncontiguous::NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&coded).unwrap();
-            let library = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).start_kind(StartKind::Unanchored).prefilter(false).build(&coded).unwrap();
-            let ours = CueAutomaton::Dfa(Box::new(CueDfa::from_nfa(&nfa, &codes, max_code).unwrap()));
-            let copied = CueAutomaton::Dfa(Box::new(CueDfa::new(&library, &codes, max_code).unwrap()));
+            let (ours, copied) = both_tables(patterns);
+            let copied = CueAutomaton::Dfa(Box::new(copied.unwrap()));
             // Every cue, upper-cased too, between other text: each state's matches are reported.
             let every = format!("{} {}", patterns.join(" x "), patterns.join("\n").to_uppercase());
             let mut texts = vec![every];
@@ -2128,21 +2137,15 @@ mod tests {
             patterns in proptest::collection::vec("[abAé ]{1,5}", 1..12),
             text in "[abAÉé x]{0,300}",
         ) {
-            use aho_corasick::StartKind;
-            let Coded { codes, max_code, coded, .. } = CueAutomaton::code(&patterns);
-            let coded = coded.unwrap();
-            let nfa = aho_corasick::nfa::noncontiguous::NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&coded).unwrap();
-            let library = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).start_kind(StartKind::Unanchored).prefilter(false).build(&coded).unwrap();
-            let ours = CueAutomaton::Dfa(Box::new(CueDfa::from_nfa(&nfa, &codes, max_code).unwrap()));
+            let (ours, copied) = both_tables(&patterns);
             // The library's DFA need not be laid out as `CueDfa::new` copies it; then the
             // library's own search is the reference.
             let (mut a, mut b) = (Vec::new(), Vec::new());
             ours.for_each_match(&text, |s, e, p| a.push((s, e, p)));
-            match CueDfa::new(&library, &codes, max_code) {
+            match copied {
                 Some(copied) => CueAutomaton::Dfa(Box::new(copied)).for_each_match(&text, |s, e, p| b.push((s, e, p))),
                 None => {
-                    let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
-                    let general = AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).unwrap();
+                    let general = AhoCorasick::builder().ascii_case_insensitive(true).build(&CueAutomaton::code(&patterns).lower).unwrap();
                     b.extend(general.find_overlapping_iter(&text).map(|m| (m.start(), m.end(), m.pattern().as_u32())));
                 }
             }
