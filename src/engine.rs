@@ -95,6 +95,12 @@ pub(crate) struct Index {
     /// order among all patterns (the first matching pattern in that order wins).
     regex: crate::lineset::LineSet,
     regex_ids: Vec<u32>,
+    /// The ungated patterns that only match a line holding an ASCII digit (time stamps, counts,
+    /// years; see [`crate::lineset::needs_digit`]), tried only on such lines. A set of their own
+    /// so that the rules compile as two sets of about equal size, one on each core, and the
+    /// main set's lazy DFA carries fewer patterns on the lines without digits.
+    digits: crate::lineset::LineSet,
+    digit_ids: Vec<u32>,
     gated: crate::lineset::LineSet,
     gated_ids: Vec<u32>,
     /// Ungated patterns that open with a long run of any text (`[^0-9!?]{0,20}…`): alive over
@@ -104,6 +110,9 @@ pub(crate) struct Index {
     floating: crate::lineset::LineSet,
     floating_ids: Vec<u32>,
     floating_max_chars: usize,
+    /// Every floating pattern needs a digit (see [`crate::lineset::needs_digit`]): the floating set
+    /// is tried only on lines with one.
+    floating_needs_digit: bool,
     /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
@@ -151,39 +160,41 @@ impl Veto {
     }
 }
 
-impl Index {
-    pub(crate) fn build(rules: &[Rule]) -> Result<Index, String> {
+/// The phrase tables of the `phrase` and `region` rules (see [`Index`]'s fields of the same
+/// names), built beside the automata.
+struct Labels {
+    labels: FastMap<Box<str>, Vec<LabelRef>>,
+    first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    max_tokens: usize,
+    prefixes: FastMap<Box<str>, u32>,
+    max_prefix_tokens: usize,
+    quoted: FastMap<Box<str>, u32>,
+    max_quoted_tokens: usize,
+    max_quoted_chars: usize,
+    glued: FastMap<Box<str>, u32>,
+    glued_first: HashSet<Box<str>, foldhash::fast::RandomState>,
+    max_glued_tokens: usize,
+    to_end: FastMap<Box<str>, u32>,
+    max_short: usize,
+    has_regions: bool,
+    followers: Vec<(Category, u32)>,
+    vetoes: Vec<Option<Veto>>,
+}
+
+impl Labels {
+    fn build(rules: &[Rule]) -> Labels {
         let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
         let mut quoted: FastMap<Box<str>, u32> = FastMap::default();
         let mut max_quoted_chars = 0;
         let mut glued: FastMap<Box<str>, u32> = FastMap::default();
         let mut to_end: FastMap<Box<str>, u32> = FastMap::default();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut cues: Vec<Cue> = Vec::new();
-        let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut regex_ids: Vec<u32> = Vec::new();
-        let mut gated: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut gated_ids: Vec<u32> = Vec::new();
-        let mut floating: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut floating_ids: Vec<u32> = Vec::new();
-        let mut floating_max_chars = 0;
-        let mut regex_rule = Vec::new();
-        let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_short = 0;
-        let mut max_pattern_chars = 0;
         let mut has_regions = false;
         let mut followers = Vec::new();
         let mut add_label = |p: &str, rule: usize, role: Role| {
             labels.entry(p.into()).or_default().push(LabelRef { rule: rule as u32, role });
-        };
-        // The automaton ignores ASCII case itself; only non-ASCII cues need their case variants.
-        let add_cue = |phrase: &str, cue: Cue, patterns: &mut Vec<String>, cues: &mut Vec<Cue>| {
-            let variants = if phrase.is_ascii() { vec![phrase.to_ascii_lowercase()] } else { case_variants(phrase) };
-            for v in variants {
-                patterns.push(v);
-                cues.push(cue);
-            }
         };
         for (ri, rule) in rules.iter().enumerate() {
             let r = ri as u32;
@@ -227,6 +238,59 @@ impl Index {
                         add_label(s, ri, Role::RegionMember);
                     }
                 }
+                _ => {}
+            }
+        }
+        let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
+        let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
+        let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
+        let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
+        let vetoes = rules
+            .iter()
+            .map(|rule| match &rule.kind {
+                Kind::Cues(crate::rules::cues::Cues { none_of, .. }) | Kind::Pattern(crate::rules::pattern::Pattern { none_of, .. }) | Kind::Caption(crate::rules::caption::Caption { none_of, .. })
+                    if !none_of.is_empty() =>
+                {
+                    let phrases = none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
+                    Some(Veto { phrases, automaton: std::sync::OnceLock::new() })
+                }
+                _ => None,
+            })
+            .collect();
+        Labels { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+    }
+}
+
+impl Index {
+    pub(crate) fn build(rules: &[Rule]) -> Result<Index, String> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut cues: Vec<Cue> = Vec::new();
+        let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut regex_ids: Vec<u32> = Vec::new();
+        let mut digits: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut digit_ids: Vec<u32> = Vec::new();
+        let mut gated: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut gated_ids: Vec<u32> = Vec::new();
+        let mut floating: Vec<&regex_syntax::hir::Hir> = Vec::new();
+        let mut floating_ids: Vec<u32> = Vec::new();
+        let mut floating_max_chars = 0;
+        let mut regex_rule = Vec::new();
+        let mut regex_at: Vec<(usize, usize)> = Vec::new();
+        let mut max_pattern_chars = 0;
+        // The automaton ignores ASCII case itself; only non-ASCII cues need their case variants.
+        let add_cue = |phrase: &str, cue: Cue, patterns: &mut Vec<String>, cues: &mut Vec<Cue>| {
+            let variants = if phrase.is_ascii() { vec![phrase.to_ascii_lowercase()] } else { case_variants(phrase) };
+            for v in variants {
+                patterns.push(v);
+                cues.push(cue);
+            }
+        };
+        for (ri, rule) in rules.iter().enumerate() {
+            let r = ri as u32;
+            match &rule.kind {
                 Kind::Pattern(p) => {
                     max_pattern_chars = max_pattern_chars.max(p.max_chars);
                     let base = regex_rule.len() as u32;
@@ -247,6 +311,9 @@ impl Index {
                             floating.push(&c.hir);
                             floating_ids.push(id);
                             floating_max_chars = floating_max_chars.max(p.max_chars);
+                        } else if crate::lineset::needs_digit(&c.hir) {
+                            digits.push(&c.hir);
+                            digit_ids.push(id);
                         } else {
                             regex.push(&c.hir);
                             regex_ids.push(id);
@@ -274,17 +341,11 @@ impl Index {
                         add_cue(p, Cue::CreditPrefix { rule: r }, &mut patterns, &mut cues);
                     }
                 }
-                Kind::ForeignToken(_) | Kind::Context(_) => {}
+                Kind::Phrase(_) | Kind::Region(_) | Kind::ForeignToken(_) | Kind::Context(_) => {}
             }
         }
+        let floating_needs_digit = !floating.is_empty() && floating.iter().all(|h| crate::lineset::needs_digit(h));
         let has_agencies = rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()));
-        let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
-        let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
-        let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
-        let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         // Cues are grouped by the script their letters need, and `cues` reordered to match: the
         // automaton of group g reports pattern k as cue `offset + k`.
         let mut by_group: Vec<Vec<(String, Cue)>> = vec![Vec::new(); GROUPS + 1];
@@ -314,18 +375,46 @@ impl Index {
             }
         }
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
-        // The two largest builds, the document cue automaton and the line-pattern set, are
-        // independent: on two cores they run side by side.
-        let ((built_ac, gated, floating), regex) = crate::par::join(
-            || {
-                let ac = (!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose();
-                (ac, crate::lineset::LineSet::new(&gated, limit, 2 << 20), crate::lineset::LineSet::new(&floating, limit, 2 << 20))
+        // The builds are independent: the document cue automaton, the four line-pattern sets
+        // and the phrase tables, largest first, shared out between the two cores (on one, in
+        // order).
+        enum Job<'a> {
+            Cues,
+            Set(&'a [&'a regex_syntax::hir::Hir], usize),
+            Labels,
+        }
+        enum Built {
+            Cues(Result<Option<CueAutomaton>, String>),
+            Set(Result<crate::lineset::LineSet, String>),
+            Labels(Box<Labels>),
+        }
+        // (rank in the schedule, job); a set's lazy DFA cache capacity with it.
+        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues), (3, Job::Set(&digits, 2 << 20)), (2, Job::Labels), (1, Job::Set(&gated, 2 << 20)), (0, Job::Set(&floating, 2 << 20))];
+        let built = crate::par::map(
+            &jobs,
+            |&(rank, _)| rank,
+            |(_, job)| match *job {
+                Job::Cues => Built::Cues((!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose()),
+                Job::Set(hirs, cache) => Built::Set(crate::lineset::LineSet::new(hirs, limit, cache)),
+                Job::Labels => Built::Labels(Box::new(Labels::build(rules))),
             },
-            || crate::lineset::LineSet::new(&regex, limit, 8 << 20),
         );
-        let ac = built_ac?;
-        let regex = regex
-            .and_then(|set| Ok((set, gated?, floating?)))
+        let mut sets = Vec::with_capacity(4);
+        let mut ac = Ok(None);
+        let mut tables = None;
+        for b in built {
+            match b {
+                Built::Cues(c) => ac = c,
+                Built::Set(s) => sets.push(s),
+                Built::Labels(l) => tables = Some(l),
+            }
+        }
+        let ac = ac?;
+        let Labels { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes } =
+            *tables.ok_or("the phrase tables")?;
+        let regex = sets
+            .into_iter()
+            .collect::<Result<Vec<_>, String>>()
             .map_err(|e| {
                 // The wrapped sources, only to name a pattern that is too big.
                 let sources: Vec<String> = rules.iter().filter_map(|r| if let Kind::Pattern(p) = &r.kind { Some(p.patterns.iter().cloned()) } else { None }).flatten().collect();
@@ -345,20 +434,8 @@ impl Index {
         let cue_rules = rules_where(|k| matches!(k, Kind::Cues(_) | Kind::Caption(_)));
         let caption_rules = rules_where(|k| matches!(k, Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
-        let (regex, gated, floating) = regex;
-        let vetoes = rules
-            .iter()
-            .map(|rule| match &rule.kind {
-                Kind::Cues(crate::rules::cues::Cues { none_of, .. }) | Kind::Pattern(crate::rules::pattern::Pattern { none_of, .. }) | Kind::Caption(crate::rules::caption::Caption { none_of, .. })
-                    if !none_of.is_empty() =>
-                {
-                    let phrases = none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
-                    Some(Veto { phrases, automaton: std::sync::OnceLock::new() })
-                }
-                _ => None,
-            })
-            .collect();
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, caption_rules, foreign_rules, vetoes })
+        let [regex, digits, gated, floating]: [crate::lineset::LineSet; 4] = regex.try_into().map_err(|_| "four line-pattern sets".to_string())?;
+        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, caption_rules, foreign_rules, vetoes })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -683,34 +760,63 @@ impl CueDfa {
     /// state's matches are the NFA's, in its order (they already include those of the failure
     /// targets), as the library's DFA copies them. The match states get the first rows, so one
     /// compare tells them. `None` when a code is out of range or a row offset would overflow.
-    fn from_nfa(nfa: &aho_corasick::nfa::noncontiguous::NFA, codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
+    fn from_nfa(nfa: &aho_corasick::nfa::noncontiguous::NFA, coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
         let alphabet = usize::from(max_code) + 1;
         if codes.iter().any(|&c| usize::from(c) >= alphabet) {
             return None;
         }
         let start = nfa.start_state(Anchored::No).ok()?;
+        // The trie's edges, found by walking each cue from the start (anchored: only the trie's
+        // own transitions), not by asking every state for every code: `edges[s]` holds
+        // (code, child) for each edge out of NFA state `s`. Every state but the start has one
+        // parent, so a child is recorded the first time it is reached.
+        let mut edges: Vec<Vec<(u8, StateID)>> = Vec::new();
+        let mut reached: Vec<bool> = Vec::new();
+        for cue in coded {
+            let mut sid = start;
+            for &c in cue {
+                let t = nfa.next_state(Anchored::Yes, sid, c);
+                if nfa.is_dead(t) || t == sid || usize::from(c) >= alphabet {
+                    return None;
+                }
+                let (si, ti) = (sid.as_usize(), t.as_usize());
+                if reached.len() <= ti {
+                    reached.resize(ti + 1, false);
+                }
+                if !reached[ti] {
+                    reached[ti] = true;
+                    if edges.len() <= si {
+                        edges.resize_with(si + 1, Vec::new);
+                    }
+                    edges[si].push((c, t));
+                }
+                sid = t;
+            }
+        }
         // Breadth-first: `order[k]` is the NFA state of row k, `next[k * alphabet + c]` the row
-        // its code c leads to, `fail[k]` the row of its failure target.
+        // its code c leads to, `fail[k]` the row of its failure target. A row starts as a copy
+        // of its failure target's row (the start's: all back to the start) and takes the trie's
+        // edges over it, children numbered in the order of their codes.
         let mut order: Vec<StateID> = vec![start];
         let mut fail: Vec<usize> = vec![0];
         let mut next: Vec<u32> = Vec::new();
         let mut k = 0;
         while k < order.len() {
-            let sid = order[k];
-            for c in 0..alphabet {
-                // Anchored: the trie's own transition, or dead where it has none (the unanchored
-                // start's own loop comes back as itself).
-                let t = nfa.next_state(Anchored::Yes, sid, c as u8);
-                let via_fail = if k == 0 { 0 } else { next[fail[k] * alphabet + c] };
-                let to = if nfa.is_dead(t) || (k == 0 && t == sid) {
-                    via_fail
-                } else {
-                    // A trie edge: every state but the start has exactly one, so `t` is new.
+            let row = next.len();
+            if k == 0 {
+                next.resize(alphabet, 0);
+            } else {
+                let f = fail[k] * alphabet;
+                next.extend_from_within(f..f + alphabet);
+            }
+            if let Some(out) = edges.get_mut(order[k].as_usize()) {
+                out.sort_unstable_by_key(|&(c, _)| c);
+                for &(c, t) in out.iter() {
+                    let via_fail = if k == 0 { 0 } else { next[row + usize::from(c)] };
                     order.push(t);
                     fail.push(via_fail as usize);
-                    u32::try_from(order.len() - 1).ok()?
-                };
-                next.push(to);
+                    next[row + usize::from(c)] = u32::try_from(order.len() - 1).ok()?;
+                }
             }
             k += 1;
         }
@@ -909,7 +1015,7 @@ impl CueAutomaton {
         // in cache).
         let Coded { lower, codes, max_code, coded } = Self::code(patterns);
         // The trie is dropped once its table is built (see `CueDfa::from_nfa`).
-        let dfa = coded.and_then(|coded| CueDfa::from_nfa(&Self::trie(&coded)?, &codes, max_code));
+        let dfa = coded.and_then(|coded| CueDfa::from_nfa(&Self::trie(&coded)?, &coded, &codes, max_code));
         Ok(match dfa {
             Some(d) => CueAutomaton::Dfa(Box::new(d)),
             None => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
@@ -1117,6 +1223,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut gated_hits = index.gated.new_set();
     let mut patterns = index.regex.searcher();
     let mut gated_patterns = index.gated.searcher();
+    let mut digit_hits = index.digits.new_set();
+    let mut digit_patterns = index.digits.searcher();
     let mut floating_hits = index.floating.new_set();
     let mut floating_patterns = index.floating.searcher();
     let mut gates_open: Vec<u32> = Vec::new();
@@ -1201,7 +1309,13 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                     first = pattern_hits.iter().map(|p| index.regex_ids[p.as_usize()]).find(|&k| allowed(k));
                 }
             }
-            if !index.floating.is_empty() && chars <= index.floating_max_chars {
+            let digit = (!index.digits.is_empty() || index.floating_needs_digit) && crate::lineset::has_digit(trimmed);
+            if digit && !index.digits.is_empty() {
+                digit_patterns.matches(trimmed, &mut digit_hits);
+                let digit_first = digit_hits.iter().map(|p| index.digit_ids[p.as_usize()]).find(|&k| allowed(k));
+                first = first.into_iter().chain(digit_first).min();
+            }
+            if !index.floating.is_empty() && chars <= index.floating_max_chars && (digit || !index.floating_needs_digit) {
                 floating_patterns.matches(trimmed, &mut floating_hits);
                 let floating_first = floating_hits.iter().map(|p| index.floating_ids[p.as_usize()]).find(|&k| allowed(k));
                 first = first.into_iter().chain(floating_first).min();

@@ -127,6 +127,52 @@ impl Searcher<'_> {
 mod tests {
     use super::*;
 
+    /// A pattern needs a digit only when every match goes through an ASCII one; then it matches
+    /// no line without one.
+    #[test]
+    fn needs_digit_only_when_every_match_has_one() {
+        let hir = |p: &str| regex_syntax::Parser::new().parse(&crate::rules::pattern::wrap(p)).unwrap();
+        let cases = [
+            ("[0-9]+ comments", true, "12 comments"),
+            ("© 20[0-9]{2} .+", true, "© 2024 Example Media"),
+            ("(?:updated|posted):? [0-9]{1,2}:[0-9]{2}", true, "Updated: 9:41"),
+            ("(?:[0-9]+|one) comments?", false, "one comment"),
+            ("[0-9]* comments", false, " comments"),
+            ("(?:[0-9]+ )?comments", false, "comments"),
+            // `\d` is every Unicode digit: Arabic-Indic ones too.
+            ("\\d+ تعليقات", false, "٣ تعليقات"),
+            ("share", false, "Share"),
+        ];
+        for (p, needs, example) in cases {
+            let h = hir(p);
+            assert_eq!(needs_digit(&h), needs, "{p}");
+            let set = LineSet::new(&[&h], 1 << 20, 1 << 20).unwrap();
+            let mut hits = set.new_set();
+            set.searcher().matches(example, &mut hits);
+            assert!(!hits.is_empty(), "{p} matches {example:?}");
+            assert!(needs <= has_digit(example), "{p}: {example:?}");
+        }
+    }
+
+    /// The word test finds a digit exactly where a byte-by-byte test does: every byte value at
+    /// every place of a line of every length up to three words, among bytes next to the digits.
+    #[test]
+    fn has_digit_is_the_byte_test() {
+        for len in 0..=24 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'/'; len];
+                    for (i, x) in bytes.iter_mut().enumerate() {
+                        *x = [b'/', b':', 0xff, 0x80, b'a'][(i + b as usize) % 5];
+                    }
+                    bytes[at] = b;
+                    let line = String::from_utf8_lossy(&bytes).into_owned();
+                    assert_eq!(has_digit(&line), line.bytes().any(|x| x.is_ascii_digit()), "{bytes:?}");
+                }
+            }
+        }
+    }
+
     fn set(patterns: &[&str]) -> LineSet {
         let hirs: Vec<Hir> = patterns
             .iter()
@@ -186,6 +232,40 @@ mod tests {
 /// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
 /// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
 /// die within a few bytes of most lines and get no gate.
+/// Whether every line `hir` matches holds an ASCII digit: it has a part that every match goes
+/// through (a part of a concatenation, a repetition of at least one, every branch of an
+/// alternation) that is a digit or a literal with one. Such a pattern need not be tried on a line
+/// without digits.
+pub(crate) fn needs_digit(hir: &Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(Class::Unicode(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= '0' && r.end() <= '9'),
+        HirKind::Class(Class::Bytes(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= b'0' && r.end() <= b'9'),
+        HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
+        HirKind::Capture(c) => needs_digit(&c.sub),
+        HirKind::Concat(parts) => parts.iter().any(needs_digit),
+        HirKind::Alternation(branches) => branches.iter().all(needs_digit),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
+/// Whether `line` holds an ASCII digit, eight bytes at a time: a byte is a digit when, XORed
+/// with `0x30`, it is below 10, and the word test for "some byte below 10" has no false positives
+/// (a borrow only starts at such a byte).
+pub(crate) fn has_digit(line: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let chunks = line.as_bytes().chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or_default()) ^ (0x30 * ONES);
+        if x.wrapping_sub(10 * ONES) & !x & (0x80 * ONES) != 0 {
+            return true;
+        }
+    }
+    rest.iter().any(u8::is_ascii_digit)
+}
+
 /// Whether a wrapped pattern opens with a long run of any text (`.*`, `[^.!?]*`,
 /// `[^0-9]{0,30}`): such a pattern stays alive over the first characters of every line.
 pub(crate) fn is_floating(compiled: &Hir) -> bool {
