@@ -55,29 +55,8 @@ enum Cue {
 /// Tables shared by all rules, built once per [`Cleaner`](crate::Cleaner).
 #[derive(Debug)]
 pub(crate) struct Index {
-    labels: FastMap<Box<str>, Vec<LabelRef>>,
-    /// The first token of every label: a line can only be covered by labels, or open with a
-    /// prefix phrase, when it starts (after bare numbers) with one of them.
-    first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
-    /// The last token of every label (a cover ends with a label or bare numbers).
-    last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
-    max_tokens: usize,
-    prefixes: FastMap<Box<str>, u32>,
-    max_prefix_tokens: usize,
-    /// Phrases of `match = "quoted"` rules (normalised), looked up only on lines that end with a
-    /// closing quotation mark.
-    quoted: FastMap<Box<str>, u32>,
-    max_quoted_tokens: usize,
-    max_quoted_chars: usize,
-    /// Starts of `glued_start` regions (normalised), which may open a line before its headline.
-    glued: FastMap<Box<str>, u32>,
-    /// The first word of every glued start: the test that turns most lines away.
-    glued_first: HashSet<Box<str>, foldhash::fast::RandomState>,
-    max_glued_tokens: usize,
-    /// Starts of `to_end` regions (normalised), each only on a line of its own.
-    to_end: FastMap<Box<str>, u32>,
-    /// Lines longer than this (in chars) are never normalised for the label table.
-    max_short: usize,
+    /// The phrase tables of the `phrase` and `region` rules, and the rules' vetoes.
+    tables: Tables,
     /// Cues that may match on any line (ASCII, plus Latin-1 and general punctuation).
     ac: Option<CueAutomaton>,
     /// The cues of `ac` and those with Latin letters beyond ASCII (`Veröffentlicht`, `Crédit
@@ -116,9 +95,6 @@ pub(crate) struct Index {
     /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
-    has_regions: bool,
-    /// Region rules opened by a line another rule of a category removed: (category, region rule).
-    followers: Vec<(Category, u32)>,
     /// Some caption rule has agencies: agency credits need no automaton hit, so every line is
     /// judged.
     has_agencies: bool,
@@ -129,11 +105,6 @@ pub(crate) struct Index {
     /// rule (every rule has at least one group), so only these judge it.
     caption_rules: Vec<u32>,
     foreign_rules: Vec<u32>,
-    /// The `none_of` phrases of each `cues` and `pattern` rule (by rule index), searched only in
-    /// a line that already holds a cue of every group or that a pattern matched: vetoes such as
-    /// "said" or a quotation mark are common in prose, and in the shared automaton every one of
-    /// them was a hit to record and judge.
-    vetoes: Vec<Option<Veto>>,
 }
 
 /// A line of more tokens than this is no cover of known phrases.
@@ -160,30 +131,45 @@ impl Veto {
     }
 }
 
-/// The phrase tables of the `phrase` and `region` rules (see [`Index`]'s fields of the same
-/// names), built beside the automata.
-struct Labels {
+/// The phrase tables of the `phrase` and `region` rules, and the `none_of` vetoes of the others:
+/// built beside the automata (see [`Index::build`]).
+#[derive(Debug)]
+struct Tables {
     labels: FastMap<Box<str>, Vec<LabelRef>>,
+    /// The first token of every label: a line can only be covered by labels, or open with a
+    /// prefix phrase, when it starts (after bare numbers) with one of them.
     first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    /// The last token of every label (a cover ends with a label or bare numbers).
     last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
     max_prefix_tokens: usize,
+    /// Phrases of `match = "quoted"` rules (normalised), looked up only on lines that end with a
+    /// closing quotation mark.
     quoted: FastMap<Box<str>, u32>,
     max_quoted_tokens: usize,
     max_quoted_chars: usize,
+    /// Starts of `glued_start` regions (normalised), which may open a line before its headline.
     glued: FastMap<Box<str>, u32>,
+    /// The first word of every glued start: the test that turns most lines away.
     glued_first: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_glued_tokens: usize,
+    /// Starts of `to_end` regions (normalised), each only on a line of its own.
     to_end: FastMap<Box<str>, u32>,
+    /// Lines longer than this (in chars) are never normalised for the label table.
     max_short: usize,
     has_regions: bool,
+    /// Region rules opened by a line another rule of a category removed: (category, region rule).
     followers: Vec<(Category, u32)>,
+    /// The `none_of` phrases of each `cues` and `pattern` rule (by rule index), searched only in
+    /// a line that already holds a cue of every group or that a pattern matched: vetoes such as
+    /// "said" or a quotation mark are common in prose, and in the shared automaton every one of
+    /// them was a hit to record and judge.
     vetoes: Vec<Option<Veto>>,
 }
 
-impl Labels {
-    fn build(rules: &[Rule]) -> Labels {
+impl Tables {
+    fn build(rules: &[Rule]) -> Tables {
         let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
         let mut quoted: FastMap<Box<str>, u32> = FastMap::default();
@@ -260,7 +246,7 @@ impl Labels {
                 _ => None,
             })
             .collect();
-        Labels { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+        Tables { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }
 
@@ -381,22 +367,22 @@ impl Index {
         enum Job<'a> {
             Cues,
             Set(&'a [&'a regex_syntax::hir::Hir], usize),
-            Labels,
+            Tables,
         }
         enum Built {
             Cues(Result<Option<CueAutomaton>, String>),
             Set(Result<crate::lineset::LineSet, String>),
-            Labels(Box<Labels>),
+            Tables(Box<Tables>),
         }
         // (rank in the schedule, job); a set's lazy DFA cache capacity with it.
-        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues), (3, Job::Set(&digits, 2 << 20)), (2, Job::Labels), (1, Job::Set(&gated, 2 << 20)), (0, Job::Set(&floating, 2 << 20))];
+        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues), (3, Job::Set(&digits, 2 << 20)), (2, Job::Tables), (1, Job::Set(&gated, 2 << 20)), (0, Job::Set(&floating, 2 << 20))];
         let built = crate::par::map(
             &jobs,
             |&(rank, _)| rank,
             |(_, job)| match *job {
                 Job::Cues => Built::Cues((!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose()),
                 Job::Set(hirs, cache) => Built::Set(crate::lineset::LineSet::new(hirs, limit, cache)),
-                Job::Labels => Built::Labels(Box::new(Labels::build(rules))),
+                Job::Tables => Built::Tables(Box::new(Tables::build(rules))),
             },
         );
         let mut sets = Vec::with_capacity(4);
@@ -406,12 +392,11 @@ impl Index {
             match b {
                 Built::Cues(c) => ac = c,
                 Built::Set(s) => sets.push(s),
-                Built::Labels(l) => tables = Some(l),
+                Built::Tables(t) => tables = Some(t),
             }
         }
         let ac = ac?;
-        let Labels { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes } =
-            *tables.ok_or("the phrase tables")?;
+        let tables = *tables.ok_or("the phrase tables")?;
         let regex = sets
             .into_iter()
             .collect::<Result<Vec<_>, String>>()
@@ -435,7 +420,7 @@ impl Index {
         let caption_rules = rules_where(|k| matches!(k, Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let [regex, digits, gated, floating]: [crate::lineset::LineSet; 4] = regex.try_into().map_err(|_| "four line-pattern sets".to_string())?;
-        Ok(Index { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_regions, followers, has_agencies, cue_rules, caption_rules, foreign_rules, vetoes })
+        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -444,7 +429,7 @@ impl Index {
     /// [`Index::may_cover_line`], which decides the same without normalising the whole line.)
     #[cfg(test)]
     fn may_cover(&self, norm: &str) -> bool {
-        norm.split(' ').find_map(|tok| token_decides(tok, &self.first_tokens)).unwrap_or(false)
+        norm.split(' ').find_map(|tok| token_decides(tok, &self.tables.first_tokens)).unwrap_or(false)
     }
 
     /// [`Index::may_cover`] of `normalize_label(line)`, normalising into `buf` only as many words
@@ -455,7 +440,7 @@ impl Index {
         buf.clear();
         normalize_into(line, buf, |tok| {
             if may.is_none() {
-                may = token_decides(tok, &self.first_tokens);
+                may = token_decides(tok, &self.tables.first_tokens);
             }
             may != Some(false)
         });
@@ -465,7 +450,7 @@ impl Index {
     /// False when `norm` cannot be the end of a cover: its last token that is not a bare number
     /// ends no label.
     fn may_end(&self, norm: &str) -> bool {
-        norm.rsplit(' ').find_map(|tok| token_decides(tok, &self.last_tokens)).unwrap_or(false)
+        norm.rsplit(' ').find_map(|tok| token_decides(tok, &self.tables.last_tokens)).unwrap_or(false)
     }
 
     /// Can the normalised line be cut into known phrases (and numbers), using only phrases of the
@@ -497,10 +482,10 @@ impl Index {
                     continue;
                 }
             }
-            for k in 1..=self.max_tokens.min(n - i) {
+            for k in 1..=self.tables.max_tokens.min(n - i) {
                 let Some(rest) = best[i + k] else { continue };
                 let key = &norm[bounds[i]..tok_end(i + k)];
-                let Some(refs) = self.labels.get(key) else { continue };
+                let Some(refs) = self.tables.labels.get(key) else { continue };
                 let mut here = None;
                 for r in refs {
                     if !allowed.contains(&r.role) {
@@ -531,15 +516,15 @@ impl Index {
         // What follows a read-more or related label is a headline; a line that ends with a full
         // stop is a sentence ("Lesetipp: Der neue Roman ist klug und witzig zugleich."). On the
         // public real pages 1 of 331 such edits ended so, and it spanned two lines.
-        if self.prefixes.is_empty() || (raw.ends_with('.') && !raw.ends_with("..")) {
+        if self.tables.prefixes.is_empty() || (raw.ends_with('.') && !raw.ends_with("..")) {
             return None;
         }
-        let mut ends: Vec<usize> = norm.match_indices(' ').map(|(i, _)| i).take(self.max_prefix_tokens).collect();
-        if ends.len() < self.max_prefix_tokens {
+        let mut ends: Vec<usize> = norm.match_indices(' ').map(|(i, _)| i).take(self.tables.max_prefix_tokens).collect();
+        if ends.len() < self.tables.max_prefix_tokens {
             ends.push(norm.len());
         }
         for (k, &e) in ends.iter().enumerate().rev() {
-            let Some(&rule) = self.prefixes.get(&norm[..e]) else { continue };
+            let Some(&rule) = self.tables.prefixes.get(&norm[..e]) else { continue };
             let Kind::Phrase(p) = &rules[rule as usize].kind else { continue };
             if char_len(raw) > p.max_chars || e == norm.len() {
                 continue;
@@ -568,8 +553,8 @@ impl Index {
         let end = |k: usize| starts.get(k).map_or(norm.len(), |&s| s - 1);
         let numbers = (0..starts.len()).take_while(|&k| norm[starts[k]..end(k + 1)].chars().all(|c| c.is_numeric())).count();
         let counted = numbers.max(1);
-        for k in (1..=self.max_quoted_tokens.min(starts.len().saturating_sub(counted))).rev() {
-            let Some(&rule) = self.quoted.get(&norm[starts[counted]..end(counted + k)]) else { continue };
+        for k in (1..=self.tables.max_quoted_tokens.min(starts.len().saturating_sub(counted))).rev() {
+            let Some(&rule) = self.tables.quoted.get(&norm[starts[counted]..end(counted + k)]) else { continue };
             let Kind::Phrase(p) = &rules[rule as usize].kind else { continue };
             if char_len(raw) > p.max_chars || (numbers == 0 && !p.counts.iter().any(|c| *c == norm[..end(1)])) {
                 continue;
@@ -1256,7 +1241,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         let trimmed = crate::text::trim(raw);
         let chars = char_len(raw);
         let mut claim: Option<Claim> = None;
-        let norm = (chars <= index.max_short && index.may_cover_line(trimmed, &mut norm_buf)).then_some(norm_buf.as_str());
+        let norm = (chars <= index.tables.max_short && index.may_cover_line(trimmed, &mut norm_buf)).then_some(norm_buf.as_str());
         if let Some(norm) = norm {
             let phrase_rule = index
                 .cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None)
@@ -1267,7 +1252,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 claim = Some(Claim { rule: r, reason: "line opens with a known boilerplate phrase" });
             }
         }
-        if claim.is_none() && !index.quoted.is_empty() && chars <= index.max_quoted_chars && trimmed.ends_with(CLOSING_QUOTES) {
+        if claim.is_none() && !index.tables.quoted.is_empty() && chars <= index.tables.max_quoted_chars && trimmed.ends_with(CLOSING_QUOTES) {
             let owned;
             let n = match norm {
                 Some(n) => n,
@@ -1299,7 +1284,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             // The first pattern, in rule order, that matches and allows a line this long.
             let allowed = |k: u32| {
                 let r = index.regex_rule[k as usize] as usize;
-                matches!(&rules[r].kind, Kind::Pattern(p) if chars <= p.max_chars && !p.has_foreign_label(trimmed)) && !index.vetoes[r].as_ref().is_some_and(|v| v.is_match(raw))
+                matches!(&rules[r].kind, Kind::Pattern(p) if chars <= p.max_chars && !p.has_foreign_label(trimmed)) && !index.tables.vetoes[r].as_ref().is_some_and(|v| v.is_match(raw))
             };
             let mut first: Option<u32> = None;
             if !index.regex.is_empty() {
@@ -1342,7 +1327,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             claim = judge_cues(rules, index, &line_hits, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
         }
         // Regions start on a line of their own and take the lines after it.
-        if index.has_regions {
+        if index.tables.has_regions {
             // A start that needs a member and had none right under it waits: lines other rules
             // remove may stand between it and its first member (the next pass sees them joined).
             // So does a heading glued to its headline, on the terms of the lines under it.
@@ -1383,13 +1368,13 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             }
             // The heading of a region that runs to the end: decided after the pass, when the line
             // under it is known.
-            if !index.to_end.is_empty() {
-                if let Some(&r) = norm.and_then(|nm| index.to_end.get(nm)) {
+            if !index.tables.to_end.is_empty() {
+                if let Some(&r) = norm.and_then(|nm| index.tables.to_end.get(nm)) {
                     to_end.push((r, i));
                 }
             }
             // A heading joined to its first headline on one line.
-            if claim.is_none() && pending.is_none() && index.max_glued_tokens > 0 {
+            if claim.is_none() && pending.is_none() && index.tables.max_glued_tokens > 0 {
                 if let Some(r) = glued_start(index, rules, trimmed, &mut token_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) {
@@ -1410,7 +1395,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             claims[i] = claim;
             // A region that follows this category's lines takes the buttons and fields under it.
             let category = rules[c.rule as usize].category;
-            if let Some(&(_, r)) = index.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
+            if let Some(&(_, r)) = index.tables.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
                 if let Kind::Region(g) = &rules[r as usize].kind {
                     if g.may_start(content_seen, line.start, text.len()) {
                         i = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
@@ -1548,7 +1533,7 @@ fn judge_cues(
                     continue;
                 }
                 let got = state.iter().filter(|(rr, _)| *rr == r).count();
-                if got == c.groups.len() && !index.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
+                if got == c.groups.len() && !index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
                     return Some(Claim { rule: r, reason: "line holds a cue of every group" });
                 }
             }
@@ -1576,7 +1561,7 @@ fn judge_cues(
                         _ => break tail.map(|(s, why)| Finding::Tail(s, why)).or(f),
                     }
                 };
-                if finding.is_some() && index.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
+                if finding.is_some() && index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
                     continue;
                 }
                 match finding {
@@ -1654,7 +1639,7 @@ fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, ca
     let chars = char_len(raw);
     chars <= g.member_max_chars
         || (chars <= g.headline_max_chars && !ends_like_sentence(raw))
-        || (chars <= index.max_short
+        || (chars <= index.tables.max_short
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
                 .is_some())
@@ -1662,7 +1647,7 @@ fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, ca
 
 /// Whether the trimmed line `raw` is the start line of a region rule that does not need a member.
 fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
-    char_len(raw) <= index.max_short
+    char_len(raw) <= index.tables.max_short
         && index
             .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None)
             .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
@@ -1812,17 +1797,17 @@ fn glued_start(index: &Index, rules: &[Rule], raw: &str, buf: &mut String) -> Op
     normalize_into(raw, buf, |tok| {
         tokens += 1;
         if tokens == 1 {
-            opens = index.glued_first.contains(tok);
+            opens = index.tables.glued_first.contains(tok);
         }
-        opens && tokens <= index.max_glued_tokens
+        opens && tokens <= index.tables.max_glued_tokens
     });
     if !opens {
         return None;
     }
     let words: Vec<&str> = buf.split(' ').collect();
-    for k in (1..=index.max_glued_tokens.min(words.len())).rev() {
+    for k in (1..=index.tables.max_glued_tokens.min(words.len())).rev() {
         let key = &buf[..words[..k].iter().map(|w| w.len()).sum::<usize>() + k - 1];
-        let Some(&r) = index.glued.get(key) else { continue };
+        let Some(&r) = index.tables.glued.get(key) else { continue };
         let Kind::Region(g) = &rules[r as usize].kind else { continue };
         if k == 1 && key.chars().any(|c| c.is_lowercase()) {
             continue;
@@ -2316,7 +2301,7 @@ mod tests {
             "The talks resumed.", "", "  ", "--", "Reply 3", "3", "3 4", "don't share", "e-mail", "E-Mail *", "x'", "'x",
             "Required fields are marked *", "Your email address will not be published.", "Name*", "Website", "２５ 댓글",
         ];
-        let mut phrases: Vec<String> = index.labels.keys().map(|k| k.to_string()).collect();
+        let mut phrases: Vec<String> = index.tables.labels.keys().map(|k| k.to_string()).collect();
         phrases.sort();
         let varied: Vec<String> = phrases.iter().map(|p| format!("12 — {}: 3", p.to_uppercase())).collect();
         for line in lines.iter().copied().chain(phrases.iter().map(String::as_str)).chain(varied.iter().map(String::as_str)) {
