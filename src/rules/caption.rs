@@ -11,7 +11,10 @@
 //!   that a sentence *about* a photo stays.
 //!
 //! A line of at most `max_chars` characters with such evidence is a caption and goes whole. A
-//! longer line (prose) loses only its trailing credit. A line holding one of `none_of` (looked for
+//! longer line (prose) loses only its trailing credit, unless that credit opens with one of
+//! `source_prefixes` (`Source:`, `Quelle:`, `Источник:`: credit prefixes that also cite a text's
+//! source) and sits in brackets before the sentence's own stop: there it is a citation inside
+//! the sentence ("… rose 3 % (Source: Eurostat)."), not a credit set after a caption. A line holding one of `none_of` (looked for
 //! only on a line with evidence) is no caption: "Foto: câmera principal de 50 MP" is a spec sheet's
 //! line.
 
@@ -23,6 +26,8 @@ pub struct Caption {
     pub weak_cues: Vec<String>,
     pub prefixes: Vec<String>,
     pub credit_prefixes: Vec<String>,
+    /// The credit prefixes that also cite a text's source, lower-cased (see the module comment).
+    pub source_prefixes: Vec<String>,
     /// Agency names, longest first, case as written.
     pub agencies: Vec<String>,
     /// Indices into `agencies` by the agency's last byte, longest first: a line's credit check
@@ -49,7 +54,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "agencies", "none_of", "max_chars", "max_cue_chars", "max_credit_chars"])?;
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "agencies", "none_of", "max_chars", "max_cue_chars", "max_credit_chars"])?;
         let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
             match lex {
                 None => Ok(Vec::new()),
@@ -62,7 +67,11 @@ impl Caption {
         let cues = get(&raw.cues, "cues")?;
         let weak_cues = get(&raw.weak_cues, "weak_cues")?;
         let prefixes = get(&raw.prefixes, "prefixes")?;
-        let credit_prefixes = get(&raw.credit_prefixes, "credit_prefixes")?;
+        let mut credit_prefixes = get(&raw.credit_prefixes, "credit_prefixes")?;
+        // Source prefixes are credit prefixes too (the automaton finds them as such).
+        let source_prefixes = get(&raw.source_prefixes, "source_prefixes")?;
+        credit_prefixes.extend(source_prefixes.iter().cloned());
+        let source_prefixes = source_prefixes.iter().map(|p| p.to_lowercase()).collect();
         let mut agencies = get(&raw.agencies, "agencies")?;
         agencies.sort_by_key(|a| std::cmp::Reverse(a.len()));
         agencies.dedup();
@@ -88,6 +97,7 @@ impl Caption {
             weak_cues,
             prefixes,
             credit_prefixes,
+            source_prefixes,
             agencies,
             agencies_by_last_byte,
             max_chars: raw.max_chars.as_ref().map_or(120, |m| *m.get_ref() as usize),
@@ -118,6 +128,9 @@ impl Caption {
             return (short && hits.strong).then_some(Finding::Line("caption cue"));
         };
         let before = line[..start].trim_end();
+        if !before.is_empty() && self.cites_inside_sentence(line, start, hits) {
+            return None;
+        }
         // What stands before the credit is not the photo's description: the signature of an
         // embedded post ("— Senate (@NGRSenate) October 9, 2018") or a bare name over a credit in
         // brackets ("Jane Roe [Photo: …]", a byline or a heading as often as a caption). Only the
@@ -133,6 +146,21 @@ impl Caption {
             return Some(Finding::Line("caption cue and credit"));
         }
         Some(Finding::Tail(start, why))
+    }
+
+    /// Whether the credit at `start` is a source prefix's citation in brackets that the
+    /// sentence's own stop follows ("… ``Hotel on a Hill'' (источник: твиттер Тома)."): part of
+    /// the sentence, not a credit set after it ("… the donors. (Photo: Anadolu)").
+    fn cites_inside_sentence(&self, line: &str, start: usize, hits: &LineHits) -> bool {
+        let tail = line[start..].trim_end();
+        let Some(open) = tail.chars().next().filter(|c| matches!(c, '(' | '[' | '（' | '【')) else { return false };
+        if !tail.ends_with(SENTENCE_END) || line[..start].trim_end().ends_with(SENTENCE_END) {
+            return false;
+        }
+        let inner = start + open.len_utf8();
+        hits.credit_at.iter().any(|&(p, len)| {
+            p >= inner && line[inner..p].trim().is_empty() && line.get(p..p + len).is_some_and(|c| self.source_prefixes.iter().any(|s| c.to_lowercase() == *s))
+        })
     }
 
     /// Start of a trailing agency credit (`… . Yonhap`, `(Reuters)`, `/Getty Images`).

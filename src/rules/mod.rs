@@ -87,6 +87,7 @@ pub struct RawRule {
     pub weak_cues: Option<Spanned<Lexicon>>,
     pub prefixes: Option<Spanned<Lexicon>>,
     pub credit_prefixes: Option<Spanned<Lexicon>>,
+    pub source_prefixes: Option<Spanned<Lexicon>>,
     pub agencies: Option<Spanned<Lexicon>>,
     pub max_credit_chars: Option<Spanned<u32>>,
     pub max_cue_chars: Option<Spanned<u32>>,
@@ -232,7 +233,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
         "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of,
-        "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "agencies" => agencies,
+        "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
         "max_words" => max_words, "max_chars" => max_chars, "position" => position,
@@ -318,7 +319,7 @@ fn load_file(ctx: FileCtx, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, 
             }
         };
         let mut languages: Vec<String> = Vec::new();
-        for lex in [&r.phrases, &r.labels, &r.counts, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.agencies, &r.stopwords, &r.content_headings]
+        for lex in [&r.phrases, &r.labels, &r.counts, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.source_prefixes, &r.agencies, &r.stopwords, &r.content_headings]
             .into_iter()
             .flatten()
         {
