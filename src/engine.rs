@@ -1484,7 +1484,7 @@ fn caption_finding(c: &crate::rules::caption::Caption, index: &Index, r: u32, hi
             continue;
         }
         match index.cues[cue as usize] {
-            Cue::CaptionStrong { rule } if rule == r => {
+            Cue::CaptionStrong { rule } if rule == r && c.spelt_as_a_credit(&part[o..o + l]) => {
                 // A cue that is a whole credit (`(EPA)`) is evidence only at the end of the
                 // line; inside a sentence it is a word in brackets.
                 let whole = part[o..o + l].ends_with([')', ']', '）', '】']);

@@ -163,6 +163,13 @@ impl Caption {
         })
     }
 
+    /// Whether a cue hit is spelt as a credit can be: the automaton ignores case, but a credit has
+    /// no lower-case letter before a capital unless a cue is written so (`(ePA)` is the German
+    /// health record, not the agency EPA).
+    pub fn spelt_as_a_credit(&self, hit: &str) -> bool {
+        !hit.chars().zip(hit.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase()) || self.cues.iter().any(|c| c == hit)
+    }
+
     /// Start of a trailing agency credit (`… . Yonhap`, `(Reuters)`, `/Getty Images`).
     fn agency_credit(&self, line: &str, hits: &LineHits) -> Option<usize> {
         let t = line.trim_end().trim_end_matches(|c: char| CLOSERS.contains(&c) || c.is_whitespace());
