@@ -1605,8 +1605,9 @@ fn take_region(
         }
         let raw = doc.line(j).trim();
         // Past a blank line, before the region has taken `blank_ends_after` lines, a line that
-        // ends like a sentence is the article again.
-        if g.stop_at_blank && taken > 0 && doc.lines[j - 1].blank && ends_like_sentence(raw) {
+        // ends like a sentence is the article again; right under the heading, one that ends with
+        // a full stop (a headline may ask or exclaim, it does not end with a stop).
+        if g.stop_at_blank && doc.lines[j - 1].blank && (if taken > 0 { ends_like_sentence(raw) } else { ends_with_full_stop(raw) }) {
             break;
         }
         if !is_member(index, rules, g, category, raw) {
