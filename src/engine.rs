@@ -1606,8 +1606,9 @@ fn take_region(
         let raw = doc.line(j).trim();
         // Past a blank line, before the region has taken `blank_ends_after` lines, a line that
         // ends like a sentence is the article again; right under the heading, one that ends with
-        // a full stop (a headline may ask or exclaim, it does not end with a stop).
-        if g.stop_at_blank && doc.lines[j - 1].blank && (if taken > 0 { ends_like_sentence(raw) } else { ends_with_full_stop(raw) }) {
+        // a full stop (a headline may ask or exclaim, or end in a Korean polite ending, but it
+        // does not end with a stop).
+        if g.stop_at_blank && doc.lines[j - 1].blank && (if taken > 0 { ends_like_sentence(raw) } else { ends_with_stop(raw) }) {
             break;
         }
         if !is_member(index, rules, g, category, raw) {
@@ -1856,8 +1857,17 @@ fn end_of_words(raw: &str, words: usize) -> Option<usize> {
 /// Whether a line ends with a full stop (not a question or exclamation mark, which headlines use),
 /// or with a Korean polite sentence ending (`…요`, `…니다`).
 fn ends_with_full_stop(raw: &str) -> bool {
+    ends_with_stop(raw) || {
+        let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
+        t.ends_with('요') || t.ends_with("니다")
+    }
+}
+
+/// Whether a line ends with a full stop (`.` or `。`, closing quotes and brackets after it allowed;
+/// not an ellipsis).
+fn ends_with_stop(raw: &str) -> bool {
     let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
-    (t.ends_with(['.', '。']) && !t.ends_with("...")) || t.ends_with('요') || t.ends_with("니다")
+    t.ends_with(['.', '。']) && !t.ends_with("...")
 }
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
