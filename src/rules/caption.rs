@@ -11,12 +11,12 @@
 //!   that a sentence *about* a photo stays.
 //!
 //! A line of at most `max_chars` characters with such evidence is a caption and goes whole. A
-//! longer line (prose) loses only its trailing credit, unless that credit opens with one of
-//! `source_prefixes` (`Source:`, `Quelle:`, `Источник:`: credit prefixes that also cite a text's
-//! source) and sits in brackets before the sentence's own stop: there it is a citation inside
-//! the sentence ("… rose 3 % (Source: Eurostat)."), not a credit set after a caption. A line holding one of `none_of` (looked for
+//! longer line (prose) loses only its trailing credit. A line holding one of `none_of` (looked for
 //! only on a line with evidence) is no caption: "Foto: câmera principal de 50 MP" is a spec sheet's
-//! line.
+//! line. A credit that opens with one of `source_prefixes` (`Source:`, `Quelle:`, `Источник:`:
+//! credit prefixes that also cite a text's source) and sits in brackets before the sentence's own
+//! stop is no evidence at all: it is a citation inside the sentence ("… rose 3 % (Source:
+//! Eurostat)."), not a credit set after a caption.
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
 
