@@ -1204,13 +1204,9 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut token_buf = String::new();
     let mut norm_buf = String::new();
     let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
-    let mut pattern_hits = index.regex.new_set();
-    let mut gated_hits = index.gated.new_set();
     let mut patterns = index.regex.searcher();
     let mut gated_patterns = index.gated.searcher();
-    let mut digit_hits = index.digits.new_set();
     let mut digit_patterns = index.digits.searcher();
-    let mut floating_hits = index.floating.new_set();
     let mut floating_patterns = index.floating.searcher();
     let mut gates_open: Vec<u32> = Vec::new();
     let mut i = 0;
@@ -1286,24 +1282,18 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 let r = index.regex_rule[k as usize] as usize;
                 matches!(&rules[r].kind, Kind::Pattern(p) if chars <= p.max_chars && !p.has_foreign_label(trimmed)) && !index.tables.vetoes[r].as_ref().is_some_and(|v| v.is_match(raw))
             };
+            // The first allowed pattern of each set searched, then the first of those.
+            let earliest = |a: Option<u32>, b: Option<u32>| a.into_iter().chain(b).min();
             let mut first: Option<u32> = None;
             if !index.regex.is_empty() {
-                patterns.matches(trimmed, &mut pattern_hits);
-                // Most lines match nothing: no look-ups.
-                if !pattern_hits.is_empty() {
-                    first = pattern_hits.iter().map(|p| index.regex_ids[p.as_usize()]).find(|&k| allowed(k));
-                }
+                first = patterns.first(trimmed, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k)));
             }
             let digit = (!index.digits.is_empty() || index.floating_needs_digit) && crate::lineset::has_digit(trimmed);
             if digit && !index.digits.is_empty() {
-                digit_patterns.matches(trimmed, &mut digit_hits);
-                let digit_first = digit_hits.iter().map(|p| index.digit_ids[p.as_usize()]).find(|&k| allowed(k));
-                first = first.into_iter().chain(digit_first).min();
+                first = earliest(first, digit_patterns.first(trimmed, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))));
             }
             if !index.floating.is_empty() && chars <= index.floating_max_chars && (digit || !index.floating_needs_digit) {
-                floating_patterns.matches(trimmed, &mut floating_hits);
-                let floating_first = floating_hits.iter().map(|p| index.floating_ids[p.as_usize()]).find(|&k| allowed(k));
-                first = first.into_iter().chain(floating_first).min();
+                first = earliest(first, floating_patterns.first(trimmed, |p| Some(index.floating_ids[p]).filter(|&k| allowed(k))));
             }
             gates_open.clear();
             gates_open.extend(line_hits.iter().filter_map(|&(_, cue, _, _)| match index.cues[cue as usize] {
@@ -1311,9 +1301,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                 _ => None,
             }));
             if !gates_open.is_empty() {
-                gated_patterns.matches(trimmed, &mut gated_hits);
-                let gated_first = gated_hits.iter().map(|p| p.as_usize() as u32).filter(|p| gates_open.contains(p)).map(|p| index.gated_ids[p as usize]).find(|&k| allowed(k));
-                first = first.into_iter().chain(gated_first).min();
+                let open = |p: usize| gates_open.contains(&(p as u32));
+                first = earliest(first, gated_patterns.first(trimmed, |p| open(p).then(|| index.gated_ids[p]).filter(|&k| allowed(k))));
             }
             if let Some(k) = first {
                 let r = index.regex_rule[k as usize];
@@ -1857,23 +1846,26 @@ fn end_of_words(raw: &str, words: usize) -> Option<usize> {
 /// Whether a line ends with a full stop (not a question or exclamation mark, which headlines use),
 /// or with a Korean polite sentence ending (`…요`, `…니다`).
 fn ends_with_full_stop(raw: &str) -> bool {
-    ends_with_stop(raw) || {
-        let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
-        t.ends_with('요') || t.ends_with("니다")
-    }
+    let t = without_closers(raw);
+    ends_with_stop(t) || t.ends_with('요') || t.ends_with("니다")
+}
+
+/// `raw` without the white space, closing quotes and brackets at its end.
+fn without_closers(raw: &str) -> &str {
+    raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'))
 }
 
 /// Whether a line ends with a full stop (`.` or `。`, closing quotes and brackets after it allowed;
 /// not an ellipsis).
 fn ends_with_stop(raw: &str) -> bool {
-    let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
+    let t = without_closers(raw);
     t.ends_with(['.', '。']) && !t.ends_with("...")
 }
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
 /// quotes and brackets after it allowed).
 fn ends_like_sentence(raw: &str) -> bool {
-    let t = raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'));
+    let t = without_closers(raw);
     t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।'])
 }
 

@@ -94,12 +94,7 @@ impl LineSet {
     /// A searcher for one document: it takes this thread's caches from the pool once, not once
     /// per line.
     pub(crate) fn searcher(&self) -> Searcher<'_> {
-        Searcher { set: self, caches: self.pool.get() }
-    }
-
-    /// An empty set with room for every pattern.
-    pub(crate) fn new_set(&self) -> PatternSet {
-        PatternSet::new(self.len)
+        Searcher { set: self, caches: self.pool.get(), hits: PatternSet::new(self.len) }
     }
 }
 
@@ -107,11 +102,14 @@ impl LineSet {
 pub(crate) struct Searcher<'a> {
     set: &'a LineSet,
     caches: regex_automata::util::pool::PoolGuard<'a, Caches, CacheFn>,
+    /// The patterns that matched the last line searched.
+    hits: PatternSet,
 }
 
 impl Searcher<'_> {
-    /// Fills `hits` with the patterns that match all of `line`.
-    pub(crate) fn matches(&mut self, line: &str, hits: &mut PatternSet) {
+    /// The patterns that match all of `line`.
+    pub(crate) fn matches(&mut self, line: &str) -> &PatternSet {
+        let hits = &mut self.hits;
         hits.clear();
         let input = Input::new(line).anchored(Anchored::Yes);
         let (dfa, vm) = &*self.set.engines;
@@ -120,6 +118,17 @@ impl Searcher<'_> {
             let vm_cache = self.caches.vm.get_or_insert_with(|| vm.create_cache());
             vm.which_overlapping_matches(vm_cache, &input, hits);
         }
+        hits
+    }
+
+    /// The first `pick(p)` that is `Some` over the patterns `p` that match all of `line`, in the
+    /// set's order. Most lines match nothing: then the set is not walked at all.
+    pub(crate) fn first(&mut self, line: &str, pick: impl FnMut(usize) -> Option<u32>) -> Option<u32> {
+        let hits = self.matches(line);
+        if hits.is_empty() {
+            return None;
+        }
+        hits.iter().map(|p| p.as_usize()).find_map(pick)
     }
 }
 
@@ -147,9 +156,7 @@ mod tests {
             let h = hir(p);
             assert_eq!(needs_digit(&h), needs, "{p}");
             let set = LineSet::new(&[&h], 1 << 20, 1 << 20).unwrap();
-            let mut hits = set.new_set();
-            set.searcher().matches(example, &mut hits);
-            assert!(!hits.is_empty(), "{p} matches {example:?}");
+            assert!(!set.searcher().matches(example).is_empty(), "{p} matches {example:?}");
             assert!(needs <= has_digit(example), "{p}: {example:?}");
         }
     }
@@ -182,9 +189,7 @@ mod tests {
     }
 
     fn which(s: &LineSet, line: &str) -> Vec<usize> {
-        let mut m = s.new_set();
-        s.searcher().matches(line, &mut m);
-        m.iter().map(|p| p.as_usize()).collect()
+        s.searcher().matches(line).iter().map(|p| p.as_usize()).collect()
     }
 
     /// The same answers as `regex::RegexSet` over the same wrapped patterns, overlapping matches
@@ -220,18 +225,6 @@ mod tests {
     }
 }
 
-/// Gates: for a pattern that can start anywhere in a line (`.*?all rights reserved`,
-/// `[^.!?]*무단 전재 … 금지`), phrases of which every match holds one, found by the shared cue
-/// automaton in its one pass over the text. Such a pattern is tried only on lines where one of its
-/// phrases occurred: without the gate, the lazy DFA walks every short line to its end for it.
-///
-/// The phrases come from the pattern itself: a part of its top-level sequence that every match
-/// passes through and whose prefixes form a finite set of literals (an alternation of words).
-/// Each literal is cut to its first [`GATE_MIN_BYTES`] or more bytes, and spelled in every
-/// form the pattern's case-insensitive match accepts (`s` as `s` or `ſ`, `k` as `k` or the Kelvin
-/// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
-/// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
-/// die within a few bytes of most lines and get no gate.
 /// Whether every line `hir` matches holds an ASCII digit: it has a part that every match goes
 /// through (a part of a concatenation, a repetition of at least one, every branch of an
 /// alternation) that is a digit or a literal with one. Such a pattern need not be tried on a line
@@ -300,6 +293,18 @@ fn opens_with_any_text(h: &Hir) -> bool {
     }
 }
 
+/// Gates: for a pattern that can start anywhere in a line (`.*?all rights reserved`,
+/// `[^.!?]*무단 전재 … 금지`), phrases of which every match holds one, found by the shared cue
+/// automaton in its one pass over the text. Such a pattern is tried only on lines where one of its
+/// phrases occurred: without the gate, the lazy DFA walks every short line to its end for it.
+///
+/// The phrases come from the pattern itself: a part of its top-level sequence that every match
+/// passes through and whose prefixes form a finite set of literals (an alternation of words).
+/// Each literal is cut to its first [`GATE_MIN_BYTES`] or more bytes, and spelled in every
+/// form the pattern's case-insensitive match accepts (`s` as `s` or `ſ`, `k` as `k` or the Kelvin
+/// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
+/// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
+/// die within a few bytes of most lines and get no gate.
 pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
     use regex_syntax::hir::HirKind;

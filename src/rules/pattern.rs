@@ -298,16 +298,14 @@ patterns.fr = ['mis à jour[ :]*[0-9]{1,2}:[0-9]{2}', '[0-9]{1,2}:[0-9]{2}', 'a|
         let hirs: Vec<&Hir> = p.compiled.iter().map(|c| &c.hir).collect();
         let set = crate::lineset::LineSet::new(&hirs, 1 << 22, 1 << 20).unwrap();
         let alone = regex::RegexSet::new(&p.patterns).unwrap();
-        let mut hits = set.new_set();
         let mut matched = 0;
         for line in [
             "Updated: 10:15", "posted 3:04", "Aktualisiert 10:15", "Stand: 9:30", "mis à jour 10:15", "10:15", "1:15 pm",
             "edited by Anna", "bearbeitet von Jo", "Updated 10:15 and more", "a", "b", "ab", "Company. All rights reserved",
             "The meeting was updated", "", "stand 10", "Edited by",
         ] {
-            set.searcher().matches(line, &mut hits);
             let want = alone.is_match(line);
-            assert_eq!(!hits.is_empty(), want, "{line:?}");
+            assert_eq!(!set.searcher().matches(line).is_empty(), want, "{line:?}");
             matched += usize::from(want);
         }
         assert!(matched >= 10, "the lines exercise the patterns");
