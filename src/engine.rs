@@ -1469,7 +1469,7 @@ fn caption_finding(c: &crate::rules::caption::Caption, index: &Index, r: u32, hi
     let lead = part.len() - part.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '[' | '【' | '（' | '-' | '–' | '—' | '•' | '*')).len();
     for &(_, cue, off, len) in hits {
         let (o, l) = (off as usize, len as usize);
-        if o + l > part.len() {
+        if o + l > part.len() || !crate::rules::caption::ends_a_word(part, o + l) {
             continue;
         }
         match index.cues[cue as usize] {

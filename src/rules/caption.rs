@@ -252,6 +252,14 @@ pub fn may_name_a_source(rest: &str) -> bool {
     rest.is_empty() || rest.chars().any(char::is_alphabetic)
 }
 
+/// Whether a cue hit that ends at byte `end` of `line` ends a word: the automaton finds "Beeld AP"
+/// in "Beeld Apeldoorn" and "Photo AFP" in "Photo AFPresse", which credit no one. Only where
+/// words are spaced: in Han, Kana or Thai text a letter follows a word directly.
+pub fn ends_a_word(line: &str, end: usize) -> bool {
+    let (Some(last), Some(next)) = (line[..end].chars().next_back(), line[end..].chars().next()) else { return true };
+    !(last.is_alphanumeric() && next.is_alphanumeric() && !crate::text::script_of(last).is_some_and(|s| s.is_unspaced()))
+}
+
 /// Cue hits of one line, gathered from the shared automaton.
 #[derive(Debug, Default, Clone)]
 pub struct LineHits {
