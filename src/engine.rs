@@ -482,6 +482,10 @@ impl Index {
                     continue;
                 }
             }
+            // A token that starts no phrase starts no cover: one look-up instead of one per length.
+            if !self.tables.first_tokens.contains(tok) {
+                continue;
+            }
             for k in 1..=self.tables.max_tokens.min(n - i) {
                 let Some(rest) = best[i + k] else { continue };
                 let key = &norm[bounds[i]..tok_end(i + k)];
@@ -2268,6 +2272,25 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 1 + usize::from(index.with_latin.is_some()) + index.script_ac.len());
+    }
+
+    /// `script_mask` skips all-ASCII words; it must equal the union over every byte, wherever the
+    /// lead bytes fall in the words and in the tail.
+    #[test]
+    fn script_mask_is_the_union_over_all_bytes() {
+        let pieces = ["a", "“", "é", "ž", "Ω", "я", "ب", "क", "한", "漢", "カ", "ไ", "—", "🙂", " ", "́"];
+        let mut seen = 0;
+        for (i, a) in pieces.iter().enumerate() {
+            for b in &pieces[i..] {
+                for pad in 0..33 {
+                    let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(32 - pad));
+                    let want = line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize]);
+                    assert_eq!(script_mask(&line), want, "{line:?}");
+                    seen += u32::from(want != 0);
+                }
+            }
+        }
+        assert!(seen > 1000);
     }
 
     /// The script gate must be true on every line a cue could match: the line holds the cue, so
