@@ -296,7 +296,7 @@ impl Cleaner {
         if edits.is_empty() || self.max_removed_share >= 1.0 {
             return None;
         }
-        let solid = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        let solid = text::solid_chars;
         let would_remove: usize = edits.iter().map(|e| solid(&e.text)).sum();
         // Holding needs `of >= GUARD_MIN_CHARS` and `would_remove > share * of`: most changed
         // documents lose far less than that, and skip counting the whole text.

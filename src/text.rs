@@ -314,11 +314,42 @@ pub fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
+/// Eight spaces, as one word: indentation is skipped a word at a time.
+const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+
+/// The number of ASCII white-space bytes `b` starts with. Whole-page text is indented by runs of
+/// spaces (a quarter of the inscriptis pages' bytes), so those are skipped eight at a time.
+#[inline]
+fn leading_ascii_space(b: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(w) = b.get(i..i + 8) {
+        if u64::from_ne_bytes(w.try_into().unwrap_or_default()) != SPACES {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..].iter().take_while(|&&x| is_ascii_space(x)).count()
+}
+
+/// The number of ASCII white-space bytes `b` ends with (see [`leading_ascii_space`]).
+#[inline]
+fn trailing_ascii_space(b: &[u8]) -> usize {
+    let mut n = 0;
+    while n + 8 <= b.len() {
+        let w = &b[b.len() - n - 8..b.len() - n];
+        if u64::from_ne_bytes(w.try_into().unwrap_or_default()) != SPACES {
+            break;
+        }
+        n += 8;
+    }
+    n + b[..b.len() - n].iter().rev().take_while(|&&x| is_ascii_space(x)).count()
+}
+
 /// `s.trim_start()`, with ASCII white space (the indentation of whole-page text) skipped byte by
 /// byte and the char-by-char look only from a byte beyond ASCII on.
 #[inline]
 pub fn trim_start(s: &str) -> &str {
-    let ascii = s.bytes().take_while(|&b| is_ascii_space(b)).count();
+    let ascii = leading_ascii_space(s.as_bytes());
     // The cut follows ASCII bytes, so it is on a char boundary.
     s[ascii..].trim_start()
 }
@@ -332,8 +363,8 @@ pub fn trim(s: &str) -> &str {
     if graphic_ends(b) {
         return s;
     }
-    let start = b.iter().position(|&x| !is_ascii_space(x)).unwrap_or(b.len());
-    let end = b.iter().rposition(|&x| !is_ascii_space(x)).map_or(start, |e| e + 1);
+    let start = leading_ascii_space(b);
+    let end = b.len() - trailing_ascii_space(&b[start..]);
     // Both cuts are next to ASCII bytes, so on char boundaries.
     let t = &s[start..end.max(start)];
     if graphic_ends(t.as_bytes()) {
@@ -393,6 +424,27 @@ pub fn char_len(s: &str) -> usize {
     }
 }
 
+/// The number of characters of `s` that are not white space (`char::is_whitespace`), which the
+/// removal cap weighs: every byte that starts a character counts, less ASCII white space, less
+/// the few white-space characters beyond ASCII, which start with one of four bytes and are
+/// decoded only there (decoding every character took 15 instructions a byte).
+pub fn solid_chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Per block of 255 bytes into a byte-wide sum, with no branch, so that it runs on vectors.
+    let counted: usize = b
+        .chunks(255)
+        .map(|c| {
+            let starts = |x: u8| u8::from((x as i8) >= -0x40);
+            let space = |x: u8| u8::from((x == b' ') | (x.wrapping_sub(b'\t') < 5));
+            usize::from(c.iter().fold(0u8, |n, &x| n + starts(x) - space(x)))
+        })
+        .sum();
+    // U+0085 and U+00A0 start with C2, U+1680 with E1, U+2000-U+205F with E2, U+3000 with E3.
+    let is_space_at = |at: usize| s[at..].chars().next().is_some_and(char::is_whitespace);
+    let wide_spaces = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b).chain(memchr::memchr_iter(0xE1, b)).filter(|&at| is_space_at(at)).count();
+    counted - wide_spaces
+}
+
 /// Whether `s` has fewer than `n` characters, counting only when its byte length does not decide
 /// it: fewer than `n` bytes are fewer than `n` characters; `4 × n` bytes or more are at least `n`.
 #[inline]
@@ -409,6 +461,50 @@ pub fn fewer_chars_than(s: &str, n: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `trim` and `trim_start` skip runs of spaces a word at a time: they must equal std's on
+    /// every mix of run lengths, other white space, and non-ASCII white space at the ends.
+    #[test]
+    fn trims_agree_with_std() {
+        let cores = ["", "x", "ab cd", "\u{a0}x\u{3000}", "é", "x\ty"];
+        let pads = ["", " ", "\t", " \r", "\u{2003}", "\u{a0} "];
+        let mut seen = 0;
+        for core in cores {
+            for pad in pads {
+                for n in [0, 1, 7, 8, 9, 15, 16, 17, 33] {
+                    for m in [0, 3, 8, 12] {
+                        let s = format!("{}{pad}{core}{pad}{}", " ".repeat(n), " ".repeat(m));
+                        assert_eq!(trim(&s), s.trim(), "{s:?}");
+                        assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(seen, 6 * 6 * 9 * 4);
+    }
+
+    /// `solid_chars` counts what decoding every character counts, on all of Unicode's white
+    /// space, the bytes around it, and mixed text.
+    #[test]
+    fn solid_chars_agrees_with_decoding() {
+        let simple = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        let spaces: Vec<char> = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).collect();
+        assert!(spaces.len() > 20);
+        let others = ['a', 'é', '\u{85}', '\u{a0}', '\u{a1}', '’', '—', '\u{1680}', '\u{1681}', 'ᄀ', '\u{3000}', '\u{3001}', '漢', '🙂', '\u{1c}', '\u{7f}'];
+        let mut n = 0;
+        for &w in &spaces {
+            for &o in &others {
+                let s = format!("{o}{w}{o}x{w}{w} {o}");
+                assert_eq!(solid_chars(&s), simple(&s), "{s:?}");
+                n += 1;
+            }
+        }
+        for s in ["", " ", "abc", "  a\tb\r\n", "Das ist — ein „Test“\u{a0}mit\u{2009}Lücken"] {
+            assert_eq!(solid_chars(s), simple(s), "{s:?}");
+        }
+        assert!(n > 300);
+    }
 
     #[test]
     fn fewer_chars_than_agrees_with_counting() {
