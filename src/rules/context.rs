@@ -63,6 +63,9 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub struct Context {
     /// Lower-case stop words by language.
     pub stopwords: FastMap<String, FastSet<String>>,
+    /// The byte length of each language's longest stop word: a longer ASCII word without an
+    /// apostrophe is none, and is not lower-cased and looked up.
+    pub longest_stopword: FastMap<String, usize>,
     /// Single-character function words by language (Han, Kana, Hangul text).
     pub particles: FastMap<String, FastSet<char>>,
     pub thresholds: BTreeMap<String, f64>,
@@ -231,7 +234,8 @@ impl Context {
                 }
             }
         }
-        Ok(Context { stopwords, particles, thresholds, content_headings })
+        let longest_stopword = stopwords.iter().map(|(lang, words)| (lang.clone(), words.iter().map(String::len).max().unwrap_or(0))).collect();
+        Ok(Context { stopwords, longest_stopword, particles, thresholds, content_headings })
     }
 
     fn t(&self, name: &str, lang: Option<&str>) -> f64 {
@@ -319,6 +323,7 @@ impl Context {
             }
         }
         let Some(sw) = self.stopwords.get(lang) else { return 0.0 };
+        let longest = self.longest_stopword.get(lang).copied().unwrap_or(usize::MAX);
         let (mut words, mut hits) = (0usize, 0usize);
         for w in crate::text::split_whitespace(line) {
             let w = crate::text::trim_to_alphanumeric(w);
@@ -326,8 +331,11 @@ impl Context {
                 continue;
             }
             words += 1;
-            buf.clear();
             let ascii = w.is_ascii();
+            if ascii && w.len() > longest && !w.contains('\'') {
+                continue;
+            }
+            buf.clear();
             if ascii {
                 // The same as the char-by-char lower-casing below, for the common word.
                 buf.push_str(w);
@@ -604,6 +612,11 @@ mod tests {
         // "team's" is no function word ("team" is not one); "it's" and "it’s" count as "it".
         assert!((elided - 4.0 / 8.0).abs() < 1e-9, "{elided}");
         assert!((c.density("it’s it's its", "en", &mut buf) - 1.0).abs() < 1e-9);
+        // Words longer than the longest stop word ("would", "after", "their") are passed over
+        // unless an apostrophe may elide one: the longest still count, in any case.
+        assert_eq!(c.longest_stopword["en"], 5);
+        assert!((c.density("WOULD After theirs wouldn't", "en", &mut buf) - 0.5).abs() < 1e-9);
+        assert!((c.density("afterwards it's", "en", &mut buf) - 0.5).abs() < 1e-9);
     }
 
     const PROSE: &str = "The council said that it would review the plan in the spring, and that the new lines had been debated for almost two years by the residents of the town.";
