@@ -20,7 +20,7 @@
 //! a longer mixed run is still removed when it is a label (`ツイート Bubbling Under Hot 100`).
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
-use crate::text::{is_separator, normalize_label, script_at, script_of, Script};
+use crate::text::{is_separator, normalize_into, normalize_label, script_at, script_of, Script};
 use std::collections::HashSet;
 
 #[derive(Debug)]
@@ -247,6 +247,8 @@ impl ForeignToken {
             native[Script::Han.index()] = true;
         }
         let is_native_word = |t: &Tok| matches!(t.item, Item::Word(s) if native[s.index()]);
+        // The normalised form of a word next to an island, looked up among the mention cues.
+        let mut norm = String::new();
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
@@ -320,8 +322,8 @@ impl ForeignToken {
             let word = |t: &Tok| &line[t.start..t.end];
             let mut left = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             let mut right = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
-            if left.any(|w| self.mentions(w) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
-                || right.any(|w| self.mentions(w) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+            if left.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
+                || right.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
             {
                 continue;
             }
@@ -403,8 +405,15 @@ impl ForeignToken {
         }
     }
 
-    fn mentions(&self, word: &str) -> bool {
-        !self.mention_cues.is_empty() && self.mention_cues.contains(&normalize_label(word))
+    /// Whether `word` is a mention cue; `norm` is a buffer for its normalised form, reused from
+    /// word to word.
+    fn mentions(&self, word: &str, norm: &mut String) -> bool {
+        if self.mention_cues.is_empty() {
+            return false;
+        }
+        norm.clear();
+        normalize_into(word, norm, |_| true);
+        self.mention_cues.contains(norm.as_str())
     }
 
     /// True when the island, counters aside, is a sequence of known labels.
