@@ -85,24 +85,25 @@ impl Script {
     }
 }
 
-/// The script of a letter or combining mark, or `None` for digits, punctuation, symbols and space.
-#[inline]
-pub fn script_of(c: char) -> Option<Script> {
-    let u = c as u32;
-    if u < 0x80 {
-        return if c.is_ascii_alphabetic() { Some(Script::Latin) } else { None };
-    }
+/// What [`script_of`] answers for a code point as far as the ranges below tell it: a `Script`
+/// as its index, [`NO_SCRIPT`], or [`ASK`] for code points outside them, where a letter is
+/// `Other`. A `const fn`, so that the tables below are built from these ranges at compile time.
+const fn by_range(u: u32) -> u8 {
     let s = match u {
+        0x41..=0x5A | 0x61..=0x7A => Script::Latin,
+        0x00..=0x7F => return NO_SCRIPT,
+        // Latin-1 signs and spaces: only ª, µ and º are letters (of no script of ours).
+        0x80..=0xBF => return if matches!(u, 0xAA | 0xB5 | 0xBA) { Script::Other as u8 } else { NO_SCRIPT },
         0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => {
             if u == 0xD7 || u == 0xF7 {
-                return None;
+                return NO_SCRIPT;
             }
             Script::Latin
         }
-        0x0300..=0x036F => return None,
+        0x0300..=0x036F => return NO_SCRIPT,
         // General punctuation (dashes, curly quotes, ellipsis, spaces): no letters, and common
-        // in Latin text, so answered before the slow `is_alphabetic` look-up.
-        0x2000..=0x206F => return None,
+        // in Latin text.
+        0x2000..=0x206F => return NO_SCRIPT,
         0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
         0x0400..=0x052F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
         0x0530..=0x058F => Script::Armenian,
@@ -110,20 +111,20 @@ pub fn script_of(c: char) -> Option<Script> {
         0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
             // Arabic punctuation and digits are not letters.
             if matches!(u, 0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x0660..=0x0669 | 0x06F0..=0x06F9) {
-                return None;
+                return NO_SCRIPT;
             }
             Script::Arabic
         }
         0x0900..=0x097F => {
             if matches!(u, 0x0964..=0x096F) {
-                return None;
+                return NO_SCRIPT;
             }
             Script::Devanagari
         }
         0x0980..=0x09FF => Script::Bengali,
         0x0E00..=0x0E7F => {
             if matches!(u, 0x0E50..=0x0E59) {
-                return None;
+                return NO_SCRIPT;
             }
             Script::Thai
         }
@@ -131,21 +132,103 @@ pub fn script_of(c: char) -> Option<Script> {
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF | 0xA960..=0xA97F | 0xD7B0..=0xD7FF => Script::Hangul,
         0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => {
             if u == 0x30FB {
-                return None; // katakana middle dot
+                return NO_SCRIPT; // katakana middle dot
             }
             Script::Kana
         }
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF | 0x3005 | 0x3007 => Script::Han,
         0xFF21..=0xFF3A | 0xFF41..=0xFF5A => Script::Latin,
-        _ => {
-            if c.is_alphabetic() {
-                Script::Other
-            } else {
-                return None;
-            }
-        }
+        _ => return ASK,
     };
-    Some(s)
+    s as u8
+}
+
+/// [`by_range`]'s answer for a code point without a script.
+const NO_SCRIPT: u8 = Script::COUNT as u8;
+/// [`by_range`]'s answer for a code point outside its ranges; in [`BLOCKS`], a block whose code
+/// points are not all answered alike.
+const ASK: u8 = NO_SCRIPT + 1;
+
+/// [`by_range`] of every code point below U+0800: the one- and two-byte characters of UTF-8
+/// (Latin with its accents, Greek, Cyrillic, Armenian, Hebrew, Arabic).
+static BELOW_800: [u8; 0x800] = {
+    let mut t = [0; 0x800];
+    let mut u = 0;
+    while u < t.len() {
+        t[u] = by_range(u as u32);
+        u += 1;
+    }
+    t
+};
+
+/// For each block of 64 code points of U+0000..U+FFFF, the [`by_range`] answer all of them
+/// share, or [`ASK`]. A three-byte character's block is told by its first two bytes.
+static BLOCKS: [u8; 0x400] = {
+    let mut t = [0; 0x400];
+    let mut b = 0;
+    while b < t.len() {
+        let first = by_range((b as u32) << 6);
+        let mut k = 1;
+        while k < 64 && by_range(((b as u32) << 6) | k) == first {
+            k += 1;
+        }
+        t[b] = if k == 64 { first } else { ASK };
+        b += 1;
+    }
+    t
+};
+
+/// The script an answer of [`by_range`] or the tables names, for the character `c`.
+#[inline]
+fn answer(k: u8, c: impl FnOnce() -> char) -> Option<Script> {
+    if k == ASK {
+        return if c().is_alphabetic() { Some(Script::Other) } else { None };
+    }
+    Script::ALL.get(k as usize).copied()
+}
+
+/// The script of a letter or combining mark, or `None` for digits, punctuation, symbols and space.
+#[inline]
+pub fn script_of(c: char) -> Option<Script> {
+    let u = c as u32;
+    if u < 0x80 {
+        return if c.is_ascii_alphabetic() { Some(Script::Latin) } else { None };
+    }
+    let k = match BELOW_800.get(u as usize) {
+        Some(&k) => k,
+        None => match BLOCKS.get(u as usize >> 6) {
+            Some(&k) if k != ASK => k,
+            _ => by_range(u),
+        },
+    };
+    answer(k, || c)
+}
+
+/// [`script_of`] the character that starts at byte `i` of `s`, and that character's width in
+/// bytes. The scripts below U+0800 and of most blocks of three-byte characters are told from the
+/// first two bytes by table, without decoding the character.
+#[inline]
+pub fn script_at(s: &str, i: usize) -> (Option<Script>, usize) {
+    let b = s.as_bytes();
+    let lead = b[i];
+    if lead < 0x80 {
+        return (if lead.is_ascii_alphabetic() { Some(Script::Latin) } else { None }, 1);
+    }
+    let char_at = || s[i..].chars().next().expect("a char starts at a lead byte");
+    // The payload bits of the lead and the first continuation byte.
+    let high = usize::from(b[i + 1] & 0x3F);
+    if lead < 0xE0 {
+        let u = usize::from(lead & 0x1F) << 6 | high;
+        return (answer(BELOW_800[u], char_at), 2);
+    }
+    if lead < 0xF0 {
+        let k = BLOCKS[usize::from(lead & 0x0F) << 6 | high];
+        if k != ASK {
+            return (Script::ALL.get(k as usize).copied(), 3);
+        }
+    }
+    let c = char_at();
+    (script_of(c), c.len_utf8())
 }
 
 /// True for characters that separate label tokens: white space, punctuation, symbols, emoji.
@@ -630,6 +713,82 @@ mod tests {
         for u in 0x2000..=0x206F {
             let c = char::from_u32(u).unwrap();
             assert!(!c.is_alphabetic(), "{u:X}");
+        }
+    }
+
+    /// `script_of` as it was before its tables: the ranges matched in order, `is_alphabetic`
+    /// for the rest.
+    fn script_of_by_match(c: char) -> Option<Script> {
+        let u = c as u32;
+        if u < 0x80 {
+            return if c.is_ascii_alphabetic() { Some(Script::Latin) } else { None };
+        }
+        let s = match u {
+            0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => {
+                if u == 0xD7 || u == 0xF7 {
+                    return None;
+                }
+                Script::Latin
+            }
+            0x0300..=0x036F | 0x2000..=0x206F => return None,
+            0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+            0x0400..=0x052F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
+            0x0530..=0x058F => Script::Armenian,
+            0x0590..=0x05FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+                if matches!(u, 0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x0660..=0x0669 | 0x06F0..=0x06F9) {
+                    return None;
+                }
+                Script::Arabic
+            }
+            0x0900..=0x097F => {
+                if matches!(u, 0x0964..=0x096F) {
+                    return None;
+                }
+                Script::Devanagari
+            }
+            0x0980..=0x09FF => Script::Bengali,
+            0x0E00..=0x0E7F => {
+                if matches!(u, 0x0E50..=0x0E59) {
+                    return None;
+                }
+                Script::Thai
+            }
+            0x10A0..=0x10FF => Script::Georgian,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF | 0xA960..=0xA97F | 0xD7B0..=0xD7FF => Script::Hangul,
+            0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => {
+                if u == 0x30FB {
+                    return None;
+                }
+                Script::Kana
+            }
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF | 0x3005 | 0x3007 => Script::Han,
+            0xFF21..=0xFF3A | 0xFF41..=0xFF5A => Script::Latin,
+            _ if c.is_alphabetic() => Script::Other,
+            _ => return None,
+        };
+        Some(s)
+    }
+
+    /// The tables answer as the ranges do, for every char; `script_at` as `script_of` at every
+    /// offset of a line, whatever comes before and after.
+    #[test]
+    fn script_tables_agree_with_the_ranges() {
+        let mut line = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(script_of(c), script_of_by_match(c), "U+{:04X}", c as u32);
+            line.clear();
+            line.push('a');
+            line.push(c);
+            line.push('\u{30C3}');
+            assert_eq!(script_at(&line, 1), (script_of(c), c.len_utf8()), "U+{:04X}", c as u32);
+            assert_eq!(script_at(&line, 1 + c.len_utf8()), (Some(Script::Kana), 3));
+        }
+        // The tables tell the common blocks without the slow path.
+        for c in ['é', 'ő', 'Ж', 'ש', 'ب', 'α', '\u{2019}', '—', 'ア', '漢', '한', 'ả'] {
+            let u = c as usize;
+            let k = if u < 0x800 { BELOW_800[u] } else { BLOCKS[u >> 6] };
+            assert_ne!(k, ASK, "{c}");
         }
     }
 

@@ -20,7 +20,7 @@
 //! a longer mixed run is still removed when it is a label (`ツイート Bubbling Under Hot 100`).
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
-use crate::text::{is_separator, normalize_label, script_of, Script};
+use crate::text::{is_separator, normalize_into, normalize_label, script_at, script_of, Script};
 use std::collections::HashSet;
 
 #[derive(Debug)]
@@ -98,53 +98,63 @@ fn tokenize(line: &str, out: &mut Vec<Tok>) {
 }
 
 /// True when every letter of `line` is of one script (or there are none): then every word is
-/// native and there is no island. Only the non-ASCII characters are decoded, so a Latin line with
-/// a few curly quotes or dashes costs a byte scan.
+/// native and there is no island. ASCII is skipped sixteen bytes at a time and only the other
+/// characters are looked at, by table from their first two bytes (`script_at`), so a Latin line
+/// with a few curly quotes or dashes costs little more than a byte scan; the answer is known at
+/// the first letter of a second script.
 fn single_script(line: &str) -> bool {
     let bytes = line.as_bytes();
-    let mut seen = if bytes.iter().any(u8::is_ascii_alphabetic) { Some(Script::Latin) } else { None };
-    let mut pos = 0;
-    while let Some(i) = next_non_ascii(&bytes[pos..]) {
-        let start = pos + i;
-        // The letters of Latin text beyond ASCII, its spaces, signs, dashes and quotes, told
-        // from their bytes as `script_of` tells them: in U+0080..U+00BF only ª, µ and º are
-        // letters (of no script of ours); U+00C0..U+024F is Latin but for × and ÷ (C3 97,
-        // C3 B7); U+2000..U+206F has no letters.
-        let (width, script) = match (bytes[start], bytes.get(start + 1).copied().unwrap_or(0)) {
-            (0xC2, 0xAA | 0xB5 | 0xBA) => (2, Some(Script::Other)),
-            (0xC2, _) | (0xC3, 0x97 | 0xB7) => (2, None),
-            (0xC3..=0xC8, _) | (0xC9, 0x80..=0x8F) => (2, Some(Script::Latin)),
-            (0xE2, 0x80) => (3, None),
-            (0xE2, 0x81) if bytes.get(start + 2).is_some_and(|&b| b <= 0xAF) => (3, None),
-            _ => {
-                let c = line[start..].chars().next().expect("a char starts at a non-ASCII lead byte");
-                (c.len_utf8(), script_of(c))
-            }
-        };
-        pos = start + width;
-        if let Some(s) = script {
-            match seen {
-                None => seen = Some(s),
-                Some(t) if t != s => return false,
-                Some(_) => {}
-            }
+    let mut seen = None;
+    let mut i = 0;
+    loop {
+        i = skip_ascii(bytes, i);
+        if i == bytes.len() {
+            return true;
+        }
+        let (script, width) = script_at(line, i);
+        i += width;
+        let Some(s) = script else { continue };
+        match seen {
+            // The first letter beyond ASCII: ASCII letters, if the line has any, are Latin.
+            None if s != Script::Latin && bytes.iter().any(u8::is_ascii_alphabetic) => return false,
+            None => seen = Some(s),
+            Some(t) if t != s => return false,
+            Some(_) => {}
         }
     }
-    true
 }
 
-/// Offset of the first byte >= 0x80, eight bytes at a time.
-fn next_non_ascii(b: &[u8]) -> Option<usize> {
+/// The offset of the first byte >= 0x80 at or after `from`, or `b.len()`: sixteen bytes at a
+/// time, and the last few bytes of a line of 16 bytes or more in one look at its last sixteen.
+fn skip_ascii(b: &[u8], from: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
-        if w & HIGH != 0 {
-            return Some(i + (w & HIGH).trailing_zeros() as usize / 8);
-        }
-        i += 8;
+    // In Cyrillic, Greek, Arabic or CJK text the next character is seldom ASCII.
+    if b.get(from).is_some_and(|&x| x >= 0x80) {
+        return from;
     }
-    b[i..].iter().position(|&x| x >= 0x80).map(|p| i + p)
+    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().expect("eight bytes"));
+    let mut i = from;
+    let mut chunks = b[from..].chunks_exact(16);
+    for chunk in &mut chunks {
+        let (lo, hi) = (word(&chunk[..8]) & HIGH, word(&chunk[8..]) & HIGH);
+        if lo | hi != 0 {
+            let (w, at) = if lo != 0 { (lo, i) } else { (hi, i + 8) };
+            return at + w.trailing_zeros() as usize / 8;
+        }
+        i += 16;
+    }
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return b.len();
+    }
+    if let Some(last) = b.len().checked_sub(16).map(|s| &b[s..]) {
+        // The line's last sixteen bytes, shifted so that byte `i` comes first: the bytes before it
+        // were looked at already (or belong to the character before `from`).
+        let last = u128::from_le_bytes(last.try_into().expect("sixteen bytes")) >> (8 * (16 - rest.len()));
+        let high = last & (u128::from(HIGH) << 64 | u128::from(HIGH));
+        return if high == 0 { b.len() } else { i + high.trailing_zeros() as usize / 8 };
+    }
+    rest.iter().position(|&x| x >= 0x80).map_or(b.len(), |p| i + p)
 }
 
 impl ForeignToken {
@@ -200,7 +210,7 @@ impl ForeignToken {
     /// Islands to remove from `line`, as (start, end, reason) byte offsets into the line.
     pub fn find(&self, line: &str, toks: &mut Vec<Tok>) -> Vec<(usize, usize, &'static str)> {
         let mut found = Vec::new();
-        if line.is_ascii() || single_script(line) {
+        if single_script(line) {
             return found;
         }
         tokenize(line, toks);
@@ -237,6 +247,8 @@ impl ForeignToken {
             native[Script::Han.index()] = true;
         }
         let is_native_word = |t: &Tok| matches!(t.item, Item::Word(s) if native[s.index()]);
+        // The normalised form of a word next to an island, looked up among the mention cues.
+        let mut norm = String::new();
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
@@ -310,8 +322,8 @@ impl ForeignToken {
             let word = |t: &Tok| &line[t.start..t.end];
             let mut left = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             let mut right = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
-            if left.any(|w| self.mentions(w) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
-                || right.any(|w| self.mentions(w) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+            if left.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
+                || right.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
             {
                 continue;
             }
@@ -393,8 +405,15 @@ impl ForeignToken {
         }
     }
 
-    fn mentions(&self, word: &str) -> bool {
-        !self.mention_cues.is_empty() && self.mention_cues.contains(&normalize_label(word))
+    /// Whether `word` is a mention cue; `norm` is a buffer for its normalised form, reused from
+    /// word to word.
+    fn mentions(&self, word: &str, norm: &mut String) -> bool {
+        if self.mention_cues.is_empty() {
+            return false;
+        }
+        norm.clear();
+        normalize_into(word, norm, |_| true);
+        self.mention_cues.contains(norm.as_str())
     }
 
     /// True when the island, counters aside, is a sequence of known labels.
@@ -447,6 +466,42 @@ mod tests {
             let Some(c) = char::from_u32(u) else { continue };
             for line in [format!("{c}"), format!("Straße {c}"), format!("{c} Привет"), format!("x{c}é"), format!("{c}추")] {
                 assert_eq!(single_script(&line), single_script_by_chars(&line), "{line:?} (U+{u:04X})");
+            }
+        }
+    }
+
+    /// One letter (or sign) of every script the rules know and of none, in one to four bytes.
+    const SAMPLES: [char; 24] = [
+        'e', 'é', '×', 'ª', 'α', 'Ж', 'Ա', 'ש', 'ب', '،', 'क', '।', 'ক', 'ก', '๑', 'ა', '한', 'ア', '・', '漢', '\u{2019}', '€', '\u{0301}', '𠀀',
+    ];
+
+    /// Lines of every length up to 40 bytes with one or two sample chars at every offset, in
+    /// ASCII letters or in ASCII signs only: the 16- and 8-byte steps, the look at a line's last
+    /// sixteen bytes and the tail byte by byte all meet characters that start, end or straddle
+    /// their words, and the line's end in the middle of a word.
+    #[test]
+    fn single_script_agrees_at_every_offset_and_length() {
+        for fill in ['a', '.'] {
+            for len in 0..=40 {
+                for at in 0..=len {
+                    for &c in &SAMPLES {
+                        let mut line: String = std::iter::repeat_n(fill, at).collect();
+                        line.push(c);
+                        line.extend(std::iter::repeat_n(fill, len - at));
+                        assert_eq!(single_script(&line), single_script_by_chars(&line), "{line:?}");
+                        let first = line.bytes().position(|b| b >= 0x80).unwrap_or(line.len());
+                        for from in 0..=line.len() {
+                            let want = line.bytes().skip(from).position(|b| b >= 0x80).map_or(line.len(), |p| from + p);
+                            assert_eq!(skip_ascii(line.as_bytes(), from), want, "{line:?} from {from}");
+                        }
+                        for &d in &SAMPLES {
+                            let mut two = line.clone();
+                            two.insert(first.min(two.len()) / 2, d);
+                            two.push(d);
+                            assert_eq!(single_script(&two), single_script_by_chars(&two), "{two:?}");
+                        }
+                    }
+                }
             }
         }
     }
