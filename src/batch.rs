@@ -10,7 +10,9 @@
 //!   What comes out is a [`Record`]: the raw line plus the byte span of the field's string literal.
 //! - **Copying.** The output line is the raw line with the cleaned string spliced into that span,
 //!   so every other field keeps its keys, order, spacing and escapes byte for byte. A record the
-//!   rules leave alone is written as it came, without re-escaping anything.
+//!   rules leave alone is written as it came, without re-escaping anything; a cleaned field whose
+//!   literal is the one serde_json would write (nearly always) is cut between the edits, not
+//!   escaped anew.
 //! - **Waiting.** A reader cuts the stream into chunks of whole lines (about 512 KB), workers clean
 //!   chunks in parallel, and the writer puts them back in input order. A chunk may only be read
 //!   once a token is free, and a token is returned when its chunk has been written: at most
@@ -247,6 +249,10 @@ pub struct Record<'a> {
     pub edits_value: Option<Range<usize>>,
     /// Offset of the object's closing `}`.
     pub close: usize,
+    /// When the field's literal is exactly what [`write_json_str`] writes for `text` (every
+    /// escape the usual one, as nearly always): the offsets (in `text`, in `raw`) just past each
+    /// of its escapes. A cleaned text is then cut out of the literal, not escaped anew.
+    marks: Option<Vec<(usize, usize)>>,
 }
 
 /// A string, borrowed from the line when it has no escapes.
@@ -323,6 +329,28 @@ fn value_at<'a, T: Deserialize<'a>>(raw: &'a str, p: usize) -> Result<(T, usize)
 /// control character inside a string (`control_in_string`). So it only looks for `"` and `\`,
 /// and every run between them is whole UTF-8 text that JSON allows.
 fn str_at(text: &str, q: usize) -> Result<(Cow<'_, str>, usize), String> {
+    let mut value = Unescaped::default();
+    let (borrowed, end) = str_into(text, q, &mut value)?;
+    Ok((borrowed.map_or(Cow::Owned(value.text), Cow::Borrowed), end))
+}
+
+/// A string literal's value when it has escapes, and how the literal maps onto it. Its buffers
+/// are reused from record to record (an allocation per record cost 0.1 instructions per byte).
+#[derive(Debug, Default)]
+struct Unescaped {
+    /// The value.
+    text: String,
+    /// `(offset in text, offset in the line)` just past each escape, in order.
+    marks: Vec<(usize, usize)>,
+    /// Every escape is the one [`write_json_str`] writes for its character, so the literal is
+    /// exactly `write_json_str(text)`.
+    canonical: bool,
+}
+
+/// [`str_at`] into reused buffers: returns the value when it can be borrowed from the line (no
+/// escape; `value` is then left alone), `None` when it is in `value`, and the offset just past
+/// the closing `"`.
+fn str_into<'t>(text: &'t str, q: usize, value: &mut Unescaped) -> Result<(Option<&'t str>, usize), String> {
     let b = text.as_bytes();
     debug_assert_eq!(b.get(q), Some(&b'"'));
     let start = q + 1;
@@ -330,17 +358,25 @@ fn str_at(text: &str, q: usize) -> Result<(Cow<'_, str>, usize), String> {
     let Some(k) = memchr::memchr2(b'"', b'\\', &b[start..]) else { return Err(eof()) };
     let mut i = start + k;
     if b[i] == b'"' {
-        return Ok((Cow::Borrowed(&text[start..i]), i + 1));
+        return Ok((Some(&text[start..i]), i + 1));
     }
-    // The value is never longer than its literal, which ends on this line at the latest: one
-    // allocation, no growth.
-    let mut out = String::with_capacity(b.len() - start);
+    // The value is never longer than its literal, which ends on this line at the latest: no
+    // growth.
+    let out = &mut value.text;
+    out.clear();
+    out.reserve(b.len() - start);
+    value.marks.clear();
+    value.canonical = true;
     let mut run = start;
     loop {
         // `b[i]` is a `\`; `run..i` is plain text, cut at ASCII bytes.
         debug_assert!(!b[run..i].iter().any(|&c| c < 0x20), "control_in_string ran before");
         out.push_str(&text[run..i]);
-        i = unescape(b, i, &mut out)?;
+        let (c, next) = unescape(b, i)?;
+        out.push(c);
+        value.canonical = value.canonical && is_canonical_escape(&b[i..next], c);
+        value.marks.push((out.len(), next));
+        i = next;
         run = i;
         // Escapes often follow each other (`\n\n`, `\u041b\u0435`): no search for those.
         if b.get(i) != Some(&b'\\') {
@@ -348,9 +384,21 @@ fn str_at(text: &str, q: usize) -> Result<(Cow<'_, str>, usize), String> {
             i += k;
             if b[i] == b'"' {
                 out.push_str(&text[run..i]);
-                return Ok((Cow::Owned(out), i + 1));
+                return Ok((None, i + 1));
             }
         }
+    }
+}
+
+/// Whether `esc`, one escape whose value is `c`, is how [`write_json_str`] (and serde_json)
+/// writes `c`: `\" \\ \b \t \n \f \r`, `\u00xx` in lower-case hex for the other control
+/// characters, and no escape at all for anything else (`\/`, `\u0041`, `\u00e9`, a surrogate
+/// pair).
+fn is_canonical_escape(esc: &[u8], c: char) -> bool {
+    match *esc {
+        [b'\\', b'"' | b'\\' | b'b' | b't' | b'n' | b'f' | b'r'] => true,
+        [b'\\', b'u', b'0', b'0', _, low] => c < ' ' && !matches!(c, '\x08' | '\t' | '\n' | '\x0c' | '\r') && !low.is_ascii_uppercase(),
+        _ => false,
     }
 }
 
@@ -362,12 +410,12 @@ fn string_error(n: usize, what: &str) -> String {
     format!("invalid JSON at byte {n}: {what}")
 }
 
-/// Decodes the escape whose `\` is `b[i]` onto `out`; returns the offset just past it. Errors as
-/// serde_json's `parse_escape` gives them (see [`str_at`]).
-fn unescape(b: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
+/// Decodes the escape whose `\` is `b[i]`; returns its value and the offset just past it.
+/// Errors as serde_json's `parse_escape` gives them (see [`str_at`]).
+fn unescape(b: &[u8], i: usize) -> Result<(char, usize), String> {
     let at = string_error;
     let Some(&c) = b.get(i + 1) else { return Err(at(b.len(), EOF_IN_STRING)) };
-    out.push(match c {
+    let c = match c {
         b'"' => '"',
         b'\\' => '\\',
         b'/' => '/',
@@ -384,8 +432,7 @@ fn unescape(b: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
                 return Err(at(j, "lone leading surrogate in hex escape"));
             }
             if !(0xD800..=0xDBFF).contains(&n) {
-                out.push(char::from_u32(u32::from(n)).expect("not a surrogate"));
-                return Ok(j);
+                return Ok((char::from_u32(u32::from(n)).expect("not a surrogate"), j));
             }
             // A high surrogate: a `\u` escape of a low one must follow.
             for (k, want) in [(j, b'\\'), (j + 1, b'u')] {
@@ -400,12 +447,11 @@ fn unescape(b: &[u8], i: usize, out: &mut String) -> Result<usize, String> {
                 return Err(at(j + 6, "lone leading surrogate in hex escape"));
             }
             let c = 0x1_0000 + ((u32::from(n) - 0xD800) << 10 | (u32::from(lo) - 0xDC00));
-            out.push(char::from_u32(c).expect("a surrogate pair is a char"));
-            return Ok(j + 6);
+            return Ok((char::from_u32(c).expect("a surrogate pair is a char"), j + 6));
         }
         _ => return Err(at(i + 2, "invalid escape")),
-    });
-    Ok(i + 2)
+    };
+    Ok((c, i + 2))
 }
 
 /// The four hex digits at `b[j..]` as serde_json's `decode_hex_escape` reads them: fewer than four
@@ -464,8 +510,18 @@ fn control_in_string(raw: &[u8]) -> Option<usize> {
     None
 }
 
+/// The field as [`parse_record_with`] finds it: its literal's span, its value and
+/// [`Record::marks`].
+type Field<'a> = (Range<usize>, Cow<'a, str>, Option<Vec<(usize, usize)>>);
+
 /// Parses one line as a JSON object with a string field `field`.
 pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String> {
+    parse_record_with(raw, field, &mut Unescaped::default())
+}
+
+/// [`parse_record`], unescaping the field into the buffers of `spare` (which it takes when it
+/// needs them; [`process`] gives them back once the record is written).
+fn parse_record_with<'a>(raw: &'a [u8], field: &str, spare: &mut Unescaped) -> Result<Record<'a>, String> {
     // Skipped values are copied raw, so the whole line must be valid UTF-8 JSON text.
     // Validated with SIMD (std's check was 6 % of a run on text with curly quotes and accents);
     // the error position comes from the same crate's compatible API.
@@ -484,7 +540,7 @@ pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String
         return Err("not a JSON object".into());
     }
     p = skip_ws(raw, p + 1);
-    let mut found: Option<(Range<usize>, Cow<'a, str>)> = None;
+    let mut found: Option<Field<'a>> = None;
     let mut id = None;
     let mut edits_value = None;
     let close;
@@ -505,17 +561,27 @@ pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String
                 if found.is_some() {
                     return Err(format!("field `{field}` given twice"));
                 }
-                let (s, end) = if raw.get(p) == Some(&b'"') {
-                    str_at(text, p)?
+                let (s, end, marks) = if raw.get(p) == Some(&b'"') {
+                    match str_into(text, p, spare)? {
+                        // Without escapes the literal is the canonical one.
+                        (Some(s), end) => {
+                            spare.marks.clear();
+                            (Cow::Borrowed(s), end, Some(std::mem::take(&mut spare.marks)))
+                        }
+                        (None, end) => {
+                            let marks = spare.canonical.then(|| std::mem::take(&mut spare.marks));
+                            (Cow::Owned(std::mem::take(&mut spare.text)), end, marks)
+                        }
+                    }
                 } else {
                     // Not a string: serde_json says why (wrong type or bad JSON), as before.
                     let (JsonStr(s), end) = value_at::<JsonStr>(text, p).map_err(|e| match e {
                         ValueError::Type(_) => format!("field `{field}` is not a string"),
                         ValueError::Syntax(s) => s,
                     })?;
-                    (s, end)
+                    (s, end, None)
                 };
-                found = Some((p..end, s));
+                found = Some((p..end, s, marks));
                 end
             } else {
                 let (IgnoredAny, end) = value_at::<IgnoredAny>(text, p).map_err(ValueError::into_reason)?;
@@ -540,8 +606,8 @@ pub fn parse_record<'a>(raw: &'a [u8], field: &str) -> Result<Record<'a>, String
     if skip_ws(raw, close + 1) != raw.len() {
         return Err(format!("invalid JSON at byte {}: trailing characters after the object", close + 2));
     }
-    let Some((span, text)) = found else { return Err(format!("no field `{field}`")) };
-    Ok(Record { raw, span, text, id, edits_value, close })
+    let Some((span, text, marks)) = found else { return Err(format!("no field `{field}`")) };
+    Ok(Record { raw, span, text, id, edits_value, close, marks })
 }
 
 /// One edit as `--with-edits` writes it: the fields of `--report`'s edit records, with line and
@@ -554,14 +620,27 @@ pub fn edit_records<'a>(text: &str, edits: &'a [Edit]) -> Vec<EditRecord<'a>> {
     edits.iter().map(|e| EditRecord::new(e, li.line_col(text, e.start))).collect()
 }
 
-/// Writes `rec`'s line with the cleaned text (and, with `edits_json`, the edits member) to `out`,
-/// followed by `\n`.
-fn write_spliced(out: &mut Vec<u8>, rec: &Record, cleaned: Option<&str>, edits_json: Option<&[u8]>) {
+/// What [`write_spliced`] writes in the place of the field's literal.
+enum Value<'e> {
+    /// The literal as it came.
+    Same,
+    /// This text, escaped.
+    Text(&'e str),
+    /// The literal with these edits of its value cut out; only for a record with
+    /// [`Record::marks`]. The same bytes as `Text(&apply(text, edits))`, without building the
+    /// text or escaping it again.
+    Cut(&'e [Edit]),
+}
+
+/// Writes `rec`'s line with `value` for the field's literal (and, with `edits_json`, the edits
+/// member) to `out`, followed by `\n`.
+fn write_spliced(out: &mut Vec<u8>, rec: &Record, value: Value, edits_json: Option<&[u8]>) {
     let raw = rec.raw;
     let (s, e) = (rec.span.start, rec.span.end);
-    let field = |out: &mut Vec<u8>| match cleaned {
-        Some(t) => write_json_str(out, t),
-        None => out.extend_from_slice(&raw[s..e]),
+    let field = |out: &mut Vec<u8>| match value {
+        Value::Same => out.extend_from_slice(&raw[s..e]),
+        Value::Text(t) => write_json_str(out, t),
+        Value::Cut(edits) => write_cut(out, rec, edits),
     };
     let Some(json) = edits_json else {
         out.extend_from_slice(&raw[..s]);
@@ -594,6 +673,35 @@ fn write_spliced(out: &mut Vec<u8>, rec: &Record, cleaned: Option<&str>, edits_j
         out.extend_from_slice(&raw[b..]);
     }
     out.push(b'\n');
+}
+
+/// Appends the field's literal with `edits` (sorted, non-overlapping, on character boundaries of
+/// the value) cut out. The literal is `write_json_str(text)`, and that escapes character by
+/// character, so the pieces of the literal between the edits are the escaped pieces of the text.
+///
+/// # Panics
+/// If the record has no [`Record::marks`], or an edit is not on character boundaries (as
+/// [`crate::apply`]).
+fn write_cut(out: &mut Vec<u8>, rec: &Record, edits: &[Edit]) {
+    let marks = rec.marks.as_deref().expect("a canonical literal");
+    let text = &rec.text;
+    assert!(edits.iter().all(|e| text.is_char_boundary(e.start) && text.is_char_boundary(e.end)), "edits must lie on character boundaries");
+    // The line offset of value offset `u`: past the last escape ending at or before `u`, the
+    // literal runs byte for byte with the value (an escape's value is one character, so a
+    // character boundary is never inside one).
+    let first = rec.span.start + 1;
+    let at = |u: usize| match marks.partition_point(|&(d, _)| d <= u) {
+        0 => first + u,
+        k => marks[k - 1].1 + (u - marks[k - 1].0),
+    };
+    out.push(b'"');
+    let mut from = 0;
+    for e in edits {
+        out.extend_from_slice(&rec.raw[at(from)..at(e.start)]);
+        from = e.end;
+    }
+    out.extend_from_slice(&rec.raw[at(from)..rec.span.end - 1]);
+    out.push(b'"');
 }
 
 /// Appends `s` as a JSON string, the same bytes as `serde_json::to_writer(out, s)`: `"`, `\` and
@@ -750,6 +858,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         fatal: None,
     };
     let mut edits_json = Vec::new();
+    let mut spare = Unescaped::default();
     let mut line_no = chunk.first_line;
     let mut rest = &data[..];
     while !rest.is_empty() {
@@ -766,7 +875,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
             done.out.push(b'\n');
             continue;
         }
-        let rec = match parse_record(raw, &opts.field) {
+        let rec = match parse_record_with(raw, &opts.field, &mut spare) {
             Ok(r) => r,
             Err(reason) => {
                 let bad = BadLine { file: chunk.input.to_string(), line: this_line, reason };
@@ -805,10 +914,12 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
                 done.out.extend_from_slice(raw);
                 done.out.push(b'\n');
             } else {
-                write_spliced(&mut done.out, &rec, None, ej);
+                write_spliced(&mut done.out, &rec, Value::Same, ej);
             }
+        } else if rec.marks.is_some() {
+            write_spliced(&mut done.out, &rec, Value::Cut(&edits), ej);
         } else {
-            write_spliced(&mut done.out, &rec, Some(&crate::apply(text, &edits)), ej);
+            write_spliced(&mut done.out, &rec, Value::Text(&crate::apply(text, &edits)), ej);
         }
         if opts.keep_docs {
             let name = match &rec.id {
@@ -822,6 +933,12 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
             let mut text = rec.text.into_owned();
             text.shrink_to_fit();
             done.docs.push(Doc { name, text, edits, held });
+        } else if let Cow::Owned(text) = rec.text {
+            spare.text = text;
+        }
+        // The field's buffers serve the next record.
+        if let Some(marks) = rec.marks {
+            spare.marks = marks;
         }
     }
     done
@@ -1164,16 +1281,62 @@ mod tests {
         let line = r#"{"text": "old", "k": "v"}"#;
         let r = rec(line).unwrap();
         let mut out = Vec::new();
-        write_spliced(&mut out, &r, Some("n\"w"), None);
+        write_spliced(&mut out, &r, Value::Text("n\"w"), None);
         assert_eq!(String::from_utf8(out).unwrap(), "{\"text\": \"n\\\"w\", \"k\": \"v\"}\n");
         let mut out = Vec::new();
-        write_spliced(&mut out, &r, None, Some(b"[]"));
+        write_spliced(&mut out, &r, Value::Same, Some(b"[]"));
         assert_eq!(String::from_utf8(out).unwrap(), "{\"text\": \"old\", \"k\": \"v\",\"textsweep\":[]}\n");
         let line = r#"{"textsweep": [1], "text": "old"}"#;
         let r = rec(line).unwrap();
         let mut out = Vec::new();
-        write_spliced(&mut out, &r, Some("new"), Some(b"[]"));
+        write_spliced(&mut out, &r, Value::Text("new"), Some(b"[]"));
         assert_eq!(String::from_utf8(out).unwrap(), "{\"textsweep\": [], \"text\": \"new\"}\n");
+    }
+
+    /// A canonical literal is cut (`Value::Cut`), every other one escaped anew, and the two agree:
+    /// literals with every kind of escape, canonical or not, next to text beyond ASCII, with
+    /// edits of every size at every character boundary.
+    #[test]
+    fn cutting_a_canonical_literal_writes_what_escaping_the_cleaned_text_writes() {
+        let pieces = [
+            "a", "é", "€", "😀", "plain text ", "x".repeat(40).leak(), r#"\""#, r"\\", r"\/", r"\b", r"\f", r"\n", r"\r", r"\t", r"\u0001", r"\u001f",
+            r"\u001F", r"\u0008", r"\u000a", r"\u0041", r"\u00e9", r"\u20ac", r"\ud83d\ude00", r"\u007f", "\u{7f}",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut cut, mut escaped) = (0, 0);
+        for round in 0..3000 {
+            let body: String = (0..next(14)).map(|_| pieces[next(pieces.len())]).collect();
+            let line = format!("{{\"id\": {round}, \"text\": \"{body}\", \"z\": \"\\n\"}}");
+            let r = rec(&line).unwrap();
+            let literal = &line[r.span.clone()];
+            assert_eq!(r.marks.is_some(), serde_json::to_string(&*r.text).unwrap() == literal, "{literal}");
+            let bounds: Vec<usize> = (0..=r.text.len()).filter(|&k| r.text.is_char_boundary(k)).collect();
+            for _ in 0..8 {
+                let mut cuts: Vec<usize> = (0..2 * next(4)).map(|_| bounds[next(bounds.len())]).collect();
+                cuts.sort_unstable();
+                let edits: Vec<Edit> = cuts
+                    .chunks(2)
+                    .map(|c| Edit { rule: "r".into(), category: crate::Category::ALL[0], start: c[0], end: c[1], text: r.text[c[0]..c[1]].into(), reason: String::new() })
+                    .collect();
+                let mut want = Vec::new();
+                write_spliced(&mut want, &r, Value::Text(&crate::apply(&r.text, &edits)), None);
+                if r.marks.is_some() {
+                    let mut got = Vec::new();
+                    write_spliced(&mut got, &r, Value::Cut(&edits), None);
+                    assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap(), "{literal} {cuts:?}");
+                    cut += 1;
+                } else {
+                    escaped += 1;
+                }
+            }
+        }
+        assert!(cut > 2000 && escaped > 2000, "{cut} {escaped}");
     }
 
     #[test]

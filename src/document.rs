@@ -17,6 +17,16 @@ pub struct Line {
     pub blank: bool,
 }
 
+impl Line {
+    #[inline]
+    fn new(text: &str, start: usize, end: usize, next: usize) -> Line {
+        // A line opening with a visible ASCII character is not blank: most lines are not
+        // trimmed at all.
+        let blank = !(start < end && text.as_bytes()[start].is_ascii_graphic()) && crate::text::trim(&text[start..end]).is_empty();
+        Line { start, end, next, blank }
+    }
+}
+
 /// The lines of a text.
 #[derive(Debug)]
 pub struct Document<'a> {
@@ -28,19 +38,32 @@ impl<'a> Document<'a> {
     pub fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         let mut lines = Vec::with_capacity(bytes.len() / 64 + 1);
-        let mut start = 0;
-        while start < bytes.len() {
-            let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-                Some(i) => {
-                    let end = start + i;
-                    let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
-                    (end, next)
-                }
-                None => (bytes.len(), bytes.len()),
-            };
-            let blank = crate::text::trim(&text[start..end]).is_empty();
-            lines.push(Line { start, end, next, blank });
-            start = next;
+        let mut push = |start, end, next| lines.push(Line::new(text, start, end, next));
+        if memchr::memchr(b'\r', bytes).is_none() {
+            // Only `\n` ends lines (nearly every text): a search for one byte, not two, and one
+            // searcher over the whole text.
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', bytes) {
+                push(start, end, end + 1);
+                start = end + 1;
+            }
+            if start < bytes.len() {
+                push(start, bytes.len(), bytes.len());
+            }
+        } else {
+            let mut start = 0;
+            while start < bytes.len() {
+                let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+                    Some(i) => {
+                        let end = start + i;
+                        let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
+                        (end, next)
+                    }
+                    None => (bytes.len(), bytes.len()),
+                };
+                push(start, end, next);
+                start = next;
+            }
         }
         Document { text, lines }
     }
@@ -88,6 +111,36 @@ mod tests {
         assert_eq!(d.lines[0].next, 3);
         assert_eq!(d.line_of(4), 1);
         assert_eq!(d.line_of(d.text.len() - 1), 4);
+    }
+
+    /// Texts with only `\n` take their own path: the same lines as the path for every ending,
+    /// blank or not, white space of every kind at either end.
+    #[test]
+    fn lines_without_carriage_returns_are_split_alike() {
+        let parts = ["", "a", " ", "\t", "\u{a0}", "\u{3000}", "x y", " b", "é", "\u{2028}", "-", "\u{85}", "😀 "];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..seed % 9 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(parts[(seed % parts.len() as u64) as usize]);
+                if seed % 3 == 0 {
+                    text.push('\n');
+                }
+            }
+            // The same text with a `\r` at its end goes the other way; its lines but the last
+            // are the same.
+            let d = Document::new(&text);
+            let with_cr = format!("{text}\r");
+            let e = Document::new(&with_cr);
+            let n = d.lines.len();
+            assert_eq!(d.lines[..n.saturating_sub(1)], e.lines[..n.saturating_sub(1)], "{text:?}");
+            for (i, l) in d.lines.iter().enumerate() {
+                assert_eq!(l.blank, d.line(i).trim().is_empty(), "{text:?}");
+            }
+        }
     }
 
     #[test]
