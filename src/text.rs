@@ -716,58 +716,9 @@ mod tests {
         }
     }
 
-    /// `script_of` as it was before its tables: the ranges matched in order, `is_alphabetic`
-    /// for the rest.
-    fn script_of_by_match(c: char) -> Option<Script> {
-        let u = c as u32;
-        if u < 0x80 {
-            return if c.is_ascii_alphabetic() { Some(Script::Latin) } else { None };
-        }
-        let s = match u {
-            0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => {
-                if u == 0xD7 || u == 0xF7 {
-                    return None;
-                }
-                Script::Latin
-            }
-            0x0300..=0x036F | 0x2000..=0x206F => return None,
-            0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
-            0x0400..=0x052F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
-            0x0530..=0x058F => Script::Armenian,
-            0x0590..=0x05FF | 0xFB1D..=0xFB4F => Script::Hebrew,
-            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-                if matches!(u, 0x060C | 0x061B | 0x061F | 0x066A..=0x066D | 0x06D4 | 0x0660..=0x0669 | 0x06F0..=0x06F9) {
-                    return None;
-                }
-                Script::Arabic
-            }
-            0x0900..=0x097F => {
-                if matches!(u, 0x0964..=0x096F) {
-                    return None;
-                }
-                Script::Devanagari
-            }
-            0x0980..=0x09FF => Script::Bengali,
-            0x0E00..=0x0E7F => {
-                if matches!(u, 0x0E50..=0x0E59) {
-                    return None;
-                }
-                Script::Thai
-            }
-            0x10A0..=0x10FF => Script::Georgian,
-            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF | 0xA960..=0xA97F | 0xD7B0..=0xD7FF => Script::Hangul,
-            0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => {
-                if u == 0x30FB {
-                    return None;
-                }
-                Script::Kana
-            }
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF | 0x3005 | 0x3007 => Script::Han,
-            0xFF21..=0xFF3A | 0xFF41..=0xFF5A => Script::Latin,
-            _ if c.is_alphabetic() => Script::Other,
-            _ => return None,
-        };
-        Some(s)
+    /// `script_of` without its tables: [`by_range`] of the code point itself.
+    fn script_by_range(c: char) -> Option<Script> {
+        answer(by_range(c as u32), || c)
     }
 
     /// The tables answer as the ranges do, for every char; `script_at` as `script_of` at every
@@ -776,7 +727,7 @@ mod tests {
     fn script_tables_agree_with_the_ranges() {
         let mut line = String::new();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(script_of(c), script_of_by_match(c), "U+{:04X}", c as u32);
+            assert_eq!(script_of(c), script_by_range(c), "U+{:04X}", c as u32);
             line.clear();
             line.push('a');
             line.push(c);
