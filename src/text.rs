@@ -259,7 +259,8 @@ fn is_hyphen(c: char) -> bool {
 /// Normalises a label or a short line for exact lookup: lower case, every run of separators
 /// (white space, punctuation, symbols) becomes one space, apostrophes and hyphens inside words are
 /// kept (as `'` and `-`), leading and trailing separators go. `"— Leave a Reply: *"` and
-/// `"leave a reply"` normalise alike.
+/// `"leave a reply"` normalise alike, and so do Turkish `"YAZI DOLAŞIMI"` and `"Yazı dolaşımı"`
+/// (`İ`, `I`, `ı` and `i` are all `i`).
 pub fn normalize_label(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     normalize_into(s, &mut out, |_| true);
@@ -339,6 +340,11 @@ fn normalize<const ASCII_RUNS: bool>(s: &str, out: &mut String, mut token_done: 
         token_start.get_or_insert(out.len());
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
+        } else if c == 'İ' || c == 'ı' {
+            // Turkish dotted capital and dotless small i are both `i` here: std lower-cases "İ"
+            // to "i" and a combining dot, and "I" to "i", so "İLGİLİ HABERLER", "Ilgili
+            // haberler" and "İlgili Haberler" would be three labels.
+            out.push('i');
         } else {
             out.extend(c.to_lowercase());
         }
@@ -608,6 +614,11 @@ mod tests {
         assert_eq!(normalize_label("Поделиться"), "поделиться");
         assert_eq!(normalize_label("- Advertisement -"), "advertisement");
         assert_eq!(normalize_label("शेयर करें"), "शेयर करें");
+        // Turkish i: capitals with and without the dot, small letters with and without it.
+        for label in ["İLGİLİ HABERLER", "ILGILI HABERLER", "İlgili Haberler", "ilgili haberler", "ılgılı haberler"] {
+            assert_eq!(normalize_label(label), "ilgili haberler", "{label}");
+        }
+        assert_eq!(normalize_label("YAZI DOLAŞIMI"), normalize_label("Yazı dolaşımı"));
     }
 
     #[test]
