@@ -1429,7 +1429,59 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     if !guarded.is_empty() {
         keep_list_items(&doc, rules, &guarded, &mut claims);
     }
+    keep_run_in_titles(&doc, &mut claims);
     resolve(&doc, rules, &claims, inline)
+}
+
+/// Most words a line may have to be kept as the title of the sentence under it.
+const TITLE_MAX_WORDS: usize = 4;
+/// Fewest words (or, in text without spaces, characters) the sentence under a title has.
+const TITLE_SENTENCE_MIN_WORDS: usize = 6;
+const TITLE_SENTENCE_MIN_CHARS: usize = 20;
+
+/// Gives back a short claimed line when the next non-blank line, which the output keeps, opens
+/// with the same words and goes on as a sentence: "Advertisement" over "Advertisement is a 1913
+/// silent short …", "Nach oben" over "Nach oben ging es für den Aktienkurs …", "공유하기" over
+/// "공유하기 기능이 …". The line is that sentence's title, not a widget label; a label over
+/// widget text ("Notwendige Cookies" over the cookie dialog's description, "Share" over "Share on
+/// Facebook") goes, since the line under it goes too. The words must be whole: "Share" over "Shares
+/// of the retailer rose …" is no title. The lines kept are decided on the claims as they stand, so
+/// cleaning the output again decides the same.
+fn keep_run_in_titles(doc: &Document, claims: &mut [Option<Claim>]) {
+    let n = doc.lines.len();
+    for i in 0..n {
+        if claims[i].is_none() || doc.lines[i].blank {
+            continue;
+        }
+        let raw = doc.line(i).trim();
+        // A title of a few words: most claimed lines are longer or are followed by other claims.
+        if raw.len() > 80 {
+            continue;
+        }
+        let Some(j) = (i + 1..n).find(|&j| !doc.lines[j].blank) else { continue };
+        if claims[j].is_some() {
+            continue;
+        }
+        let next_raw = doc.line(j).trim();
+        // A sentence, not a teaser cut short ("Loading...", "Wird geladen …").
+        let end = without_closers(next_raw);
+        if !ends_like_sentence(next_raw) || end.ends_with("..") || end.ends_with('…') {
+            continue;
+        }
+        let title = normalize_label(raw);
+        if title.is_empty() || title.split(' ').count() > TITLE_MAX_WORDS {
+            continue;
+        }
+        let next = normalize_label(next_raw);
+        let Some(rest) = next.strip_prefix(title.as_str()) else { continue };
+        // The title's words end where a word of the sentence ends, or the title ends in a script
+        // written without spaces (Han, Kana), where a particle may follow right after it.
+        let whole = rest.starts_with(' ') || title.chars().last().is_some_and(|c| matches!(crate::text::script_of(c), Some(crate::text::Script::Han | crate::text::Script::Kana)));
+        let long = next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
+        if whole && long && !rest.is_empty() {
+            claims[i] = None;
+        }
+    }
 }
 
 /// How far `keep_list_items` looks, in lines, for the nearest line the output keeps.
