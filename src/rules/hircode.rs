@@ -149,12 +149,20 @@ impl Reader<'_> {
             }
             UNICODE => {
                 let n = self.len()?;
-                let ranges = (0..n).map(|_| Some(ClassUnicodeRange::new(self.char()?, self.char()?))).collect::<Option<Vec<_>>>()?;
+                // Sized up front (`n` is bounded by the bytes left): collecting through `Option`
+                // loses the length, and the vector grew by doubling.
+                let mut ranges = Vec::with_capacity(n);
+                for _ in 0..n {
+                    ranges.push(ClassUnicodeRange::new(self.char()?, self.char()?));
+                }
                 Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
             }
             BYTES => {
                 let n = self.len()?;
-                let ranges = (0..n).map(|_| Some(ClassBytesRange::new(self.byte()?, self.byte()?))).collect::<Option<Vec<_>>>()?;
+                let mut ranges = Vec::with_capacity(n);
+                for _ in 0..n {
+                    ranges.push(ClassBytesRange::new(self.byte()?, self.byte()?));
+                }
                 Hir::class(Class::Bytes(ClassBytes::new(ranges)))
             }
             LOOK => Hir::look(Look::from_repr(u32::try_from(self.num()?).ok()?)?),
@@ -179,7 +187,10 @@ impl Reader<'_> {
             }
             kind @ (CONCAT | ALTERNATION) => {
                 let n = self.len()?;
-                let subs = (0..n).map(|_| self.hir(depth + 1)).collect::<Option<Vec<_>>>()?;
+                let mut subs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    subs.push(self.hir(depth + 1)?);
+                }
                 if kind == CONCAT {
                     Hir::concat(subs)
                 } else {
