@@ -857,105 +857,6 @@ impl CueDfa {
         })
     }
 
-    /// What [`CueDfa::from_nfa`] did before it filled the table in place: the breadth-first
-    /// rows in a table of their own, grown row by row, then copied into the final order. The
-    /// reference it must equal, table for table.
-    #[cfg(test)]
-    fn from_nfa_by_growing(nfa: &aho_corasick::nfa::noncontiguous::NFA, coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
-        let alphabet = usize::from(max_code) + 1;
-        if codes.iter().any(|&c| usize::from(c) >= alphabet) {
-            return None;
-        }
-        let start = nfa.start_state(Anchored::No).ok()?;
-        // The trie's edges, found by walking each cue from the start (anchored: only the trie's
-        // own transitions), not by asking every state for every code: `edges[s]` holds
-        // (code, child) for each edge out of NFA state `s`. Every state but the start has one
-        // parent, so a child is recorded the first time it is reached.
-        let mut edges: Vec<Vec<(u8, StateID)>> = Vec::new();
-        let mut reached: Vec<bool> = Vec::new();
-        for cue in coded {
-            let mut sid = start;
-            for &c in cue {
-                let t = nfa.next_state(Anchored::Yes, sid, c);
-                if nfa.is_dead(t) || t == sid || usize::from(c) >= alphabet {
-                    return None;
-                }
-                let (si, ti) = (sid.as_usize(), t.as_usize());
-                if reached.len() <= ti {
-                    reached.resize(ti + 1, false);
-                }
-                if !reached[ti] {
-                    reached[ti] = true;
-                    if edges.len() <= si {
-                        edges.resize_with(si + 1, Vec::new);
-                    }
-                    edges[si].push((c, t));
-                }
-                sid = t;
-            }
-        }
-        // Breadth-first: `order[k]` is the NFA state of row k, `next[k * alphabet + c]` the row
-        // its code c leads to, `fail[k]` the row of its failure target. A row starts as a copy
-        // of its failure target's row (the start's: all back to the start) and takes the trie's
-        // edges over it, children numbered in the order of their codes.
-        let mut order: Vec<StateID> = vec![start];
-        let mut fail: Vec<usize> = vec![0];
-        let mut next: Vec<u32> = Vec::new();
-        let mut k = 0;
-        while k < order.len() {
-            let row = next.len();
-            if k == 0 {
-                next.resize(alphabet, 0);
-            } else {
-                let f = fail[k] * alphabet;
-                next.extend_from_within(f..f + alphabet);
-            }
-            if let Some(out) = edges.get_mut(order[k].as_usize()) {
-                out.sort_unstable_by_key(|&(c, _)| c);
-                for &(c, t) in out.iter() {
-                    let via_fail = if k == 0 { 0 } else { next[row + usize::from(c)] };
-                    order.push(t);
-                    fail.push(via_fail as usize);
-                    next[row + usize::from(c)] = u32::try_from(order.len() - 1).ok()?;
-                }
-            }
-            k += 1;
-        }
-        // Rows: the match states first (in breadth-first order), then the others.
-        let n = order.len();
-        let mut rows: Vec<usize> = (0..n).filter(|&k| nfa.is_match(order[k])).collect();
-        let matches_n = rows.len();
-        rows.extend((0..n).filter(|&k| !nfa.is_match(order[k])));
-        let width = alphabet + 1;
-        let offset = |row: usize| u32::try_from(CODES as usize + row * width).ok();
-        offset(n)?;
-        // The table offset of each breadth-first state's row (all below `offset(n)`).
-        let mut at = vec![0u32; n];
-        for (row, &k) in rows.iter().enumerate() {
-            at[k] = (CODES as usize + row * width) as u32;
-        }
-        let mut table: Vec<u32> = Vec::with_capacity(CODES as usize + n * width);
-        table.extend(codes.iter().map(|&c| u32::from(c)));
-        let mut matches = Vec::new();
-        for &k in &rows {
-            table.extend(next[k * alphabet..(k + 1) * alphabet].iter().map(|&t| at[t as usize]));
-            table.push(u32::try_from(matches.len()).ok()?);
-            let sid = order[k];
-            for m in 0..nfa.match_len(sid) {
-                let p = nfa.match_pattern(sid, m);
-                matches.push((p.as_u32(), u32::try_from(nfa.pattern_len(p)).ok()?));
-            }
-        }
-        Some(CueDfa {
-            table: table.into_boxed_slice(),
-            alphabet: alphabet as u32,
-            start: at[0],
-            match_end: offset(matches_n)?,
-            matches: matches.into_boxed_slice(),
-            max_pattern_len: nfa.max_pattern_len(),
-        })
-    }
-
     /// Copies the transitions of `dfa` on codes `0..=max_code`, its states in the library's order:
     /// the library numbers a state by its first entry in a table whose stride is the number of
     /// its byte classes (here one per code, and one for the bytes above them) rounded up to a
@@ -2359,39 +2260,6 @@ mod tests {
         (ours, CueDfa::new(&library, &codes, max_code))
     }
 
-    /// Both ways of building our table from the trie, field by field.
-    fn same_table_both_ways(patterns: &[String]) {
-        let Coded { codes, max_code, coded, .. } = CueAutomaton::code(patterns);
-        let coded = coded.unwrap();
-        let trie = CueAutomaton::trie(&coded).unwrap();
-        let a = CueDfa::from_nfa(&trie, &coded, &codes, max_code).unwrap();
-        let b = CueDfa::from_nfa_by_growing(&trie, &coded, &codes, max_code).unwrap();
-        assert_eq!((a.alphabet, a.start, a.match_end, a.max_pattern_len), (b.alphabet, b.start, b.match_end, b.max_pattern_len), "{} patterns", patterns.len());
-        assert!(a.table == b.table, "{} patterns: tables differ", patterns.len());
-        assert_eq!(a.matches, b.matches, "{} patterns", patterns.len());
-    }
-
-    /// `CueDfa::from_nfa` fills its rows in place; the table is the one the rows grown in a table
-    /// of their own gave: on the default rules' cue sets (the ASCII one, the ASCII and Latin cues
-    /// together, every script group) and on sets of other shapes.
-    #[test]
-    fn tables_filled_in_place_are_the_grown_tables() {
-        let c = crate::Cleaner::new().unwrap();
-        let index = &c.index;
-        let wide: String = (b'!'..=b'~').map(char::from).collect();
-        let mut sets: Vec<Vec<String>> = index.with_latin.iter().chain(&index.script_ac).map(|sc| sc.patterns.clone()).collect();
-        assert!(sets.len() >= 4, "the default rules have script groups");
-        let ascii = sets[0].iter().filter(|p| p.is_ascii()).cloned().collect::<Vec<_>>();
-        assert!(ascii.len() > 100, "{} ASCII cues", ascii.len());
-        sets.push(ascii);
-        sets.push(vec!["a".into(), "ab".into(), "b".into(), "ab".into()]);
-        sets.push(vec![wide.clone(), wide[40..].into(), "é".into(), "x".into()]);
-        sets.push((0..200u32).filter_map(char::from_u32).filter(|c| !c.is_ascii_uppercase()).map(|c| format!("{c}{c}")).collect());
-        for patterns in &sets {
-            same_table_both_ways(patterns);
-        }
-    }
-
     /// `CueDfa::from_nfa` makes, state for state, the automaton that copying the library's DFA
     /// makes (`CueDfa::new`, which it replaced): on the default rules' cue sets (every script
     /// group, and the ASCII and Latin cues together) and on sets of other shapes, both report the
@@ -2440,7 +2308,6 @@ mod tests {
             patterns in proptest::collection::vec("[abAé ]{1,5}", 1..12),
             text in "[abAÉé x]{0,300}",
         ) {
-            same_table_both_ways(&patterns);
             let (ours, copied) = both_tables(&patterns);
             // The library's DFA need not be laid out as `CueDfa::new` copies it; then the
             // library's own search is the reference.
