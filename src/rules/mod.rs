@@ -144,6 +144,9 @@ pub struct FileCtx<'a> {
     /// One of the default rule files, embedded in the binary: the tests compile everything in
     /// them, so work that only checks a user's file (a guard's size) can wait until first use.
     pub builtin: bool,
+    /// Where `text`'s lines start, to place its rules, examples and patterns (one index per file:
+    /// counting the newlines before each of them was quadratic in the file's size).
+    pub lines: crate::report::LineIndex,
 }
 
 impl FileCtx<'_> {
@@ -166,52 +169,6 @@ pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
     let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
-}
-
-/// [`line_col`] for positions asked mostly in increasing order, as a file's rules and examples
-/// are: the newlines before the last position asked are counted once, not again from the start
-/// of the file for every later one. A position before the last starts the count over. Always
-/// the answer of [`line_col`] for the same text (a test holds the two equal), which `text` must
-/// be on every call.
-pub(crate) struct LineCursor {
-    at: usize,
-    line: usize,
-    line_start: usize,
-}
-
-impl LineCursor {
-    pub(crate) fn new() -> LineCursor {
-        LineCursor { at: 0, line: 1, line_start: 0 }
-    }
-
-    pub(crate) fn line_col(&mut self, text: &str, pos: usize) -> (usize, usize) {
-        let mut p = pos.min(text.len());
-        while !text.is_char_boundary(p) {
-            p -= 1;
-        }
-        if p < self.at {
-            *self = LineCursor::new();
-        }
-        let seg = &text.as_bytes()[self.at..p];
-        if let Some(last) = memchr::memrchr(b'\n', seg) {
-            self.line += memchr::memchr_iter(b'\n', seg).count();
-            self.line_start = self.at + last + 1;
-        }
-        self.at = p;
-        (self.line, text[self.line_start..p].chars().count() + 1)
-    }
-}
-
-/// [`line_col`] of each of `positions`, asked in increasing order of one [`LineCursor`].
-pub(crate) fn line_cols(text: &str, positions: &[usize]) -> Vec<(usize, usize)> {
-    let mut order: Vec<usize> = (0..positions.len()).collect();
-    order.sort_unstable_by_key(|&i| positions[i]);
-    let mut cursor = LineCursor::new();
-    let mut out = vec![(0, 0); positions.len()];
-    for i in order {
-        out[i] = cursor.line_col(text, positions[i]);
-    }
-    out
 }
 
 /// The compiled form of one rule's kind.
@@ -322,12 +279,12 @@ pub(crate) fn all_phrases(lex: &Lexicon) -> impl Iterator<Item = &str> {
 
 /// Parses one rule file into compiled rules. `seen_ids` guards against duplicates across files.
 pub fn load_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
-    load_file(FileCtx { path, text, builtin: false }, seen_ids)
+    load_file(FileCtx { path, text, builtin: false, lines: crate::report::LineIndex::new(text) }, seen_ids)
 }
 
 /// [`load_str`] for one of the embedded default files.
 pub(crate) fn load_builtin_str(path: &str, text: &str, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
-    load_file(FileCtx { path, text, builtin: true }, seen_ids)
+    load_file(FileCtx { path, text, builtin: true, lines: crate::report::LineIndex::new(text) }, seen_ids)
 }
 
 fn load_file(ctx: FileCtx, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, RuleError> {
@@ -337,8 +294,6 @@ fn load_file(ctx: FileCtx, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, 
         ctx.error(span, e.message().trim().replace('\n', " "))
     })?;
     let mut rules = Vec::with_capacity(raw.rule.len());
-    // Rules and their examples come in file order: one count of the file's lines for all.
-    let mut lines = LineCursor::new();
     for r in raw.rule {
         let id = r.id.get_ref().clone();
         let id_ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_');
@@ -383,11 +338,11 @@ fn load_file(ctx: FileCtx, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, 
         }
         languages.sort();
         languages.dedup();
-        let (line, _) = lines.line_col(text, r.id.span().start);
+        let (line, _) = ctx.lines.line_col(text, r.id.span().start);
         let examples = r
             .example
             .iter()
-            .map(|e| (e.get_ref().clone(), Source { path: path.to_string(), line: lines.line_col(text, e.span().start).0 }))
+            .map(|e| (e.get_ref().clone(), Source { path: path.to_string(), line: ctx.lines.line_col(text, e.span().start).0 }))
             .collect();
         rules.push(Rule {
             id: id.into(),
@@ -465,25 +420,15 @@ pub fn default_files() -> &'static [(&'static str, &'static str)] {
 mod tests {
     use super::*;
 
-    /// `LineCursor` and `line_cols` answer what `line_col` does: at every byte of a text with
-    /// several-byte characters, blank lines and no final newline (and past its end), asked in
-    /// increasing, decreasing and scattered order; and at every seventh byte of every default
-    /// rule file, in file order.
+    /// The line index a file's rules are placed with answers what `line_col` does at every
+    /// character of every default rule file.
     #[test]
-    fn line_cursor_is_line_col() {
-        let t = "ab\n\nçé x\n\u{1F600}y\r\nlast";
-        let all: Vec<usize> = (0..=t.len() + 2).collect();
-        let scattered: Vec<usize> = (0..all.len()).map(|i| (i * 7) % all.len()).collect();
-        let want = |ps: &[usize], text: &str| ps.iter().map(|&p| line_col(text, p)).collect::<Vec<_>>();
-        for ps in [all.clone(), all.iter().rev().copied().collect(), scattered] {
-            let mut c = LineCursor::new();
-            assert_eq!(ps.iter().map(|&p| c.line_col(t, p)).collect::<Vec<_>>(), want(&ps, t), "{ps:?}");
-            assert_eq!(line_cols(t, &ps), want(&ps, t), "{ps:?}");
-        }
+    fn file_line_index_is_line_col() {
         for (path, text) in default_files() {
-            let ps: Vec<usize> = (0..text.len()).step_by(7).collect();
-            let mut c = LineCursor::new();
-            assert!(ps.iter().all(|&p| c.line_col(text, p) == line_col(text, p)), "{path}");
+            let lines = crate::report::LineIndex::new(text);
+            for (p, _) in text.char_indices() {
+                assert_eq!(lines.line_col(text, p), line_col(text, p), "{path}:{p}");
+            }
         }
     }
 

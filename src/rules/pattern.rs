@@ -183,13 +183,12 @@ impl Pattern {
                     None => ungated.push((patterns.len(), hir)),
                 }
                 patterns.push(wrapped);
-                locations.push(p.span().start + 1);
+                locations.push(ctx.lines.line_col(ctx.text, p.span().start + 1));
             }
         }
         if patterns.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
-        let locations = super::line_cols(ctx.text, &locations);
         compiled.extend(join_common_tails(ungated));
         let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
         let allowed_labels = match &raw.allowed_labels {
