@@ -453,9 +453,10 @@ pub fn trim(s: &str) -> &str {
         return s;
     }
     let start = leading_ascii_space(b);
+    // At or after `start`: the trailing run is counted in what follows it.
     let end = b.len() - trailing_ascii_space(&b[start..]);
     // Both cuts are next to ASCII bytes, so on char boundaries.
-    let t = &s[start..end.max(start)];
+    let t = &s[start..end];
     if graphic_ends(t.as_bytes()) {
         t
     } else {
