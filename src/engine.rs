@@ -1555,7 +1555,7 @@ fn caption_finding(c: &crate::rules::caption::Caption, index: &Index, r: u32, hi
             // A prefix followed by nothing but figures counts photos ("Photos: 12", a listing's
             // field), it credits no one.
             Cue::CaptionPrefix { rule } if rule == r && o == lead => cap.prefix_at_start = crate::rules::caption::may_name_a_source(&part[o + l..]),
-            Cue::CreditPrefix { rule } if rule == r => cap.credit_at.push((o, l)),
+            Cue::CreditPrefix { rule } if rule == r && !crate::rules::caption::runs_on_from_a_word(part, o) => cap.credit_at.push((o, l)),
             _ => {}
         }
     }

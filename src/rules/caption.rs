@@ -252,6 +252,20 @@ pub fn may_name_a_source(rest: &str) -> bool {
     rest.is_empty() || rest.chars().any(char::is_alphabetic)
 }
 
+/// Whether a credit prefix at byte `at` of `line` is written in lower case and runs on from a
+/// clause of two or more words: then it is part of a sentence ("The cover was a photo by Annie
+/// Leibovitz.", "who owns the photo © rights"), not a credit. A credit opens the line, follows a
+/// stop, a comma or a bracket ("… at dusk. Photo by Jane Roe", "installation view, photos ©
+/// Studio Berg"), is capitalised ("Firefighters at the scene Photo: AP") or follows a one-word
+/// label ("Main image credit: Getty", "Featured image by Jane Roe"). Scripts without case never
+/// run on so.
+pub fn runs_on_from_a_word(line: &str, at: usize) -> bool {
+    let before = line[..at].trim_end();
+    line[at..].chars().next().is_some_and(char::is_lowercase)
+        && before.chars().next_back().is_some_and(char::is_alphanumeric)
+        && before.split_whitespace().nth(1).is_some()
+}
+
 /// Whether a cue hit that ends at byte `end` of `line` ends a word: the automaton finds "Beeld AP"
 /// in "Beeld Apeldoorn" and "Photo AFP" in "Photo AFPresse", which credit no one. Only where
 /// words are spaced: in Han, Kana or Thai text a letter follows a word directly.
