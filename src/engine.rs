@@ -1476,9 +1476,10 @@ fn keep_run_in_titles(doc: &Document, claims: &mut [Option<Claim>]) {
             continue;
         }
         let next_raw = doc.line(j).trim();
-        // A sentence, not a teaser cut short ("Loading...", "Wird geladen …").
+        // A sentence, or a line of verse that goes on in the next ("Compartir, decía mi
+        // abuela,"), not a teaser cut short ("Loading...", "Wird geladen …").
         let end = without_closers(next_raw);
-        if !ends_like_sentence(next_raw) || end.ends_with("..") || end.ends_with('…') {
+        if !(ends_like_sentence(next_raw) || end.ends_with([',', ';', '،', '，', '、'])) || end.ends_with("..") || end.ends_with('…') {
             continue;
         }
         let title = normalize_label(raw);
