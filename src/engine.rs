@@ -107,6 +107,17 @@ pub(crate) struct Index {
     foreign_rules: Vec<u32>,
 }
 
+/// What [`Index::norm_line`] left in its buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineNorm {
+    /// Nothing of use: the line is no cover and opens with no prefix phrase.
+    No,
+    /// The whole `normalize_label` of the line.
+    Whole,
+    /// Its head, enough for the prefix phrases; the line is no cover.
+    Head,
+}
+
 /// A line of more tokens than this is no cover of known phrases.
 const MAX_COVER_TOKENS: usize = 40;
 
@@ -141,6 +152,9 @@ struct Tables {
     first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
     /// The last token of every label (a cover ends with a label or bare numbers).
     last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    /// Every token of every label and of every `to_end` start: a line with any other token (but
+    /// a bare number) is no cover and no such start, whatever its other tokens.
+    tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
     max_prefix_tokens: usize,
@@ -230,6 +244,7 @@ impl Tables {
         let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
+        let tokens = labels.keys().chain(to_end.keys()).flat_map(|k| k.split(' ')).map(Into::into).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
@@ -246,7 +261,7 @@ impl Tables {
                 _ => None,
             })
             .collect();
-        Tables { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+        Tables { labels, first_tokens, last_tokens, tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }
 
@@ -434,7 +449,8 @@ impl Index {
 
     /// [`Index::may_cover`] of `normalize_label(line)`, normalising into `buf` only as many words
     /// as it takes to decide a no; on a yes, `buf` holds the whole `normalize_label(line)`, which
-    /// the caller needs next.
+    /// the caller needs next. (The reference for [`Index::norm_line`].)
+    #[cfg(test)]
     fn may_cover_line(&self, line: &str, buf: &mut String) -> bool {
         let mut may = None;
         buf.clear();
@@ -445,6 +461,38 @@ impl Index {
             may != Some(false)
         });
         may.unwrap_or(false)
+    }
+
+    /// [`Index::may_cover_line`], normalising less: once the line holds a token that no label
+    /// and no `to_end` start has (and that is no bare number), it is no cover and no such start,
+    /// and only the prefix phrases still look at it, at its first `max_prefix_tokens` tokens and
+    /// at whether more follow. So normalisation stops at the first token after both: `buf` then
+    /// holds the head of `normalize_label(line)`, ending at a token, with more than
+    /// `max_prefix_tokens` tokens and the unknown one among them ([`LineNorm::Head`]). Most short
+    /// lines of prose open with a word some label starts with ("the", "a", "le"), and were
+    /// normalised to their end for a cover look-up that cannot succeed.
+    fn norm_line(&self, line: &str, buf: &mut String) -> LineNorm {
+        let t = &self.tables;
+        let mut may = None;
+        let (mut tokens, mut unknown, mut head) = (0, false, false);
+        buf.clear();
+        normalize_into(line, buf, |tok| {
+            if may.is_none() {
+                may = token_decides(tok, &t.first_tokens);
+            }
+            if may == Some(false) {
+                return false;
+            }
+            tokens += 1;
+            unknown = unknown || !(t.tokens.contains(tok) || tok.chars().all(|c| c.is_numeric()));
+            head = unknown && tokens > t.max_prefix_tokens;
+            !head
+        });
+        match may {
+            Some(true) if head => LineNorm::Head,
+            Some(true) => LineNorm::Whole,
+            _ => LineNorm::No,
+        }
     }
 
     /// False when `norm` cannot be the end of a cover: its last token that is not a bare number
@@ -1254,14 +1302,17 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         let trimmed = crate::text::trim(raw);
         let chars = char_len(raw);
         let mut claim: Option<Claim> = None;
-        let norm = (chars <= index.tables.max_short && index.may_cover_line(trimmed, &mut norm_buf)).then_some(norm_buf.as_str());
-        if let Some(norm) = norm {
-            let phrase_rule = index
-                .cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None)
+        let line_norm = if chars <= index.tables.max_short { index.norm_line(trimmed, &mut norm_buf) } else { LineNorm::No };
+        // The whole normalised line: a line with only its head normalised is no cover of labels
+        // and no region start (see `Index::norm_line`).
+        let norm = (line_norm == LineNorm::Whole).then_some(norm_buf.as_str());
+        if line_norm != LineNorm::No {
+            let phrase_rule = norm
+                .and_then(|norm| index.cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None))
                 .filter(|&r| matches!(&rules[r as usize].kind, Kind::Phrase(p) if chars <= p.max_chars));
             if let Some(r) = phrase_rule {
                 claim = Some(Claim { rule: r, reason: "line is a known boilerplate phrase" });
-            } else if let Some(r) = index.prefix_rule(trimmed, norm, rules) {
+            } else if let Some(r) = index.prefix_rule(trimmed, &norm_buf, rules) {
                 claim = Some(Claim { rule: r, reason: "line opens with a known boilerplate phrase" });
             }
         }
@@ -2379,6 +2430,59 @@ mod tests {
         assert_eq!(pattern_group("“Read more”"), None);
         assert_eq!(pattern_group("(Фото:"), Some(CYRILLIC.trailing_zeros() as usize));
         assert_eq!(pattern_group("사진="), Some(HANGUL.trailing_zeros() as usize));
+    }
+
+    /// `norm_line` against the whole normalisation it shortens: the same lines get through; a
+    /// whole one is `normalize_label`; a head is a head of it, at a token end, that the prefix
+    /// phrases judge alike, of a line that no cover and no `to_end` start takes.
+    #[test]
+    fn a_line_normalised_in_part_is_judged_as_in_whole() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let rules = cleaner.rules();
+        let index = &Index::build(rules).unwrap();
+        let t = &index.tables;
+        let mut lines: Vec<String> = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                let text = std::fs::read_to_string(f.unwrap().path()).unwrap_or_default();
+                lines.extend(text.lines().map(str::to_string));
+            }
+        }
+        let mut keys: Vec<&str> = t.labels.keys().chain(t.prefixes.keys()).chain(t.to_end.keys()).map(|k| &**k).collect();
+        keys.sort();
+        for k in keys {
+            for line in [k.to_string(), format!("{k} 12"), format!("{k}: the new roman"), format!("{k} — share this story now"), format!("The {k} of the town")] {
+                lines.push(line);
+            }
+        }
+        let roles: [(Option<Role>, &[Role]); 2] = [(Some(Role::Strong), &[Role::Strong, Role::Weak]), (Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak])];
+        let (mut buf, mut whole_buf) = (String::new(), String::new());
+        let mut seen = [0usize; 3];
+        for line in &lines {
+            let line = crate::text::trim(line);
+            let want = index.may_cover_line(line, &mut whole_buf);
+            let got = index.norm_line(line, &mut buf);
+            assert_eq!(got != LineNorm::No, want, "{line:?}");
+            match got {
+                LineNorm::No => seen[0] += 1,
+                LineNorm::Whole => {
+                    seen[1] += 1;
+                    assert_eq!(buf, whole_buf, "{line:?}");
+                }
+                LineNorm::Head => {
+                    seen[2] += 1;
+                    let rest = whole_buf.strip_prefix(buf.as_str()).unwrap_or_else(|| panic!("{line:?}: {buf:?} heads {whole_buf:?}"));
+                    assert!(rest.starts_with(' ') || rest.is_empty(), "{line:?}");
+                    assert!(buf.split(' ').count() > t.max_prefix_tokens, "{line:?}");
+                    for (strong, allowed) in roles {
+                        assert_eq!(index.cover(&whole_buf, strong, allowed, rules, None), None, "{line:?}");
+                    }
+                    assert!(!t.to_end.contains_key(whole_buf.as_str()), "{line:?}");
+                    assert_eq!(index.prefix_rule(line, &buf, rules), index.prefix_rule(line, &whole_buf, rules), "{line:?}");
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 100), "every outcome is tried: {seen:?}");
     }
 
     #[test]
