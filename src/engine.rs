@@ -105,6 +105,12 @@ pub(crate) struct Index {
     /// rule (every rule has at least one group), so only these judge it.
     caption_rules: Vec<u32>,
     foreign_rules: Vec<u32>,
+    /// Lines of more characters than this meet no rule that judges cue hits but a caption rule's
+    /// trailing credit, which looks at the hits near the line's end only (see
+    /// [`crate::rules::caption::Caption::credit_window`]): the document's cue scan skips them, and
+    /// the end of such a line is scanned when it is judged. The longest line a `cues` rule or a
+    /// gated pattern allows, or a caption rule judges whole.
+    cue_line_chars: usize,
 }
 
 /// What [`Index::norm_line`] left in its buffer.
@@ -435,7 +441,15 @@ impl Index {
         let caption_rules = rules_where(|k| matches!(k, Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let [regex, digits, gated, floating]: [crate::lineset::LineSet; 4] = regex.try_into().map_err(|_| "four line-pattern sets".to_string())?;
-        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules })
+        let cue_line_chars = rules
+            .iter()
+            .map(|r| match &r.kind {
+                Kind::Cues(c) => c.max_chars,
+                Kind::Caption(c) => c.max_chars.max(c.max_cue_chars),
+                _ => 0,
+            })
+            .fold(max_pattern_chars, usize::max);
+        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules, cue_line_chars })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -1020,6 +1034,14 @@ struct Coded {
 const TRIM_AFTER_BYTES: usize = 1 << 20;
 
 impl CueAutomaton {
+    /// The length of the longest cue, in bytes.
+    fn max_pattern_len(&self) -> usize {
+        match self {
+            CueAutomaton::Dfa(d) => d.max_pattern_len,
+            CueAutomaton::General(ac) => ac.max_pattern_len(),
+        }
+    }
+
     fn memory_usage(&self) -> usize {
         match self {
             CueAutomaton::Dfa(d) => d.memory_usage(),
@@ -1247,19 +1269,58 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     // automaton; a document with no other group needs no per-line script scan at all.
     let doc_mask = script_mask(text);
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
-    if let Some(ac) = latin.map_or(index.ac.as_ref(), ScriptCues::automaton) {
+    let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);
+    // The characters of each line; a line longer than `cue_line_chars` is left out of the scan.
+    let line_chars: Vec<usize> = doc.lines.iter().map(|l| char_len(&text[l.start..l.end])).collect();
+    let long = |i: usize| line_chars[i] > index.cue_line_chars;
+    if let Some(ac) = doc_ac {
         let mut li = 0;
-        ac.for_each_match(text, |start, end, pattern| {
-            while doc.lines[li].next <= start && li + 1 < n {
-                li += 1;
+        // Runs of lines that are not long, each scanned whole (a cue never spans lines).
+        let mut a = 0;
+        while a < n {
+            if long(a) {
+                a += 1;
+                continue;
             }
-            let line = doc.lines[li];
-            if end > line.end {
-                return; // cues never span lines
+            let mut b = a + 1;
+            while b < n && !long(b) {
+                b += 1;
             }
-            hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
-        });
+            let from = doc.lines[a].start;
+            ac.for_each_match(&text[from..doc.lines[b - 1].end], |start, end, pattern| {
+                let (start, end) = (from + start, from + end);
+                while doc.lines[li].next <= start && li + 1 < n {
+                    li += 1;
+                }
+                let line = doc.lines[li];
+                if end > line.end {
+                    return; // cues never span lines
+                }
+                hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
+            });
+            a = b;
+        }
     }
+    // The script groups' cues on line `i`, for the groups of `mask`, with the line's other hits
+    // in `out`.
+    let script_hits = |i: usize, mask: u16, out: &mut Vec<(u32, u32, u32, u32)>| {
+        if mask != 0 {
+            let raw = doc.line(i);
+            for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
+                if let Some(ac) = sc.automaton() {
+                    ac.for_each_match(raw, |start, end, k| out.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
+                }
+            }
+            // In the order one automaton would report them: by end.
+            out.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
+        }
+    };
+    // The hits of the long line `i` from `from` on, as the document's scan would have found them.
+    let scan_line = |i: usize, from: usize, out: &mut Vec<(u32, u32, u32, u32)>| {
+        if let Some(ac) = doc_ac {
+            ac.for_each_match(&doc.line(i)[from..], |start, end, pattern| out.push((i as u32, pattern, (from + start) as u32, (end - start) as u32)));
+        }
+    };
 
     // 2. Line by line.
     let mut h = 0;
@@ -1300,7 +1361,10 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         content_seen += 1;
         let raw = doc.line(i);
         let trimmed = crate::text::trim(raw);
-        let chars = char_len(raw);
+        let chars = line_chars[i];
+        // Only the end of a long line was scanned for cues (see `Index::cue_line_chars`).
+        let mut windowed = false;
+        let mut mask = 0;
         let mut claim: Option<Claim> = None;
         let line_norm = if chars <= index.tables.max_short { index.norm_line(trimmed, &mut norm_buf) } else { LineNorm::No };
         // The whole normalised line: a line with only its head normalised is no cover of labels
@@ -1332,17 +1396,20 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         if claim.is_none() {
             // The script groups' cues, on the lines that hold letters of their group.
             line_hits.clear();
-            line_hits.extend_from_slice(&hits[line_hits_start..h]);
-            let mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { script_mask(raw) };
-            if mask != 0 {
-                for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
-                    if let Some(ac) = sc.automaton() {
-                        ac.for_each_match(raw, |start, end, k| line_hits.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
+            if long(i) {
+                let max_len = doc_ac.map_or(0, CueAutomaton::max_pattern_len);
+                let window = index.caption_rules.iter().map(|&r| if let Kind::Caption(c) = &rules[r as usize].kind { c.credit_window(raw, max_len) } else { raw.len() }).min();
+                if let Some(from) = window {
+                    if from < raw.len() {
+                        scan_line(i, from, &mut line_hits);
                     }
+                    windowed = from > 0;
                 }
-                // In the order one automaton would report them: by end.
-                line_hits.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
+            } else {
+                line_hits.extend_from_slice(&hits[line_hits_start..h]);
             }
+            mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { script_mask(raw) };
+            script_hits(i, mask, &mut line_hits);
         }
         if claim.is_none() && chars <= index.max_pattern_chars {
             // The first pattern, in rule order, that matches and allows a line this long.
@@ -1381,7 +1448,16 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             }
         }
         if claim.is_none() && (!line_hits.is_empty() || index.has_agencies) {
+            let proposed = inline.len();
             claim = judge_cues(rules, index, &line_hits, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+            if windowed && (claim.is_some() || inline.len() > proposed) {
+                // A credit: judged again from all the line's hits, found as above.
+                inline.truncate(proposed);
+                let mut all = Vec::new();
+                scan_line(i, 0, &mut all);
+                script_hits(i, mask, &mut all);
+                claim = judge_cues(rules, index, &all, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+            }
         }
         // Regions start on a line of their own and take the lines after it.
         if index.tables.has_regions {
@@ -2430,6 +2506,71 @@ mod tests {
         assert_eq!(pattern_group("“Read more”"), None);
         assert_eq!(pattern_group("(Фото:"), Some(CYRILLIC.trailing_zeros() as usize));
         assert_eq!(pattern_group("사진="), Some(HANGUL.trailing_zeros() as usize));
+    }
+
+    /// The document's cue scan without the long lines against the plain definition (every line
+    /// scanned): the same edits on every fixture and on long lines with credits at their ends, spaced and
+    /// bracketed every way, in several scripts.
+    #[test]
+    fn long_lines_judged_from_their_ends_keep_their_edits() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let rules = cleaner.rules();
+        let index = Index::build(rules).unwrap();
+        let mut plain = Index::build(rules).unwrap();
+        plain.cue_line_chars = usize::MAX;
+        assert!(index.cue_line_chars < 1000);
+        let mut docs: Vec<String> = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                docs.push(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default());
+            }
+        }
+        let prose = [
+            "The council met on Tuesday to discuss the budget, and the mayor said the plan would go ahead. ",
+            "Der Stadtrat hat am Dienstag über den Haushalt beraten; die Bürgermeisterin äußerte sich zufrieden. ",
+            "Совет собрался во вторник, чтобы обсудить бюджет города на следующий год. ",
+            "시의회는 화요일에 예산을 논의했다. ",
+        ];
+        let ends = [
+            "(AP Photo/Jane Roe)", "(Photo: Jane Roe)", "Foto: dpa", "Photo: Reuters", "(Yonhap)", "[Photo: Getty Images]", "/Getty Images",
+            "(Photo:            Jane Roe)", "(Photo: Jane Roe)  ) ) ", "Photo: a b c d e f g h i j", "© AFP / MARCO BERTORELLO", "(Фото: Иван Петров)",
+            "사진=연합뉴스", "Credit: Jane Roe, AP", "Photo credit:\u{a0}\u{a0}Jane Roe", "(EPA)", "(ePA) einführen.", "said the agency. Reuters",
+            "and more (Photo courtesy of the Smith family archive, with thanks to everyone who helped us over the years)",
+            "(Photo: Jane Roe).", "Accept cookies", "Foto:", "Foto:  ", "in this file photo (AP Photo/Jane Roe)", "",
+            "Photo: Jane Roe for The Daily Planet Newsroom", "Photo credit: Marco Bertorello / Agence France-Presse",
+        ];
+        // Rests of about `max_credit_chars`, one word, after a space run or not: the edge of the window.
+        let mut ends: Vec<String> = ends.iter().map(|e| e.to_string()).collect();
+        for n in 56..=64 {
+            ends.push(format!("Photo: {}", "Ä".repeat(n)));
+            ends.push(format!("(Photo:{}J{})", " ".repeat(n), "x".repeat(n - 40)));
+        }
+        // An agency after a comma, the credit prefix far before it (`Foto: …, dpa`).
+        ends.push(format!("Photo: Jane Roe{}, AP", " of the Daily Planet Newsroom in Metropolis".repeat(8)));
+        // Two credits, the first far before the window: found when the line without the second
+        // is judged again.
+        ends.push(format!("(Photo: Jane Roe){}(Xinhua/John Smith)", " ".repeat(300)));
+        // A space run longer than the window before the name.
+        ends.push(format!("(Photo:{}Jane Roe)", " ".repeat(300)));
+        ends.push(format!("Photo credit:{}Jane Roe", "\u{a0}".repeat(150)));
+        for (k, end) in ends.iter().enumerate() {
+            for (j, p) in prose.iter().enumerate() {
+                for reps in [1, 4, 7, 12] {
+                    let body = p.repeat(reps);
+                    docs.push(format!("Short line.\n\n{body}{end}\nPhoto: Jane Roe\n{body}\n{end}\n"));
+                    docs.push(format!("{}{body} {end}{}", prose[(j + k) % prose.len()], " ".repeat(k * 7)));
+                    docs.push(format!("{end} {body}\n(Photo: Jane Roe) {body}{end}\r\n{body}"));
+                }
+            }
+        }
+        let mut long_credits = 0;
+        for doc in &docs {
+            let (got, want) = (run(rules, &index, doc), run(rules, &plain, doc));
+            assert_eq!(got, want, "{doc:?}");
+            let d = Document::new(doc);
+            long_credits += want.iter().filter(|e| char_len(d.line(d.line_of(e.start))) > index.cue_line_chars).count();
+        }
+        assert!(long_credits > 50, "credits at the ends of long lines are tried: {long_credits}");
     }
 
     /// `norm_line` against the whole normalisation it shortens: the same lines get through; a
