@@ -159,8 +159,9 @@ struct Tables {
     /// The last token of every label (a cover ends with a label or bare numbers).
     last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
     /// Every token of every label and of every `to_end` start: a line with any other token (but
-    /// a bare number) is no cover and no such start, whatever its other tokens.
-    tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    /// a bare number) is no cover and no such start, whatever its other tokens. Built when a line
+    /// first needs it (see [`Tables::tokens`]): 3 M instructions that every process start paid.
+    tokens: OnceLock<HashSet<Box<str>, foldhash::fast::RandomState>>,
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
     max_prefix_tokens: usize,
@@ -189,6 +190,19 @@ struct Tables {
 }
 
 impl Tables {
+    fn tokens(&self) -> &HashSet<Box<str>, foldhash::fast::RandomState> {
+        self.tokens.get_or_init(|| {
+            // Allocated once per distinct token (most recur: "the", "share", "comments").
+            let mut tokens: HashSet<Box<str>, foldhash::fast::RandomState> = HashSet::with_capacity_and_hasher(self.labels.len(), Default::default());
+            for tok in self.labels.keys().chain(self.to_end.keys()).flat_map(|k| k.split(' ')) {
+                if !tokens.contains(tok) {
+                    tokens.insert(tok.into());
+                }
+            }
+            tokens
+        })
+    }
+
     fn build(rules: &[Rule]) -> Tables {
         let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
@@ -250,7 +264,6 @@ impl Tables {
         let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
-        let tokens = labels.keys().chain(to_end.keys()).flat_map(|k| k.split(' ')).map(Into::into).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
@@ -267,7 +280,7 @@ impl Tables {
                 _ => None,
             })
             .collect();
-        Tables { labels, first_tokens, last_tokens, tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+        Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }
 
@@ -498,7 +511,7 @@ impl Index {
                 return false;
             }
             tokens += 1;
-            unknown = unknown || !(t.tokens.contains(tok) || tok.chars().all(|c| c.is_numeric()));
+            unknown = unknown || !(t.tokens().contains(tok) || tok.chars().all(|c| c.is_numeric()));
             head = unknown && tokens > t.max_prefix_tokens;
             !head
         });
