@@ -164,6 +164,9 @@ struct Tables {
     tokens: OnceLock<HashSet<Box<str>, foldhash::fast::RandomState>>,
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
+    /// The first token of every prefix phrase: the first test of [`Index::prefix_rule`], which
+    /// most lines a label's first word let through fail ("the", "a").
+    prefix_first: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_prefix_tokens: usize,
     /// Phrases of `match = "quoted"` rules (normalised), looked up only on lines that end with a
     /// closing quotation mark.
@@ -265,6 +268,7 @@ impl Tables {
         let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let prefix_first = prefixes.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
@@ -280,7 +284,7 @@ impl Tables {
                 _ => None,
             })
             .collect();
-        Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+        Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, prefix_first, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }
 
@@ -598,6 +602,16 @@ impl Index {
         if self.tables.prefixes.is_empty() || (raw.ends_with('.') && !raw.ends_with("..")) {
             return None;
         }
+        // Every phrase `prefix_phrase` looks up opens with the line's first token.
+        if !self.tables.prefix_first.contains(norm.split(' ').next().unwrap_or("")) {
+            return None;
+        }
+        self.prefix_phrase(raw, norm, rules)
+    }
+
+    /// [`Index::prefix_rule`] without its first-token gate: the phrase of up to
+    /// `max_prefix_tokens` tokens that opens the line and a separator follows.
+    fn prefix_phrase(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
         let mut ends: Vec<usize> = norm.match_indices(' ').map(|(i, _)| i).take(self.tables.max_prefix_tokens).collect();
         if ends.len() < self.tables.max_prefix_tokens {
             ends.push(norm.len());
@@ -2612,6 +2626,7 @@ mod tests {
         let roles: [(Option<Role>, &[Role]); 2] = [(Some(Role::Strong), &[Role::Strong, Role::Weak]), (Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak])];
         let (mut buf, mut whole_buf) = (String::new(), String::new());
         let mut seen = [0usize; 3];
+        let mut seen_prefix = 0;
         for line in &lines {
             let line = crate::text::trim(line);
             let want = index.may_cover_line(line, &mut whole_buf);
@@ -2635,8 +2650,14 @@ mod tests {
                     assert_eq!(index.prefix_rule(line, &buf, rules), index.prefix_rule(line, &whole_buf, rules), "{line:?}");
                 }
             }
+            // The first-token gate of the prefix phrases turns away only lines they would.
+            if want && (!line.ends_with('.') || line.ends_with("..")) {
+                let gated = index.prefix_rule(line, &whole_buf, rules);
+                assert_eq!(gated, index.prefix_phrase(line, &whole_buf, rules), "{line:?}");
+                seen_prefix += usize::from(gated.is_some());
+            }
         }
-        assert!(seen.iter().all(|&n| n > 100), "every outcome is tried: {seen:?}");
+        assert!(seen.iter().all(|&n| n > 100) && seen_prefix > 100, "every outcome is tried: {seen:?}, {seen_prefix} prefix phrases");
     }
 
     #[test]
