@@ -772,14 +772,36 @@ fn script_mask(line: &str) -> u16 {
     if line.is_ascii() {
         return 0;
     }
-    // Eight bytes at a time: most of a line with a curly quote or a dash is still ASCII.
-    let chunks = line.as_bytes().chunks_exact(8);
-    let rest = chunks.remainder();
+    // 32 bytes at a time, then 8: most of a line with a curly quote or a dash is still ASCII.
+    // Only the lead bytes of multi-byte characters (0xC0 and above: the top two bits set) belong
+    // to a group, so only those are looked up, one per character instead of every byte.
     let mut mask = 0;
-    for c in chunks {
-        if u64::from_ne_bytes(c.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080 != 0 {
-            mask = c.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize]);
+    // The lead bytes of 8 bytes: bit 7 of byte k is set when its bits 7 and 6 are (the shift
+    // stays inside each byte's bit 7).
+    let leads = |c: &[u8]| {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        x & (x << 1) & 0x8080_8080_8080_8080
+    };
+    let mut look_up = |c: &[u8], mut leads: u64| {
+        while leads != 0 {
+            mask |= LEAD_GROUPS[c[(leads.trailing_zeros() / 8) as usize] as usize];
+            leads &= leads - 1;
         }
+    };
+    let blocks = line.as_bytes().chunks_exact(32);
+    let tail = blocks.remainder();
+    for b in blocks {
+        let l = [leads(&b[..8]), leads(&b[8..16]), leads(&b[16..24]), leads(&b[24..])];
+        if l[0] | l[1] | l[2] | l[3] != 0 {
+            for (k, &lk) in l.iter().enumerate() {
+                look_up(&b[8 * k..8 * k + 8], lk);
+            }
+        }
+    }
+    let chunks = tail.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        look_up(c, leads(c));
     }
     rest.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize])
 }
@@ -2497,12 +2519,14 @@ mod tests {
     /// lead bytes fall in the words and in the tail.
     #[test]
     fn script_mask_is_the_union_over_all_bytes() {
+        // `script_mask` looks up only the bytes from 0xC0 on.
+        assert!(LEAD_GROUPS[..0xC0].iter().all(|&g| g == 0));
         let pieces = ["a", "“", "é", "ž", "Ω", "я", "ب", "क", "한", "漢", "カ", "ไ", "—", "🙂", " ", "́"];
         let mut seen = 0;
         for (i, a) in pieces.iter().enumerate() {
             for b in &pieces[i..] {
-                for pad in 0..33 {
-                    let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(32 - pad));
+                for pad in 0..66 {
+                    let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(65 - pad));
                     let want = line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize]);
                     assert_eq!(script_mask(&line), want, "{line:?}");
                     seen += u32::from(want != 0);
