@@ -105,6 +105,23 @@ pub(crate) struct Index {
     /// rule (every rule has at least one group), so only these judge it.
     caption_rules: Vec<u32>,
     foreign_rules: Vec<u32>,
+    /// Lines of more characters than this meet no rule that judges cue hits but a caption rule's
+    /// trailing credit, which looks at the hits near the line's end only (see
+    /// [`crate::rules::caption::Caption::credit_window`]): the document's cue scan skips them, and
+    /// the end of such a line is scanned when it is judged. The longest line a `cues` rule or a
+    /// gated pattern allows, or a caption rule judges whole.
+    cue_line_chars: usize,
+}
+
+/// What [`Index::norm_line`] left in its buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineNorm {
+    /// Nothing of use: the line is no cover and opens with no prefix phrase.
+    No,
+    /// The whole `normalize_label` of the line.
+    Whole,
+    /// Its head, enough for the prefix phrases; the line is no cover.
+    Head,
 }
 
 /// A line of more tokens than this is no cover of known phrases.
@@ -141,8 +158,15 @@ struct Tables {
     first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
     /// The last token of every label (a cover ends with a label or bare numbers).
     last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    /// Every token of every label and of every `to_end` start: a line with any other token (but
+    /// a bare number) is no cover and no such start, whatever its other tokens. Built when a line
+    /// first needs it (see [`Tables::tokens`]): 3 M instructions that every process start paid.
+    tokens: OnceLock<HashSet<Box<str>, foldhash::fast::RandomState>>,
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
+    /// The first token of every prefix phrase: the first test of [`Index::prefix_rule`], which
+    /// most lines a label's first word let through fail ("the", "a").
+    prefix_first: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_prefix_tokens: usize,
     /// Phrases of `match = "quoted"` rules (normalised), looked up only on lines that end with a
     /// closing quotation mark.
@@ -169,6 +193,19 @@ struct Tables {
 }
 
 impl Tables {
+    fn tokens(&self) -> &HashSet<Box<str>, foldhash::fast::RandomState> {
+        self.tokens.get_or_init(|| {
+            // Allocated once per distinct token (most recur: "the", "share", "comments").
+            let mut tokens: HashSet<Box<str>, foldhash::fast::RandomState> = HashSet::with_capacity_and_hasher(self.labels.len(), Default::default());
+            for tok in self.labels.keys().chain(self.to_end.keys()).flat_map(|k| k.split(' ')) {
+                if !tokens.contains(tok) {
+                    tokens.insert(tok.into());
+                }
+            }
+            tokens
+        })
+    }
+
     fn build(rules: &[Rule]) -> Tables {
         let mut labels: FastMap<Box<str>, Vec<LabelRef>> = FastMap::default();
         let mut prefixes: FastMap<Box<str>, u32> = FastMap::default();
@@ -231,6 +268,7 @@ impl Tables {
         let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
+        let prefix_first = prefixes.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
@@ -246,7 +284,7 @@ impl Tables {
                 _ => None,
             })
             .collect();
-        Tables { labels, first_tokens, last_tokens, max_tokens, prefixes, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+        Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, prefix_first, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }
 
@@ -420,7 +458,15 @@ impl Index {
         let caption_rules = rules_where(|k| matches!(k, Kind::Caption(_)));
         let foreign_rules = rules_where(|k| matches!(k, Kind::ForeignToken(_)));
         let [regex, digits, gated, floating]: [crate::lineset::LineSet; 4] = regex.try_into().map_err(|_| "four line-pattern sets".to_string())?;
-        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules })
+        let cue_line_chars = rules
+            .iter()
+            .map(|r| match &r.kind {
+                Kind::Cues(c) => c.max_chars,
+                Kind::Caption(c) => c.max_chars.max(c.max_cue_chars),
+                _ => 0,
+            })
+            .fold(max_pattern_chars, usize::max);
+        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules, cue_line_chars })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -434,7 +480,8 @@ impl Index {
 
     /// [`Index::may_cover`] of `normalize_label(line)`, normalising into `buf` only as many words
     /// as it takes to decide a no; on a yes, `buf` holds the whole `normalize_label(line)`, which
-    /// the caller needs next.
+    /// the caller needs next. (The reference for [`Index::norm_line`].)
+    #[cfg(test)]
     fn may_cover_line(&self, line: &str, buf: &mut String) -> bool {
         let mut may = None;
         buf.clear();
@@ -445,6 +492,38 @@ impl Index {
             may != Some(false)
         });
         may.unwrap_or(false)
+    }
+
+    /// [`Index::may_cover_line`], normalising less: once the line holds a token that no label
+    /// and no `to_end` start has (and that is no bare number), it is no cover and no such start,
+    /// and only the prefix phrases still look at it, at its first `max_prefix_tokens` tokens and
+    /// at whether more follow. So normalisation stops at the first token after both: `buf` then
+    /// holds the head of `normalize_label(line)`, ending at a token, with more than
+    /// `max_prefix_tokens` tokens and the unknown one among them ([`LineNorm::Head`]). Most short
+    /// lines of prose open with a word some label starts with ("the", "a", "le"), and were
+    /// normalised to their end for a cover look-up that cannot succeed.
+    fn norm_line(&self, line: &str, buf: &mut String) -> LineNorm {
+        let t = &self.tables;
+        let mut may = None;
+        let (mut tokens, mut unknown, mut head) = (0, false, false);
+        buf.clear();
+        normalize_into(line, buf, |tok| {
+            if may.is_none() {
+                may = token_decides(tok, &t.first_tokens);
+            }
+            if may == Some(false) {
+                return false;
+            }
+            tokens += 1;
+            unknown = unknown || !(t.tokens().contains(tok) || tok.chars().all(|c| c.is_numeric()));
+            head = unknown && tokens > t.max_prefix_tokens;
+            !head
+        });
+        match may {
+            Some(true) if head => LineNorm::Head,
+            Some(true) => LineNorm::Whole,
+            _ => LineNorm::No,
+        }
     }
 
     /// False when `norm` cannot be the end of a cover: its last token that is not a bare number
@@ -523,6 +602,16 @@ impl Index {
         if self.tables.prefixes.is_empty() || (raw.ends_with('.') && !raw.ends_with("..")) {
             return None;
         }
+        // Every phrase `prefix_phrase` looks up opens with the line's first token.
+        if !self.tables.prefix_first.contains(norm.split(' ').next().unwrap_or("")) {
+            return None;
+        }
+        self.prefix_phrase(raw, norm, rules)
+    }
+
+    /// [`Index::prefix_rule`] without its first-token gate: the phrase of up to
+    /// `max_prefix_tokens` tokens that opens the line and a separator follows.
+    fn prefix_phrase(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
         let mut ends: Vec<usize> = norm.match_indices(' ').map(|(i, _)| i).take(self.tables.max_prefix_tokens).collect();
         if ends.len() < self.tables.max_prefix_tokens {
             ends.push(norm.len());
@@ -683,14 +772,36 @@ fn script_mask(line: &str) -> u16 {
     if line.is_ascii() {
         return 0;
     }
-    // Eight bytes at a time: most of a line with a curly quote or a dash is still ASCII.
-    let chunks = line.as_bytes().chunks_exact(8);
-    let rest = chunks.remainder();
+    // 32 bytes at a time, then 8: most of a line with a curly quote or a dash is still ASCII.
+    // Only the lead bytes of multi-byte characters (0xC0 and above: the top two bits set) belong
+    // to a group, so only those are looked up, one per character instead of every byte.
     let mut mask = 0;
-    for c in chunks {
-        if u64::from_ne_bytes(c.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080 != 0 {
-            mask = c.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize]);
+    // The lead bytes of 8 bytes: bit 7 of byte k is set when its bits 7 and 6 are (the shift
+    // stays inside each byte's bit 7).
+    let leads = |c: &[u8]| {
+        let x = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        x & (x << 1) & 0x8080_8080_8080_8080
+    };
+    let mut look_up = |c: &[u8], mut leads: u64| {
+        while leads != 0 {
+            mask |= LEAD_GROUPS[c[(leads.trailing_zeros() / 8) as usize] as usize];
+            leads &= leads - 1;
         }
+    };
+    let blocks = line.as_bytes().chunks_exact(32);
+    let tail = blocks.remainder();
+    for b in blocks {
+        let l = [leads(&b[..8]), leads(&b[8..16]), leads(&b[16..24]), leads(&b[24..])];
+        if l[0] | l[1] | l[2] | l[3] != 0 {
+            for (k, &lk) in l.iter().enumerate() {
+                look_up(&b[8 * k..8 * k + 8], lk);
+            }
+        }
+    }
+    let chunks = tail.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        look_up(c, leads(c));
     }
     rest.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize])
 }
@@ -972,6 +1083,14 @@ struct Coded {
 const TRIM_AFTER_BYTES: usize = 1 << 20;
 
 impl CueAutomaton {
+    /// The length of the longest cue, in bytes.
+    fn max_pattern_len(&self) -> usize {
+        match self {
+            CueAutomaton::Dfa(d) => d.max_pattern_len,
+            CueAutomaton::General(ac) => ac.max_pattern_len(),
+        }
+    }
+
     fn memory_usage(&self) -> usize {
         match self {
             CueAutomaton::Dfa(d) => d.memory_usage(),
@@ -1199,19 +1318,58 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     // automaton; a document with no other group needs no per-line script scan at all.
     let doc_mask = script_mask(text);
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
-    if let Some(ac) = latin.map_or(index.ac.as_ref(), ScriptCues::automaton) {
+    let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);
+    // The characters of each line; a line longer than `cue_line_chars` is left out of the scan.
+    let line_chars: Vec<usize> = doc.lines.iter().map(|l| char_len(&text[l.start..l.end])).collect();
+    let long = |i: usize| line_chars[i] > index.cue_line_chars;
+    if let Some(ac) = doc_ac {
         let mut li = 0;
-        ac.for_each_match(text, |start, end, pattern| {
-            while doc.lines[li].next <= start && li + 1 < n {
-                li += 1;
+        // Runs of lines that are not long, each scanned whole (a cue never spans lines).
+        let mut a = 0;
+        while a < n {
+            if long(a) {
+                a += 1;
+                continue;
             }
-            let line = doc.lines[li];
-            if end > line.end {
-                return; // cues never span lines
+            let mut b = a + 1;
+            while b < n && !long(b) {
+                b += 1;
             }
-            hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
-        });
+            let from = doc.lines[a].start;
+            ac.for_each_match(&text[from..doc.lines[b - 1].end], |start, end, pattern| {
+                let (start, end) = (from + start, from + end);
+                while doc.lines[li].next <= start && li + 1 < n {
+                    li += 1;
+                }
+                let line = doc.lines[li];
+                if end > line.end {
+                    return; // cues never span lines
+                }
+                hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
+            });
+            a = b;
+        }
     }
+    // The script groups' cues on line `i`, for the groups of `mask`, with the line's other hits
+    // in `out`.
+    let script_hits = |i: usize, mask: u16, out: &mut Vec<(u32, u32, u32, u32)>| {
+        if mask != 0 {
+            let raw = doc.line(i);
+            for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
+                if let Some(ac) = sc.automaton() {
+                    ac.for_each_match(raw, |start, end, k| out.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
+                }
+            }
+            // In the order one automaton would report them: by end.
+            out.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
+        }
+    };
+    // The hits of the long line `i` from `from` on, as the document's scan would have found them.
+    let scan_line = |i: usize, from: usize, out: &mut Vec<(u32, u32, u32, u32)>| {
+        if let Some(ac) = doc_ac {
+            ac.for_each_match(&doc.line(i)[from..], |start, end, pattern| out.push((i as u32, pattern, (from + start) as u32, (end - start) as u32)));
+        }
+    };
 
     // 2. Line by line.
     let mut h = 0;
@@ -1252,16 +1410,22 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         content_seen += 1;
         let raw = doc.line(i);
         let trimmed = crate::text::trim(raw);
-        let chars = char_len(raw);
+        let chars = line_chars[i];
+        // Only the end of a long line was scanned for cues (see `Index::cue_line_chars`).
+        let mut windowed = false;
+        let mut mask = 0;
         let mut claim: Option<Claim> = None;
-        let norm = (chars <= index.tables.max_short && index.may_cover_line(trimmed, &mut norm_buf)).then_some(norm_buf.as_str());
-        if let Some(norm) = norm {
-            let phrase_rule = index
-                .cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None)
+        let line_norm = if chars <= index.tables.max_short { index.norm_line(trimmed, &mut norm_buf) } else { LineNorm::No };
+        // The whole normalised line: a line with only its head normalised is no cover of labels
+        // and no region start (see `Index::norm_line`).
+        let norm = (line_norm == LineNorm::Whole).then_some(norm_buf.as_str());
+        if line_norm != LineNorm::No {
+            let phrase_rule = norm
+                .and_then(|norm| index.cover(norm, Some(Role::Strong), &[Role::Strong, Role::Weak], rules, None))
                 .filter(|&r| matches!(&rules[r as usize].kind, Kind::Phrase(p) if chars <= p.max_chars));
             if let Some(r) = phrase_rule {
                 claim = Some(Claim { rule: r, reason: "line is a known boilerplate phrase" });
-            } else if let Some(r) = index.prefix_rule(trimmed, norm, rules) {
+            } else if let Some(r) = index.prefix_rule(trimmed, &norm_buf, rules) {
                 claim = Some(Claim { rule: r, reason: "line opens with a known boilerplate phrase" });
             }
         }
@@ -1281,17 +1445,20 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         if claim.is_none() {
             // The script groups' cues, on the lines that hold letters of their group.
             line_hits.clear();
-            line_hits.extend_from_slice(&hits[line_hits_start..h]);
-            let mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { script_mask(raw) };
-            if mask != 0 {
-                for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
-                    if let Some(ac) = sc.automaton() {
-                        ac.for_each_match(raw, |start, end, k| line_hits.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
+            if long(i) {
+                let max_len = doc_ac.map_or(0, CueAutomaton::max_pattern_len);
+                let window = index.caption_rules.iter().map(|&r| if let Kind::Caption(c) = &rules[r as usize].kind { c.credit_window(raw, max_len) } else { raw.len() }).min();
+                if let Some(from) = window {
+                    if from < raw.len() {
+                        scan_line(i, from, &mut line_hits);
                     }
+                    windowed = from > 0;
                 }
-                // In the order one automaton would report them: by end.
-                line_hits.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
+            } else {
+                line_hits.extend_from_slice(&hits[line_hits_start..h]);
             }
+            mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { script_mask(raw) };
+            script_hits(i, mask, &mut line_hits);
         }
         if claim.is_none() && chars <= index.max_pattern_chars {
             // The first pattern, in rule order, that matches and allows a line this long.
@@ -1330,7 +1497,16 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             }
         }
         if claim.is_none() && (!line_hits.is_empty() || index.has_agencies) {
+            let proposed = inline.len();
             claim = judge_cues(rules, index, &line_hits, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+            if windowed && (claim.is_some() || inline.len() > proposed) {
+                // A credit: judged again from all the line's hits, found as above.
+                inline.truncate(proposed);
+                let mut all = Vec::new();
+                scan_line(i, 0, &mut all);
+                script_hits(i, mask, &mut all);
+                claim = judge_cues(rules, index, &all, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
+            }
         }
         // Regions start on a line of their own and take the lines after it.
         if index.tables.has_regions {
@@ -2344,12 +2520,14 @@ mod tests {
     /// lead bytes fall in the words and in the tail.
     #[test]
     fn script_mask_is_the_union_over_all_bytes() {
+        // `script_mask` looks up only the bytes from 0xC0 on.
+        assert!(LEAD_GROUPS[..0xC0].iter().all(|&g| g == 0));
         let pieces = ["a", "“", "é", "ž", "Ω", "я", "ب", "क", "한", "漢", "カ", "ไ", "—", "🙂", " ", "́"];
         let mut seen = 0;
         for (i, a) in pieces.iter().enumerate() {
             for b in &pieces[i..] {
-                for pad in 0..33 {
-                    let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(32 - pad));
+                for pad in 0..66 {
+                    let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(65 - pad));
                     let want = line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize]);
                     assert_eq!(script_mask(&line), want, "{line:?}");
                     seen += u32::from(want != 0);
@@ -2380,6 +2558,131 @@ mod tests {
         assert_eq!(pattern_group("“Read more”"), None);
         assert_eq!(pattern_group("(Фото:"), Some(CYRILLIC.trailing_zeros() as usize));
         assert_eq!(pattern_group("사진="), Some(HANGUL.trailing_zeros() as usize));
+    }
+
+    /// The document's cue scan without the long lines against the plain definition (every line
+    /// scanned): the same edits on every fixture and on long lines with credits at their ends, spaced and
+    /// bracketed every way, in several scripts.
+    #[test]
+    fn long_lines_judged_from_their_ends_keep_their_edits() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let rules = cleaner.rules();
+        let index = Index::build(rules).unwrap();
+        let mut plain = Index::build(rules).unwrap();
+        plain.cue_line_chars = usize::MAX;
+        assert!(index.cue_line_chars < 1000);
+        let mut docs: Vec<String> = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                docs.push(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default());
+            }
+        }
+        let prose = [
+            "The council met on Tuesday to discuss the budget, and the mayor said the plan would go ahead. ",
+            "Der Stadtrat hat am Dienstag über den Haushalt beraten; die Bürgermeisterin äußerte sich zufrieden. ",
+            "Совет собрался во вторник, чтобы обсудить бюджет города на следующий год. ",
+            "시의회는 화요일에 예산을 논의했다. ",
+        ];
+        let ends = [
+            "(AP Photo/Jane Roe)", "(Photo: Jane Roe)", "Foto: dpa", "Photo: Reuters", "(Yonhap)", "[Photo: Getty Images]", "/Getty Images",
+            "(Photo:            Jane Roe)", "(Photo: Jane Roe)  ) ) ", "Photo: a b c d e f g h i j", "© AFP / MARCO BERTORELLO", "(Фото: Иван Петров)",
+            "사진=연합뉴스", "Credit: Jane Roe, AP", "Photo credit:\u{a0}\u{a0}Jane Roe", "(EPA)", "(ePA) einführen.", "said the agency. Reuters",
+            "and more (Photo courtesy of the Smith family archive, with thanks to everyone who helped us over the years)",
+            "(Photo: Jane Roe).", "Accept cookies", "Foto:", "Foto:  ", "in this file photo (AP Photo/Jane Roe)", "",
+            "Photo: Jane Roe for The Daily Planet Newsroom", "Photo credit: Marco Bertorello / Agence France-Presse",
+        ];
+        // Rests of about `max_credit_chars`, one word, after a space run or not: the edge of the window.
+        let mut ends: Vec<String> = ends.iter().map(|e| e.to_string()).collect();
+        for n in 56..=64 {
+            ends.push(format!("Photo: {}", "Ä".repeat(n)));
+            ends.push(format!("(Photo:{}J{})", " ".repeat(n), "x".repeat(n - 40)));
+        }
+        // An agency after a comma, the credit prefix far before it (`Foto: …, dpa`).
+        ends.push(format!("Photo: Jane Roe{}, AP", " of the Daily Planet Newsroom in Metropolis".repeat(8)));
+        // Two credits, the first far before the window: found when the line without the second
+        // is judged again.
+        ends.push(format!("(Photo: Jane Roe){}(Xinhua/John Smith)", " ".repeat(300)));
+        // A space run longer than the window before the name.
+        ends.push(format!("(Photo:{}Jane Roe)", " ".repeat(300)));
+        ends.push(format!("Photo credit:{}Jane Roe", "\u{a0}".repeat(150)));
+        for (k, end) in ends.iter().enumerate() {
+            for (j, p) in prose.iter().enumerate() {
+                for reps in [1, 4, 7, 12] {
+                    let body = p.repeat(reps);
+                    docs.push(format!("Short line.\n\n{body}{end}\nPhoto: Jane Roe\n{body}\n{end}\n"));
+                    docs.push(format!("{}{body} {end}{}", prose[(j + k) % prose.len()], " ".repeat(k * 7)));
+                    docs.push(format!("{end} {body}\n(Photo: Jane Roe) {body}{end}\r\n{body}"));
+                }
+            }
+        }
+        let mut long_credits = 0;
+        for doc in &docs {
+            let (got, want) = (run(rules, &index, doc), run(rules, &plain, doc));
+            assert_eq!(got, want, "{doc:?}");
+            let d = Document::new(doc);
+            long_credits += want.iter().filter(|e| char_len(d.line(d.line_of(e.start))) > index.cue_line_chars).count();
+        }
+        assert!(long_credits > 50, "credits at the ends of long lines are tried: {long_credits}");
+    }
+
+    /// `norm_line` against the whole normalisation it shortens: the same lines get through; a
+    /// whole one is `normalize_label`; a head is a head of it, at a token end, that the prefix
+    /// phrases judge alike, of a line that no cover and no `to_end` start takes.
+    #[test]
+    fn a_line_normalised_in_part_is_judged_as_in_whole() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let rules = cleaner.rules();
+        let index = &Index::build(rules).unwrap();
+        let t = &index.tables;
+        let mut lines: Vec<String> = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                let text = std::fs::read_to_string(f.unwrap().path()).unwrap_or_default();
+                lines.extend(text.lines().map(str::to_string));
+            }
+        }
+        let mut keys: Vec<&str> = t.labels.keys().chain(t.prefixes.keys()).chain(t.to_end.keys()).map(|k| &**k).collect();
+        keys.sort();
+        for k in keys {
+            for line in [k.to_string(), format!("{k} 12"), format!("{k}: the new roman"), format!("{k} — share this story now"), format!("The {k} of the town")] {
+                lines.push(line);
+            }
+        }
+        let roles: [(Option<Role>, &[Role]); 2] = [(Some(Role::Strong), &[Role::Strong, Role::Weak]), (Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak])];
+        let (mut buf, mut whole_buf) = (String::new(), String::new());
+        let mut seen = [0usize; 3];
+        let mut seen_prefix = 0;
+        for line in &lines {
+            let line = crate::text::trim(line);
+            let want = index.may_cover_line(line, &mut whole_buf);
+            let got = index.norm_line(line, &mut buf);
+            assert_eq!(got != LineNorm::No, want, "{line:?}");
+            match got {
+                LineNorm::No => seen[0] += 1,
+                LineNorm::Whole => {
+                    seen[1] += 1;
+                    assert_eq!(buf, whole_buf, "{line:?}");
+                }
+                LineNorm::Head => {
+                    seen[2] += 1;
+                    let rest = whole_buf.strip_prefix(buf.as_str()).unwrap_or_else(|| panic!("{line:?}: {buf:?} heads {whole_buf:?}"));
+                    assert!(rest.starts_with(' ') || rest.is_empty(), "{line:?}");
+                    assert!(buf.split(' ').count() > t.max_prefix_tokens, "{line:?}");
+                    for (strong, allowed) in roles {
+                        assert_eq!(index.cover(&whole_buf, strong, allowed, rules, None), None, "{line:?}");
+                    }
+                    assert!(!t.to_end.contains_key(whole_buf.as_str()), "{line:?}");
+                    assert_eq!(index.prefix_rule(line, &buf, rules), index.prefix_rule(line, &whole_buf, rules), "{line:?}");
+                }
+            }
+            // The first-token gate of the prefix phrases turns away only lines they would.
+            if want && (!line.ends_with('.') || line.ends_with("..")) {
+                let gated = index.prefix_rule(line, &whole_buf, rules);
+                assert_eq!(gated, index.prefix_phrase(line, &whole_buf, rules), "{line:?}");
+                seen_prefix += usize::from(gated.is_some());
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 100) && seen_prefix > 100, "every outcome is tried: {seen:?}, {seen_prefix} prefix phrases");
     }
 
     #[test]

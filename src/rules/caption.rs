@@ -170,8 +170,36 @@ impl Caption {
         !hit.chars().zip(hit.chars().skip(1)).any(|(a, b)| a.is_lowercase() && b.is_uppercase()) || self.cues.iter().any(|c| c == hit)
     }
 
-    /// Start of a trailing agency credit (`… . Yonhap`, `(Reuters)`, `/Getty Images`).
-    fn agency_credit(&self, line: &str, hits: &LineHits) -> Option<usize> {
+    /// Where the cue hits start that can decide this rule's judgement of `line` when the line is
+    /// too long for a whole-line finding by its length alone (over `max_chars` and
+    /// `max_cue_chars`): there only a credit can be found, and the hits ([`LineHits::credit_at`])
+    /// count only as a credit prefix or cue that a short rest of the line follows (see
+    /// [`Caption::prefix_credit`]: at most `max_credit_chars` characters once trimmed and its
+    /// closing brackets dropped), `max_len` bytes (the longest cue) before that rest at most. A
+    /// line that ends with an agency looks at its hits anywhere (`Foto: dpa`): 0. A judgement of
+    /// the line from only the hits that start at or after this offset finds nothing exactly when
+    /// one from all its hits does: a finding from the hits there holds more hits than those, so
+    /// the caller then judges the line again with all of them.
+    pub fn credit_window(&self, line: &str, max_len: usize) -> usize {
+        if self.trailing_agency(line).is_some() {
+            return 0;
+        }
+        // A rest `line[q..].trim()` without its closing brackets ends at `end` (or is empty), so it
+        // is short only if it starts within `max_credit_chars` characters of `end`: after the
+        // white space before that point, if any.
+        let end = line.trim_end().trim_end_matches(CLOSERS).len();
+        let from = line[..end].char_indices().rev().nth(self.max_credit_chars).map_or(0, |(i, _)| i);
+        let from = line[..from].trim_end().len();
+        let mut w = from.saturating_sub(max_len);
+        while !line.is_char_boundary(w) {
+            w -= 1;
+        }
+        w
+    }
+
+    /// The agency that `line` ends with, before white space and closing brackets (see
+    /// [`Caption::agency_credit`]), and the line without what follows it.
+    fn trailing_agency<'l>(&self, line: &'l str) -> Option<(&'l str, &String)> {
         let t = line.trim_end().trim_end_matches(|c: char| CLOSERS.contains(&c) || c.is_whitespace());
         if t.is_empty() {
             return None;
@@ -186,11 +214,16 @@ impl Caption {
                 return false;
             }
             let tail = &t[t.len() - a.len()..];
-            tail == a.as_str()
-                || (a.len() >= 4
-                    && tail.eq_ignore_ascii_case(a)
-                    && (tail.bytes().all(|b| !b.is_ascii_lowercase()) || tail.bytes().all(|b| !b.is_ascii_uppercase())))
+            // Both ways need the letters alike but for case: that test first, as it fails fast.
+            tail.eq_ignore_ascii_case(a)
+                && (tail == a.as_str() || (a.len() >= 4 && (tail.bytes().all(|b| !b.is_ascii_lowercase()) || tail.bytes().all(|b| !b.is_ascii_uppercase()))))
         })?;
+        Some((t, a))
+    }
+
+    /// Start of a trailing agency credit (`… . Yonhap`, `(Reuters)`, `/Getty Images`).
+    fn agency_credit(&self, line: &str, hits: &LineHits) -> Option<usize> {
+        let (t, a) = self.trailing_agency(line)?;
         let astart = t.len() - a.len();
         let before = t[..astart].trim_end();
         if before.is_empty() {
