@@ -355,16 +355,17 @@ fn normalize<const ASCII_RUNS: bool>(s: &str, out: &mut String, mut token_done: 
     }
 }
 
-/// Lower-cases `s` for substring cue matching (same length class; used only to build patterns).
+/// The spellings of a non-ASCII cue or veto that substring matching must find (the automaton
+/// ignores ASCII case only): as written, in lower case, in upper case and with its first letter
+/// capitalised, after any opening punctuation ("«подпишитесь" -> "«Подпишитесь", as a quotation
+/// that opens a sentence writes it). Used only to build patterns.
 pub fn case_variants(s: &str) -> Vec<String> {
     let lower = s.to_lowercase();
     let upper = s.to_uppercase();
-    let mut title = String::with_capacity(s.len());
-    let mut chars = lower.chars();
-    if let Some(f) = chars.next() {
-        title.extend(f.to_uppercase());
-        title.push_str(chars.as_str());
-    }
+    let title = match lower.char_indices().find(|(_, c)| c.is_alphabetic()) {
+        Some((at, f)) => format!("{}{}{}", &lower[..at], f.to_uppercase(), &lower[at + f.len_utf8()..]),
+        None => lower.clone(),
+    };
     let mut v = vec![s.to_string(), lower, upper, title];
     v.sort();
     v.dedup();
@@ -551,6 +552,16 @@ pub fn fewer_chars_than(s: &str, n: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_variants_capitalise_the_first_letter_after_punctuation() {
+        let v = case_variants("«подпишитесь на");
+        assert!(v.contains(&"«Подпишитесь на".to_string()), "{v:?}");
+        assert!(v.contains(&"«ПОДПИШИТЕСЬ НА".to_string()) && v.contains(&"«подпишитесь на".to_string()), "{v:?}");
+        assert!(case_variants("Über uns").contains(&"Über uns".to_string()));
+        // No letter at all: no empty pattern, only the text itself.
+        assert_eq!(case_variants("＝、"), vec!["＝、".to_string()]);
+    }
 
     /// `trim` and `trim_start` skip runs of spaces a word at a time: they must equal std's on
     /// every mix of run lengths, other white space, and non-ASCII white space at the ends.
