@@ -65,7 +65,7 @@ pub(crate) struct Index {
     /// much as the first. Built the first time such a document comes.
     with_latin: Option<ScriptCues>,
     /// Cues that hold a letter of some script, one automaton per script group, each run only on
-    /// the lines that hold a byte of that group (see [`script_mask`]). Built on first use: an
+    /// the lines that hold a byte of that group (see [`line_stats`]). Built on first use: an
     /// English corpus never builds the Hangul automaton.
     script_ac: Vec<ScriptCues>,
     cues: Vec<Cue>,
@@ -497,15 +497,20 @@ impl Index {
     /// [`Index::may_cover_line`], normalising less: once the line holds a token that no label
     /// and no `to_end` start has (and that is no bare number), it is no cover and no such start,
     /// and only the prefix phrases still look at it, at its first `max_prefix_tokens` tokens and
-    /// at whether more follow. So normalisation stops at the first token after both: `buf` then
-    /// holds the head of `normalize_label(line)`, ending at a token, with more than
-    /// `max_prefix_tokens` tokens and the unknown one among them ([`LineNorm::Head`]). Most short
+    /// at whether more follow, and only if a prefix phrase opens with its first token. So
+    /// normalisation stops at the first token after both: `buf` then holds the head of
+    /// `normalize_label(line)`, ending at a token, with the unknown one among them and more than
+    /// `max_prefix_tokens` tokens when its first token opens a prefix phrase
+    /// ([`LineNorm::Head`]). Most short
     /// lines of prose open with a word some label starts with ("the", "a", "le"), and were
     /// normalised to their end for a cover look-up that cannot succeed.
     fn norm_line(&self, line: &str, buf: &mut String) -> LineNorm {
         let t = &self.tables;
         let mut may = None;
         let (mut tokens, mut unknown, mut head) = (0, false, false);
+        // Whether a prefix phrase opens with the first token: only then do the first
+        // `max_prefix_tokens` tokens matter past an unknown one (see `Index::prefix_rule`).
+        let mut prefix = false;
         buf.clear();
         normalize_into(line, buf, |tok| {
             if may.is_none() {
@@ -515,8 +520,11 @@ impl Index {
                 return false;
             }
             tokens += 1;
+            if tokens == 1 {
+                prefix = t.prefix_first.contains(tok);
+            }
             unknown = unknown || !(t.tokens().contains(tok) || tok.chars().all(|c| c.is_numeric()));
-            head = unknown && tokens > t.max_prefix_tokens;
+            head = unknown && (tokens > t.max_prefix_tokens || !prefix);
             !head
         });
         match may {
@@ -767,43 +775,53 @@ const LEAD_GROUPS: [u16; 256] = {
     t
 };
 
-/// The groups present in a line: the union of [`LEAD_GROUPS`] over its bytes.
-fn script_mask(line: &str) -> u16 {
-    if line.is_ascii() {
-        return 0;
-    }
-    // 32 bytes at a time, then 8: most of a line with a curly quote or a dash is still ASCII.
-    // Only the lead bytes of multi-byte characters (0xC0 and above: the top two bits set) belong
-    // to a group, so only those are looked up, one per character instead of every byte.
+/// The characters of a line and its script groups (the union of [`LEAD_GROUPS`] over its bytes),
+/// in one pass over its bytes:
+/// the engine needs both for every line, and counting characters and masking scripts each in a
+/// pass of its own read every byte twice. A character is every byte that is not a UTF-8
+/// continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`) belong to a group, so only those are
+/// looked up, one per character instead of every byte.
+fn line_stats(line: &str) -> (usize, u16) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = line.as_bytes();
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
     let mut mask = 0;
-    // The lead bytes of 8 bytes: bit 7 of byte k is set when its bits 7 and 6 are (the shift
-    // stays inside each byte's bit 7).
-    let leads = |c: &[u8]| {
-        let x = u64::from_le_bytes(c.try_into().unwrap_or_default());
-        x & (x << 1) & 0x8080_8080_8080_8080
-    };
-    let mut look_up = |c: &[u8], mut leads: u64| {
+    let mut continuations = 0;
+    // One word of eight bytes: its continuation bytes counted, its lead bytes looked up.
+    let mut one = |c: &[u8], x: u64| {
+        let high = x & HIGH;
+        if high == 0 {
+            return;
+        }
+        let mut leads = high & (x << 1);
+        // Bit 7 of each continuation byte, moved to bit 0 of its byte and summed over the bytes.
+        continuations += ((((high & !leads) >> 7).wrapping_mul(0x0101_0101_0101_0101)) >> 56) as usize;
         while leads != 0 {
             mask |= LEAD_GROUPS[c[(leads.trailing_zeros() / 8) as usize] as usize];
             leads &= leads - 1;
         }
     };
-    let blocks = line.as_bytes().chunks_exact(32);
+    // 32 bytes at a time: most lines are all ASCII, or nearly.
+    let blocks = bytes.chunks_exact(32);
     let tail = blocks.remainder();
     for b in blocks {
-        let l = [leads(&b[..8]), leads(&b[8..16]), leads(&b[16..24]), leads(&b[24..])];
-        if l[0] | l[1] | l[2] | l[3] != 0 {
-            for (k, &lk) in l.iter().enumerate() {
-                look_up(&b[8 * k..8 * k + 8], lk);
+        let w = [word(&b[..8]), word(&b[8..16]), word(&b[16..24]), word(&b[24..])];
+        if (w[0] | w[1] | w[2] | w[3]) & HIGH != 0 {
+            for (k, &x) in w.iter().enumerate() {
+                one(&b[8 * k..8 * k + 8], x);
             }
         }
     }
     let chunks = tail.chunks_exact(8);
     let rest = chunks.remainder();
     for c in chunks {
-        look_up(c, leads(c));
+        one(c, word(c));
     }
-    rest.iter().fold(mask, |m, &b| m | LEAD_GROUPS[b as usize])
+    for &b in rest {
+        mask |= LEAD_GROUPS[b as usize];
+        continuations += usize::from(b & 0xC0 == 0x80);
+    }
+    (bytes.len() - continuations, mask)
 }
 
 /// The group (bit index) a cue needs: that of its first character with one, or `None` for a cue
@@ -1316,11 +1334,13 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new(); // (line, cue, offset in line, length)
     // The script groups of the whole document: Latin letters beyond ASCII choose the document
     // automaton; a document with no other group needs no per-line script scan at all.
-    let doc_mask = script_mask(text);
+    // The characters and script groups of each line (`line_stats`); a line longer than
+    // `cue_line_chars` is left out of the scan.
+    let (line_chars, line_masks): (Vec<usize>, Vec<u16>) = doc.lines.iter().map(|l| line_stats(&text[l.start..l.end])).unzip();
+    // Line terminators are ASCII: the document's groups are those of its lines.
+    let doc_mask = line_masks.iter().fold(0, |m, &g| m | g);
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
     let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);
-    // The characters of each line; a line longer than `cue_line_chars` is left out of the scan.
-    let line_chars: Vec<usize> = doc.lines.iter().map(|l| char_len(&text[l.start..l.end])).collect();
     let long = |i: usize| line_chars[i] > index.cue_line_chars;
     if let Some(ac) = doc_ac {
         let mut li = 0;
@@ -1457,7 +1477,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             } else {
                 line_hits.extend_from_slice(&hits[line_hits_start..h]);
             }
-            mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { script_mask(raw) };
+            mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { line_masks[i] };
             script_hits(i, mask, &mut line_hits);
         }
         if claim.is_none() && chars <= index.max_pattern_chars {
@@ -1557,7 +1577,10 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
             }
             // A heading joined to its first headline on one line.
             if claim.is_none() && pending.is_none() && index.tables.max_glued_tokens > 0 {
-                if let Some(r) = glued_start(index, rules, trimmed, &mut token_buf) {
+                // A line normalised above (`norm_line`) has its first token in `norm_buf`: that
+                // normalisation went at least to the end of it.
+                let first = (chars <= index.tables.max_short).then(|| &norm_buf[..norm_buf.bytes().position(|b| b == b' ').unwrap_or(norm_buf.len())]);
+                if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) {
                             let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims);
@@ -1585,7 +1608,8 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
                     }
                 }
             }
-        } else if !raw.is_ascii() {
+        } else if chars != raw.len() {
+            // Not all ASCII: a character beyond ASCII takes two bytes or more.
             for &ri in &index.foreign_rules {
                 if let Kind::ForeignToken(ft) = &rules[ri as usize].kind {
                     for (s, e, why) in ft.find(raw, &mut scratch) {
@@ -2026,8 +2050,12 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
 /// space, by a headline: the rest does not open in lower case, does not end like a sentence and is
 /// at most `headline_max_chars` long. A start of one word must be of a script without case
 /// (`関連記事`): "Related Party Transactions" is a heading of its own.
-fn glued_start(index: &Index, rules: &[Rule], raw: &str, buf: &mut String) -> Option<u32> {
-    // Most lines are gone after their first word: it opens no glued start.
+fn glued_start(index: &Index, rules: &[Rule], raw: &str, first: Option<&str>, buf: &mut String) -> Option<u32> {
+    // Most lines are gone after their first word: it opens no glued start. `first`, when given,
+    // is that word normalised (empty for a line without words).
+    if first.is_some_and(|tok| tok.is_empty() || !index.tables.glued_first.contains(tok)) {
+        return None;
+    }
     let mut tokens = 0;
     let mut opens = false;
     buf.clear();
@@ -2516,11 +2544,11 @@ mod tests {
         assert_eq!(seen, 1 + usize::from(index.with_latin.is_some()) + index.script_ac.len());
     }
 
-    /// `script_mask` skips all-ASCII words; it must equal the union over every byte, wherever the
-    /// lead bytes fall in the words and in the tail.
+    /// `line_stats` skips all-ASCII words; its mask must equal the union over every byte and its
+    /// count the characters, wherever the lead bytes fall in the words and in the tail.
     #[test]
-    fn script_mask_is_the_union_over_all_bytes() {
-        // `script_mask` looks up only the bytes from 0xC0 on.
+    fn line_stats_are_the_union_over_all_bytes_and_the_characters() {
+        // `line_stats` looks up only the bytes from 0xC0 on.
         assert!(LEAD_GROUPS[..0xC0].iter().all(|&g| g == 0));
         let pieces = ["a", "“", "é", "ž", "Ω", "я", "ب", "क", "한", "漢", "カ", "ไ", "—", "🙂", " ", "́"];
         let mut seen = 0;
@@ -2529,7 +2557,7 @@ mod tests {
                 for pad in 0..66 {
                     let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(65 - pad));
                     let want = line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize]);
-                    assert_eq!(script_mask(&line), want, "{line:?}");
+                    assert_eq!(line_stats(&line), (line.chars().count(), want), "{line:?}");
                     seen += u32::from(want != 0);
                 }
             }
@@ -2548,7 +2576,7 @@ mod tests {
             for p in &sc.patterns {
                 assert_eq!(pattern_group(p), Some(sc.group as usize), "{p}");
                 let line = format!("abc {p} xyz");
-                assert_ne!(script_mask(&line) & (1 << sc.group), 0, "{p}");
+                assert_ne!(line_stats(&line).1 & (1 << sc.group), 0, "{p}");
                 seen += 1;
             }
         }
@@ -2667,7 +2695,9 @@ mod tests {
                     seen[2] += 1;
                     let rest = whole_buf.strip_prefix(buf.as_str()).unwrap_or_else(|| panic!("{line:?}: {buf:?} heads {whole_buf:?}"));
                     assert!(rest.starts_with(' ') || rest.is_empty(), "{line:?}");
-                    assert!(buf.split(' ').count() > t.max_prefix_tokens, "{line:?}");
+                    // Past `max_prefix_tokens` tokens when a prefix phrase could open the line.
+                    let first = buf.split(' ').next().unwrap_or("");
+                    assert!(buf.split(' ').count() > t.max_prefix_tokens || !t.prefix_first.contains(first), "{line:?}");
                     for (strong, allowed) in roles {
                         assert_eq!(index.cover(&whole_buf, strong, allowed, rules, None), None, "{line:?}");
                     }
@@ -2683,6 +2713,38 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&n| n > 100) && seen_prefix > 100, "every outcome is tried: {seen:?}, {seen_prefix} prefix phrases");
+    }
+
+    /// The first token `norm_line` left in its buffer decides a glued start as normalising the
+    /// line again would: on the fixtures' lines and on every glued start with a headline after it.
+    #[test]
+    fn glued_starts_from_the_normalised_first_token() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let rules = cleaner.rules();
+        let index = &Index::build(rules).unwrap();
+        let mut lines: Vec<String> = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                lines.extend(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines().map(str::to_string));
+            }
+        }
+        for k in index.tables.glued.keys() {
+            lines.extend([format!("{k} Markets rally as rates fall"), format!("{}: Markets", k.to_uppercase()), format!("“{k}” Markets"), format!("{k}")]);
+        }
+        let (mut norm, mut buf) = (String::new(), String::new());
+        let mut found = 0;
+        for line in &lines {
+            let line = crate::text::trim(line);
+            if char_len(line) > index.tables.max_short {
+                continue;
+            }
+            index.norm_line(line, &mut norm);
+            let first = &norm[..norm.find(' ').unwrap_or(norm.len())];
+            let want = glued_start(index, rules, line, None, &mut buf);
+            assert_eq!(glued_start(index, rules, line, Some(first), &mut buf), want, "{line:?}");
+            found += usize::from(want.is_some());
+        }
+        assert!(found > 10, "{found} glued starts");
     }
 
     #[test]
