@@ -1736,7 +1736,10 @@ fn caption_finding(c: &crate::rules::caption::Caption, index: &Index, r: u32, hi
     cap.weak = false;
     cap.prefix_at_start = false;
     cap.credit_at.clear();
-    let lead = part.len() - part.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '[' | '【' | '（' | '-' | '–' | '—' | '•' | '*')).len();
+    // Where the line's words start: looked for only when a caption prefix needs it (most lines
+    // have no caption hit at all).
+    let lead = std::cell::OnceCell::new();
+    let lead = || *lead.get_or_init(|| part.len() - part.trim_start_matches(|ch: char| ch.is_whitespace() || matches!(ch, '(' | '[' | '【' | '（' | '-' | '–' | '—' | '•' | '*')).len());
     for &(_, cue, off, len) in hits {
         let (o, l) = (off as usize, len as usize);
         if o + l > part.len() || !crate::rules::caption::ends_a_word(part, o + l) {
@@ -1755,7 +1758,7 @@ fn caption_finding(c: &crate::rules::caption::Caption, index: &Index, r: u32, hi
             Cue::CaptionWeak { rule } if rule == r => cap.weak = true,
             // A prefix followed by nothing but figures counts photos ("Photos: 12", a listing's
             // field), it credits no one.
-            Cue::CaptionPrefix { rule } if rule == r && o == lead => cap.prefix_at_start = crate::rules::caption::may_name_a_source(&part[o + l..]),
+            Cue::CaptionPrefix { rule } if rule == r && o == lead() => cap.prefix_at_start = crate::rules::caption::may_name_a_source(&part[o + l..]),
             Cue::CreditPrefix { rule } if rule == r && !crate::rules::caption::runs_on_from_a_word(part, o) => cap.credit_at.push((o, l)),
             _ => {}
         }
