@@ -175,8 +175,10 @@ struct Tables {
     max_quoted_chars: usize,
     /// Starts of `glued_start` regions (normalised), which may open a line before its headline.
     glued: FastMap<Box<str>, u32>,
-    /// The first word of every glued start: the test that turns most lines away.
-    glued_first: HashSet<Box<str>, foldhash::fast::RandomState>,
+    /// The first word of every glued start, its first two words, and so on: normalising a line
+    /// stops at the first word that no glued start continues with ("a", "le" and "das" open
+    /// glued starts, and most lines that open with them are prose).
+    glued_heads: HashSet<Box<str>, foldhash::fast::RandomState>,
     max_glued_tokens: usize,
     /// Starts of `to_end` regions (normalised), each only on a line of its own.
     to_end: FastMap<Box<str>, u32>,
@@ -271,7 +273,7 @@ impl Tables {
         let prefix_first = prefixes.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
-        let glued_first = glued.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
+        let glued_heads = glued.keys().flat_map(|k| k.match_indices(' ').map(|(i, _)| &k[..i]).chain([&**k])).map(Box::from).collect();
         let vetoes = rules
             .iter()
             .map(|rule| match &rule.kind {
@@ -284,7 +286,7 @@ impl Tables {
                 _ => None,
             })
             .collect();
-        Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, prefix_first, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_first, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
+        Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, prefix_first, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_heads, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }
 
@@ -2054,27 +2056,47 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
 /// at most `headline_max_chars` long. A start of one word must be of a script without case
 /// (`関連記事`): "Related Party Transactions" is a heading of its own.
 fn glued_start(index: &Index, rules: &[Rule], raw: &str, first: Option<&str>, buf: &mut String) -> Option<u32> {
+    let heads = &index.tables.glued_heads;
     // Most lines are gone after their first word: it opens no glued start. `first`, when given,
     // is that word normalised (empty for a line without words).
-    if first.is_some_and(|tok| tok.is_empty() || !index.tables.glued_first.contains(tok)) {
+    if first.is_some_and(|tok| tok.is_empty() || !heads.contains(tok)) {
         return None;
     }
+    // Normalised up to the first word that no glued start continues with, or the longest start.
     let mut tokens = 0;
     let mut opens = false;
+    // The words so far, as `buf` holds them: made only for a line whose first word opens a start.
+    let mut so_far = String::new();
     buf.clear();
     normalize_into(raw, buf, |tok| {
         tokens += 1;
-        if tokens == 1 {
-            opens = index.tables.glued_first.contains(tok);
+        if tokens > 1 {
+            so_far.push(' ');
         }
-        opens && tokens <= index.tables.max_glued_tokens
+        let head = if tokens == 1 {
+            opens = heads.contains(tok);
+            opens
+        } else {
+            so_far.push_str(tok);
+            heads.contains(so_far.as_str())
+        };
+        if tokens == 1 && head {
+            so_far.push_str(tok);
+        }
+        head && tokens <= index.tables.max_glued_tokens
     });
     if !opens {
         return None;
     }
-    let words: Vec<&str> = buf.split(' ').collect();
+    glued_start_in(index, rules, raw, buf)
+}
+
+/// The glued start that opens `raw`, whose first words `norm` holds normalised: the longest
+/// first, at most `max_glued_tokens` words.
+fn glued_start_in(index: &Index, rules: &[Rule], raw: &str, norm: &str) -> Option<u32> {
+    let words: Vec<&str> = norm.split(' ').collect();
     for k in (1..=index.tables.max_glued_tokens.min(words.len())).rev() {
-        let key = &buf[..words[..k].iter().map(|w| w.len()).sum::<usize>() + k - 1];
+        let key = &norm[..words[..k].iter().map(|w| w.len()).sum::<usize>() + k - 1];
         let Some(&r) = index.tables.glued.get(key) else { continue };
         let Kind::Region(g) = &rules[r as usize].kind else { continue };
         if k == 1 && key.chars().any(|c| c.is_lowercase()) {
@@ -2718,10 +2740,11 @@ mod tests {
         assert!(seen.iter().all(|&n| n > 100) && seen_prefix > 100, "every outcome is tried: {seen:?}, {seen_prefix} prefix phrases");
     }
 
-    /// The first token `norm_line` left in its buffer decides a glued start as normalising the
-    /// line again would: on the fixtures' lines and on every glued start with a headline after it.
+    /// A glued start is found as from the whole normalised line, both from the first token
+    /// `norm_line` left in its buffer and normalising only as far as the words open a start: on
+    /// the fixtures' lines and on every glued start with a headline (or a sentence) after it.
     #[test]
-    fn glued_starts_from_the_normalised_first_token() {
+    fn glued_starts_are_found_as_from_the_whole_line() {
         let cleaner = crate::Cleaner::new().unwrap();
         let rules = cleaner.rules();
         let index = &Index::build(rules).unwrap();
@@ -2732,7 +2755,10 @@ mod tests {
             }
         }
         for k in index.tables.glued.keys() {
-            lines.extend([format!("{k} Markets rally as rates fall"), format!("{}: Markets", k.to_uppercase()), format!("“{k}” Markets"), format!("{k}")]);
+            lines.extend([format!("{k} Markets rally as rates fall"), format!("{}: Markets", k.to_uppercase()), format!("“{k}” Markets"), format!("{k}"), format!("{k} {k} Markets")]);
+            if let Some((head, _)) = k.rsplit_once(' ') {
+                lines.extend([format!("{head} Markets rally"), format!("{head} and more Markets")]);
+            }
         }
         let (mut norm, mut buf) = (String::new(), String::new());
         let mut found = 0;
@@ -2743,7 +2769,11 @@ mod tests {
             }
             index.norm_line(line, &mut norm);
             let first = &norm[..norm.find(' ').unwrap_or(norm.len())];
-            let want = glued_start(index, rules, line, None, &mut buf);
+            // The reference: the whole line normalised, every start looked up.
+            let mut whole = String::new();
+            normalize_into(line, &mut whole, |_| true);
+            let want = glued_start_in(index, rules, line, &whole);
+            assert_eq!(glued_start(index, rules, line, None, &mut buf), want, "{line:?}");
             assert_eq!(glued_start(index, rules, line, Some(first), &mut buf), want, "{line:?}");
             found += usize::from(want.is_some());
         }
