@@ -1623,13 +1623,13 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         i += 1;
     }
     if !to_end.is_empty() {
-        open_to_end(&doc, rules, &to_end, &mut claims, &inline);
+        open_to_end(&doc, &line_chars, rules, &to_end, &mut claims, &inline);
     }
     // 3. Whole-page context, for documents that look like a rendered page.
     let mut lang = None;
     for (ri, rule) in rules.iter().enumerate() {
         if let Kind::Context(c) = &rule.kind {
-            if c.active(&doc) {
+            if c.active_counted(&doc, &line_chars) {
                 let taken: Vec<bool> = claims.iter().map(Option::is_some).collect();
                 // Captions, credits, bylines and time stamps stand inside articles: they are no
                 // boilerplate neighbours of the lines around them.
@@ -1930,8 +1930,8 @@ const TO_END_ROUNDS: usize = 8;
 /// ends the document below it, would otherwise move it past the quarter on a second pass. So the
 /// first start that passes is opened, the output is worked out again, and an earlier start that
 /// now passes is opened in turn, until no start passes or opening one changes nothing.
-fn open_to_end(doc: &Document, rules: &[Rule], candidates: &[(u32, usize)], claims: &mut [Option<Claim>], inline: &[(usize, usize, Claim)]) {
-    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active(doc))) {
+fn open_to_end(doc: &Document, line_chars: &[usize], rules: &[Rule], candidates: &[(u32, usize)], claims: &mut [Option<Claim>], inline: &[(usize, usize, Claim)]) {
+    if rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active_counted(doc, line_chars))) {
         return;
     }
     // Candidates at or past `end` lie inside a region already opened.

@@ -252,6 +252,44 @@ impl Context {
     /// extractor output opens with a title and prose); table rows (`| a | b |`) count there as
     /// neither short lines nor list items: they are data, not menus.
     pub fn active(&self, doc: &Document) -> bool {
+        let chars: Vec<usize> = doc.lines.iter().map(|l| crate::text::char_len(&doc.text[l.start..l.end])).collect();
+        self.active_counted(doc, &chars)
+    }
+
+    /// [`Context::active`], given the characters of each line of `doc`. Most documents are turned
+    /// away by [`Context::may_be_active`] without trimming a line.
+    pub fn active_counted(&self, doc: &Document, line_chars: &[usize]) -> bool {
+        self.may_be_active(doc, line_chars) && self.shaped(doc)
+    }
+
+    /// False when neither shape of [`Context::active`] can hold: fewer than `activate_min_lines`
+    /// lines, or no run of lines that may be short as long as the shorter of the two short runs
+    /// asked for. A line is surely not short when its ends are printable ASCII (trimming keeps it
+    /// whole) and it has `short_chars` characters or more; a table row counts as maybe short, as
+    /// the loose shape's runs go on over table rows.
+    fn may_be_active(&self, doc: &Document, line_chars: &[usize]) -> bool {
+        let short = self.t("short_chars", None) as usize;
+        let run_needed = self.t("activate_short_run", None).min(self.t("activate_loose_short_run", None));
+        let bytes = doc.text.as_bytes();
+        let (mut lines, mut run, mut longest) = (0usize, 0usize, 0usize);
+        for (l, &chars) in doc.lines.iter().zip(line_chars) {
+            if l.blank {
+                continue;
+            }
+            lines += 1;
+            let (first, last) = (bytes[l.start], bytes[l.end - 1]);
+            if first != b'|' && first.is_ascii_graphic() && last.is_ascii_graphic() && chars >= short {
+                run = 0;
+            } else {
+                run += 1;
+                longest = longest.max(run);
+            }
+        }
+        lines as f64 >= self.t("activate_min_lines", None) && longest as f64 >= run_needed
+    }
+
+    /// The shape test of [`Context::active`].
+    fn shaped(&self, doc: &Document) -> bool {
         let short = self.t("short_chars", None) as usize;
         let long = self.t("length_low", None) as usize;
         // Counts [lines, short lines, list items, longest run of short lines], of all lines and of
@@ -830,5 +868,41 @@ mod tests {
         let teaser = lead.trim_end_matches('.');
         let got = run(&c, &page("      Night buses to the suburbs", teaser));
         assert!(got.contains(&teaser.trim().to_string()) && got.contains(&"Night buses to the suburbs".to_string()), "{got:?}");
+    }
+
+    /// The cheap test turns a document away only when the shape test would: the default rule on
+    /// every fixture and on pages cut from them (the runs of short lines, table rows and indented
+    /// lines they hold), and a rule that asks for short runs only.
+    #[test]
+    fn only_documents_of_no_shape_are_turned_away_early() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let default = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
+        let loose = rule_with("activate_min_lines = 3, activate_short_share = 0, activate_list_share = 0, activate_short_run = 4, activate_top_lines = 0, activate_loose_short_run = 2");
+        let mut texts = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                texts.push(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default());
+            }
+        }
+        for t in texts.clone() {
+            let lines: Vec<&str> = t.lines().collect();
+            for w in [5, 12, 20, 40] {
+                for piece in lines.chunks(w) {
+                    texts.push(piece.join("\n"));
+                    texts.push(piece.iter().map(|l| format!("| {l} |")).collect::<Vec<_>>().join("\n"));
+                    texts.push(piece.iter().map(|l| format!("   {l}")).collect::<Vec<_>>().join("\n"));
+                }
+            }
+        }
+        let mut seen = [0usize; 2];
+        for t in &texts {
+            let doc = Document::new(t);
+            for c in [default, &loose] {
+                let shaped = c.shaped(&doc);
+                assert_eq!(c.active(&doc), shaped, "{t:?}");
+                seen[usize::from(shaped)] += 1;
+            }
+        }
+        assert!(seen[0] > 100 && seen[1] > 100, "both outcomes: {seen:?}");
     }
 }
