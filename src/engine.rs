@@ -1322,23 +1322,94 @@ struct Claim {
     reason: &'static str,
 }
 
+/// The buffers of one document's run, which each thread keeps for its next document: a run made
+/// two dozen vectors and strings, most of them grown from empty, for every document.
+#[derive(Default)]
+struct Scratch {
+    claims: Vec<Option<Claim>>,
+    hits: Vec<(u32, u32, u32, u32)>,
+    line_chars: Vec<usize>,
+    line_masks: Vec<u16>,
+    line_hits: Vec<(u32, u32, u32, u32)>,
+    caption_hits: LineHits,
+    toks: Vec<crate::rules::foreign_token::Tok>,
+    cue_state: Vec<(u32, u8)>,
+    token_buf: String,
+    norm_buf: String,
+    gates_open: Vec<u32>,
+    to_end: Vec<(u32, usize)>,
+    guarded: Vec<usize>,
+}
+
+impl Scratch {
+    /// Entries a kept buffer may hold room for: a document of more lines or hits than this leaves
+    /// its buffers to be freed, so that what a thread keeps stays small.
+    const KEEP: usize = 1 << 14;
+
+    fn keep(mut self) -> Scratch {
+        if [self.claims.capacity(), self.hits.capacity(), self.line_chars.capacity(), self.line_hits.capacity(), self.toks.capacity(), self.norm_buf.capacity(), self.token_buf.capacity()]
+            .iter()
+            .any(|&c| c > Self::KEEP)
+        {
+            return Scratch::default();
+        }
+        self.claims.clear();
+        self.hits.clear();
+        self.line_chars.clear();
+        self.line_masks.clear();
+        self.line_hits.clear();
+        self.caption_hits.credit_at.clear();
+        self.toks.clear();
+        self.cue_state.clear();
+        self.token_buf.clear();
+        self.norm_buf.clear();
+        self.gates_open.clear();
+        self.to_end.clear();
+        self.guarded.clear();
+        self
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// Runs every rule over `text` and returns the resolved edits, sorted and non-overlapping.
 pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     if text.trim().is_empty() {
         return Vec::new();
     }
+    let mut scratch = SCRATCH.with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default());
+    let edits = run_in(rules, index, text, &mut scratch);
+    let kept = std::mem::take(&mut scratch).keep();
+    SCRATCH.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = kept;
+        }
+    });
+    edits
+}
+
+/// [`run`], with the buffers of `s` (each empty).
+fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edit> {
     let doc = Document::new(text);
     let n = doc.lines.len();
-    let mut claims: Vec<Option<Claim>> = vec![None; n];
+    let mut claims = std::mem::take(&mut s.claims);
+    claims.resize(n, None);
     let mut inline: Vec<(usize, usize, Claim)> = Vec::new();
 
     // 1. One automaton pass: cue hits, bucketed by line.
-    let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new(); // (line, cue, offset in line, length)
+    let mut hits = std::mem::take(&mut s.hits); // (line, cue, offset in line, length)
     // The script groups of the whole document: Latin letters beyond ASCII choose the document
     // automaton; a document with no other group needs no per-line script scan at all.
     // The characters and script groups of each line (`line_stats`); a line longer than
     // `cue_line_chars` is left out of the scan.
-    let (line_chars, line_masks): (Vec<usize>, Vec<u16>) = doc.lines.iter().map(|l| line_stats(&text[l.start..l.end])).unzip();
+    let (mut line_chars, mut line_masks) = (std::mem::take(&mut s.line_chars), std::mem::take(&mut s.line_masks));
+    for l in &doc.lines {
+        let (chars, mask) = line_stats(&text[l.start..l.end]);
+        line_chars.push(chars);
+        line_masks.push(mask);
+    }
     // Line terminators are ASCII: the document's groups are those of its lines.
     let doc_mask = line_masks.iter().fold(0, |m, &g| m | g);
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
@@ -1395,25 +1466,25 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
 
     // 2. Line by line.
     let mut h = 0;
-    let mut caption_hits = LineHits::default();
-    let mut scratch = Vec::new();
-    let mut cue_state: Vec<(u32, u8)> = Vec::new();
-    let mut token_buf = String::new();
-    let mut norm_buf = String::new();
-    let mut line_hits: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut caption_hits = std::mem::take(&mut s.caption_hits);
+    let mut scratch = std::mem::take(&mut s.toks);
+    let mut cue_state = std::mem::take(&mut s.cue_state);
+    let mut token_buf = std::mem::take(&mut s.token_buf);
+    let mut norm_buf = std::mem::take(&mut s.norm_buf);
+    let mut line_hits = std::mem::take(&mut s.line_hits);
     let mut patterns = index.regex.searcher();
     let mut gated_patterns = index.gated.searcher();
     let mut digit_patterns = index.digits.searcher();
     let mut floating_patterns = index.floating.searcher();
-    let mut gates_open: Vec<u32> = Vec::new();
+    let mut gates_open = std::mem::take(&mut s.gates_open);
     let mut i = 0;
     let mut content_seen = 0;
     let mut pending: Option<(u32, usize, bool)> = None;
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
-    let mut to_end: Vec<(u32, usize)> = Vec::new();
+    let mut to_end = std::mem::take(&mut s.to_end);
     // Lines claimed by a pattern rule with `not_next_to`: their neighbours are judged at the end.
-    let mut guarded: Vec<usize> = Vec::new();
+    let mut guarded = std::mem::take(&mut s.guarded);
     while i < n {
         let line = doc.lines[i];
         // Hits of lines a region took were never looked at: skip them, or they would hide the
@@ -1645,7 +1716,9 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
         keep_list_items(&doc, rules, &guarded, &mut claims);
     }
     keep_run_in_titles(&doc, &mut claims);
-    resolve(&doc, rules, &claims, inline)
+    let edits = resolve(&doc, rules, &claims, inline);
+    *s = Scratch { claims, hits, line_chars, line_masks, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
+    edits
 }
 
 /// Most words a line may have to be kept as the title of the sentence under it.
