@@ -48,19 +48,27 @@ impl std::fmt::Debug for LineSet {
 impl LineSet {
     /// Compiles `hirs` (each already wrapped by `pattern::wrap`) into one set. `size_limit` bounds
     /// the NFA; `cache_capacity` the lazy DFA's transition cache per thread.
+    #[cfg(test)]
     pub(crate) fn new<H: std::borrow::Borrow<Hir>>(
         hirs: &[H],
         size_limit: usize,
         cache_capacity: usize,
     ) -> Result<LineSet, String> {
-        let nfa: NFA = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(size_limit))
-                    .which_captures(WhichCaptures::Implicit),
-            )
-            .build_many_from_hir(hirs)
-            .map_err(|e| e.to_string())?;
+        Self::keeping_compiler(hirs, size_limit, cache_capacity).map(|(set, _)| set)
+    }
+
+    /// [`LineSet::new`], and the NFA compiler it used, not yet dropped: freeing the compiler's
+    /// working state (a state list of the size of the NFA and a map of 10,000 entries) costs about
+    /// a tenth of the compile, which the caller may leave to another thread (see
+    /// [`crate::par::drop_later`]).
+    pub(crate) fn keeping_compiler<H: std::borrow::Borrow<Hir>>(
+        hirs: &[H],
+        size_limit: usize,
+        cache_capacity: usize,
+    ) -> Result<(LineSet, thompson::Compiler), String> {
+        let mut compiler = thompson::Compiler::new();
+        compiler.configure(thompson::Config::new().nfa_size_limit(Some(size_limit)).which_captures(WhichCaptures::Implicit));
+        let nfa: NFA = compiler.build_many_from_hir(hirs).map_err(|e| e.to_string())?;
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -80,11 +88,7 @@ impl LineSet {
             dfa: for_pool.0.create_cache(),
             vm: None,
         });
-        Ok(LineSet {
-            engines,
-            len: hirs.len(),
-            pool: Pool::new(create),
-        })
+        Ok((LineSet { engines, len: hirs.len(), pool: Pool::new(create) }, compiler))
     }
 
     pub(crate) fn is_empty(&self) -> bool {
