@@ -352,6 +352,24 @@ fn rare_symbol(c: char) -> bool {
     matches!(c, '©' | '®' | '℗' | '™' | 'ⓒ' | 'Ⓒ' | 'ⓡ' | 'Ⓡ')
 }
 
+/// The spellings of `c` that a case-insensitive match accepts, ASCII letters once, in lower case
+/// (the automaton ignores ASCII case), in the order of their code points.
+fn spellings(c: char) -> Vec<char> {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    let mut spellings: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).map(|x| x.to_ascii_lowercase()).collect();
+    spellings.dedup();
+    spellings
+}
+
+/// The one spelling of an ASCII character other than `s` and `k` (which fold to `ſ` and the
+/// Kelvin sign as well), found without the case-folding tables that [`spellings`] looks it up
+/// in (a tenth of the work of loading the rules' gates): the same answer (unit test).
+fn spelled_alone(c: char) -> Option<char> {
+    (c.is_ascii() && !matches!(c, 's' | 'S' | 'k' | 'K')).then(|| c.to_ascii_lowercase())
+}
+
 /// At most this many spellings of one literal.
 const GATE_MAX_FORMS: usize = 32;
 
@@ -359,7 +377,6 @@ const GATE_MAX_FORMS: usize = 32;
 /// at most [`GATE_MAX_FORMS`] case-folded forms; ASCII letters count once (the automaton ignores
 /// ASCII case).
 fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
-    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
     let text = match std::str::from_utf8(lit) {
         Ok(t) => t,
         // A literal cut inside a character: keep the whole characters.
@@ -368,11 +385,15 @@ fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
     let mut forms = vec![String::new()];
     let mut taken = 0;
     for c in text.chars() {
-        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
-        class.case_fold_simple();
-        // ASCII letters once, in lower case (the automaton ignores ASCII case).
-        let mut spellings: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).map(|x| x.to_ascii_lowercase()).collect();
-        spellings.dedup();
+        let spellings = match spelled_alone(c) {
+            Some(one) => {
+                // One spelling (most characters): appended in place.
+                forms.iter_mut().for_each(|f| f.push(one));
+                taken += c.len_utf8();
+                continue;
+            }
+            None => spellings(c),
+        };
         if forms.len() * spellings.len() > GATE_MAX_FORMS {
             break;
         }
@@ -410,6 +431,20 @@ mod gate_tests {
         // A run of any text inside an optional group floats as well.
         let g = gate_of(r"(?:[^.!?]*\s)?(?:would like to|wants to)\s+send you notifications").unwrap();
         assert!(g.contains(&"send you notifications".to_string()), "{g:?}");
+    }
+
+    /// The shortcut for ASCII characters gives what the case-folding tables give.
+    #[test]
+    fn ascii_spellings_need_no_tables() {
+        for b in 0..=127u8 {
+            let c = char::from(b);
+            match spelled_alone(c) {
+                Some(one) => assert_eq!(spellings(c), vec![one], "{c:?}"),
+                None => assert_eq!(spellings(c).len(), 2, "{c:?}"),
+            }
+        }
+        assert_eq!(spellings('S'), vec!['s', 'ſ']);
+        assert_eq!(spelled_alone('é'), None);
     }
 
     #[test]
