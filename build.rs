@@ -20,19 +20,26 @@ fn main() {
         .collect();
     files.sort();
     let mut out = String::from("&[\n");
+    let mut costs = String::from("&[\n");
     let mut sources = Vec::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().unwrap().to_string_lossy();
         out.push_str(&format!("    (\"rules/{name}\", include_str!({:?})),\n", f.display().to_string()));
+        let text = fs::read_to_string(f).unwrap_or_default();
         // A file or pattern that does not parse is left to the loader, which reports it.
-        if let Ok(table) = fs::read_to_string(f).unwrap_or_default().parse::<toml::Table>() {
-            patterns_of(&table, &mut sources);
+        let mut own = Vec::new();
+        if let Ok(table) = text.parse::<toml::Table>() {
+            patterns_of(&table, &mut own);
         }
+        costs.push_str(&format!("    {},\n", hircode::load_cost(&text, &own)));
+        sources.extend(own);
     }
     out.push_str("]\n");
+    costs.push_str("]\n");
     let out_dir = env::var("OUT_DIR").unwrap();
     fs::write(Path::new(&out_dir).join("default_rules.rs"), out).unwrap();
+    fs::write(Path::new(&out_dir).join("default_costs.rs"), costs).unwrap();
 
     // Each pattern as the loader wraps it (`pattern::wrap`), and case-sensitive as the gate
     // finder reads it (`lineset::gate`).

@@ -290,10 +290,68 @@ impl Tables {
     }
 }
 
-impl Index {
-    pub(crate) fn build(rules: &[Rule]) -> Result<Index, String> {
-        let mut patterns: Vec<String> = Vec::new();
+/// A cue phrase of a rule as [`Index::build`] collects them: spelled as the automaton needs it
+/// in the cue automaton's job, on the other core.
+#[derive(Debug, Clone, Copy)]
+enum CuePhrase<'a> {
+    /// A rule's phrase: in lower case if it is ASCII (the automaton ignores ASCII case itself),
+    /// else in each of its case variants.
+    Variants(&'a str),
+    /// A gate phrase, already spelled in every form (see [`crate::lineset::gate`]).
+    Exact(&'a str),
+}
+
+/// The cue phrases spelled out and grouped by the script their letters need, and the cues
+/// reordered to match: the automaton of group g reports pattern k as cue `offset + k`.
+struct CueGroups {
+    cues: Vec<Cue>,
+    /// The phrases of the document automaton (ASCII, Latin-1 and general punctuation).
+    ascii: Vec<String>,
+    with_latin: Option<ScriptCues>,
+    script_ac: Vec<ScriptCues>,
+}
+
+impl CueGroups {
+    fn new(phrases: &[(CuePhrase<'_>, Cue)]) -> CueGroups {
+        let mut by_group: Vec<Vec<(String, Cue)>> = vec![Vec::new(); GROUPS + 1];
+        let mut add = |p: String, cue: Cue| by_group[pattern_group(&p).map_or(0, |g| g + 1)].push((p, cue));
+        for &(phrase, cue) in phrases {
+            match phrase {
+                CuePhrase::Variants(p) if p.is_ascii() => add(p.to_ascii_lowercase(), cue),
+                CuePhrase::Variants(p) => case_variants(p).into_iter().for_each(|v| add(v, cue)),
+                CuePhrase::Exact(p) => add(p.to_string(), cue),
+            }
+        }
         let mut cues: Vec<Cue> = Vec::new();
+        let mut script_ac = Vec::new();
+        let mut with_latin = None;
+        let mut ascii = Vec::new();
+        for (g, members) in by_group.into_iter().enumerate() {
+            if members.is_empty() {
+                continue;
+            }
+            let offset = cues.len() as u32;
+            let (pats, group_cues): (Vec<String>, Vec<Cue>) = members.into_iter().unzip();
+            cues.extend(group_cues);
+            if g == 0 {
+                ascii = pats;
+            } else if g == 1 + LATIN.trailing_zeros() as usize {
+                // Cue ids: the ASCII group's are 0.., the Latin group's follow them.
+                let mut all = ascii.clone();
+                all.extend(pats);
+                with_latin = Some(ScriptCues { group: 0, offset: 0, patterns: all, ac: OnceLock::new() });
+            } else {
+                script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
+            }
+        }
+        CueGroups { cues, ascii, with_latin, script_ac }
+    }
+}
+
+impl Index {
+    pub(crate) fn build<'a>(rules: &'a [Rule]) -> Result<Index, String> {
+        // The cue phrases in rule order, spelled out (case variants) in the cue automaton's job.
+        let mut cue_phrases: Vec<(CuePhrase<'_>, Cue)> = Vec::new();
         let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
         let mut regex_ids: Vec<u32> = Vec::new();
         let mut digits: Vec<&regex_syntax::hir::Hir> = Vec::new();
@@ -306,14 +364,7 @@ impl Index {
         let mut regex_rule = Vec::new();
         let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_pattern_chars = 0;
-        // The automaton ignores ASCII case itself; only non-ASCII cues need their case variants.
-        let add_cue = |phrase: &str, cue: Cue, patterns: &mut Vec<String>, cues: &mut Vec<Cue>| {
-            let variants = if phrase.is_ascii() { vec![phrase.to_ascii_lowercase()] } else { case_variants(phrase) };
-            for v in variants {
-                patterns.push(v);
-                cues.push(cue);
-            }
-        };
+        let add_cue = |phrase: &'a str, cue: Cue, cue_phrases: &mut Vec<(CuePhrase<'a>, Cue)>| cue_phrases.push((CuePhrase::Variants(phrase), cue));
         for (ri, rule) in rules.iter().enumerate() {
             let r = ri as u32;
             match &rule.kind {
@@ -328,8 +379,7 @@ impl Index {
                         let id = base + c.first as u32;
                         if let Some(phrases) = &c.gate {
                             for phrase in phrases {
-                                patterns.push(phrase.clone());
-                                cues.push(Cue::Gate { pattern: gated.len() as u32 });
+                                cue_phrases.push((CuePhrase::Exact(phrase), Cue::Gate { pattern: gated.len() as u32 }));
                             }
                             gated.push(&c.hir);
                             gated_ids.push(id);
@@ -349,22 +399,22 @@ impl Index {
                 Kind::Cues(c) => {
                     for (g, group) in c.groups.iter().enumerate() {
                         for p in group {
-                            add_cue(p, Cue::Group { rule: r, group: g as u8 }, &mut patterns, &mut cues);
+                            add_cue(p, Cue::Group { rule: r, group: g as u8 }, &mut cue_phrases);
                         }
                     }
                 }
                 Kind::Caption(c) => {
                     for p in &c.cues {
-                        add_cue(p, Cue::CaptionStrong { rule: r }, &mut patterns, &mut cues);
+                        add_cue(p, Cue::CaptionStrong { rule: r }, &mut cue_phrases);
                     }
                     for p in &c.weak_cues {
-                        add_cue(p, Cue::CaptionWeak { rule: r }, &mut patterns, &mut cues);
+                        add_cue(p, Cue::CaptionWeak { rule: r }, &mut cue_phrases);
                     }
                     for p in &c.prefixes {
-                        add_cue(p, Cue::CaptionPrefix { rule: r }, &mut patterns, &mut cues);
+                        add_cue(p, Cue::CaptionPrefix { rule: r }, &mut cue_phrases);
                     }
                     for p in &c.credit_prefixes {
-                        add_cue(p, Cue::CreditPrefix { rule: r }, &mut patterns, &mut cues);
+                        add_cue(p, Cue::CreditPrefix { rule: r }, &mut cue_phrases);
                     }
                 }
                 Kind::Phrase(_) | Kind::Region(_) | Kind::ForeignToken(_) | Kind::Context(_) => {}
@@ -372,70 +422,54 @@ impl Index {
         }
         let floating_needs_digit = !floating.is_empty() && floating.iter().all(|h| crate::lineset::needs_digit(h));
         let has_agencies = rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()));
-        // Cues are grouped by the script their letters need, and `cues` reordered to match: the
-        // automaton of group g reports pattern k as cue `offset + k`.
-        let mut by_group: Vec<Vec<(String, Cue)>> = vec![Vec::new(); GROUPS + 1];
-        for (p, cue) in patterns.into_iter().zip(cues) {
-            by_group[pattern_group(&p).map_or(0, |g| g + 1)].push((p, cue));
-        }
-        let mut cues: Vec<Cue> = Vec::new();
-        let mut script_ac = Vec::new();
-        let mut with_latin = None;
-        let mut ascii_pats = Vec::new();
-        for (g, members) in by_group.into_iter().enumerate() {
-            if members.is_empty() {
-                continue;
-            }
-            let offset = cues.len() as u32;
-            let (pats, group_cues): (Vec<String>, Vec<Cue>) = members.into_iter().unzip();
-            cues.extend(group_cues);
-            if g == 0 {
-                ascii_pats = pats;
-            } else if g == 1 + LATIN.trailing_zeros() as usize {
-                // Cue ids: the ASCII group's are 0.., the Latin group's follow them.
-                let mut all = ascii_pats.clone();
-                all.extend(pats);
-                with_latin = Some(ScriptCues { group: 0, offset: 0, patterns: all, ac: OnceLock::new() });
-            } else {
-                script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
-            }
-        }
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
         // The builds are independent: the document cue automaton, the four line-pattern sets
         // and the phrase tables, largest first, shared out between the two cores (on one, in
         // order).
         enum Job<'a> {
-            Cues,
+            Cues(&'a [(CuePhrase<'a>, Cue)]),
             Set(&'a [&'a regex_syntax::hir::Hir], usize),
             Tables,
         }
         enum Built {
-            Cues(Result<Option<CueAutomaton>, String>),
-            Set(Result<crate::lineset::LineSet, String>),
+            Cues(Box<(Result<Option<CueAutomaton>, String>, CueGroups)>),
+            Set(Result<(crate::lineset::LineSet, Box<regex_automata::nfa::thompson::Compiler>), String>),
             Tables(Box<Tables>),
         }
         // (rank in the schedule, job); a set's lazy DFA cache capacity with it.
-        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues), (3, Job::Set(&digits, 2 << 20)), (2, Job::Tables), (1, Job::Set(&gated, 2 << 20)), (0, Job::Set(&floating, 2 << 20))];
+        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues(&cue_phrases)), (3, Job::Set(&digits, 2 << 20)), (2, Job::Tables), (1, Job::Set(&gated, 2 << 20)), (0, Job::Set(&floating, 2 << 20))];
         let built = crate::par::map(
             &jobs,
             |&(rank, _)| rank,
             |(_, job)| match *job {
-                Job::Cues => Built::Cues((!ascii_pats.is_empty()).then(|| CueAutomaton::build(&ascii_pats)).transpose()),
-                Job::Set(hirs, cache) => Built::Set(crate::lineset::LineSet::new(hirs, limit, cache)),
+                Job::Cues(phrases) => {
+                    let groups = CueGroups::new(phrases);
+                    let ac = (!groups.ascii.is_empty()).then(|| CueAutomaton::build(&groups.ascii)).transpose();
+                    Built::Cues(Box::new((ac, groups)))
+                }
+                Job::Set(hirs, cache) => Built::Set(crate::lineset::LineSet::keeping_compiler(hirs, limit, cache).map(|(set, compiler)| (set, Box::new(compiler)))),
                 Job::Tables => Built::Tables(Box::new(Tables::build(rules))),
             },
         );
         let mut sets = Vec::with_capacity(4);
+        let mut compilers = Vec::with_capacity(4);
         let mut ac = Ok(None);
+        let mut groups = None;
         let mut tables = None;
         for b in built {
             match b {
-                Built::Cues(c) => ac = c,
-                Built::Set(s) => sets.push(s),
+                Built::Cues(c) => (ac, groups) = (c.0, Some(c.1)),
+                Built::Set(s) => sets.push(s.map(|(set, compiler)| {
+                    compilers.push(compiler);
+                    set
+                })),
                 Built::Tables(t) => tables = Some(t),
             }
         }
+        // The sets' compilers are freed beside the first documents, not before them.
+        crate::par::drop_later(compilers);
         let ac = ac?;
+        let CueGroups { cues, with_latin, script_ac, .. } = groups.ok_or("the cue groups")?;
         let tables = *tables.ok_or("the phrase tables")?;
         let regex = sets
             .into_iter()

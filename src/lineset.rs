@@ -48,19 +48,27 @@ impl std::fmt::Debug for LineSet {
 impl LineSet {
     /// Compiles `hirs` (each already wrapped by `pattern::wrap`) into one set. `size_limit` bounds
     /// the NFA; `cache_capacity` the lazy DFA's transition cache per thread.
+    #[cfg(test)]
     pub(crate) fn new<H: std::borrow::Borrow<Hir>>(
         hirs: &[H],
         size_limit: usize,
         cache_capacity: usize,
     ) -> Result<LineSet, String> {
-        let nfa: NFA = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(size_limit))
-                    .which_captures(WhichCaptures::Implicit),
-            )
-            .build_many_from_hir(hirs)
-            .map_err(|e| e.to_string())?;
+        Self::keeping_compiler(hirs, size_limit, cache_capacity).map(|(set, _)| set)
+    }
+
+    /// [`LineSet::new`], and the NFA compiler it used, not yet dropped: freeing the compiler's
+    /// working state (a state list of the size of the NFA and a map of 10,000 entries) costs about
+    /// a tenth of the compile, which the caller may leave to another thread (see
+    /// [`crate::par::drop_later`]).
+    pub(crate) fn keeping_compiler<H: std::borrow::Borrow<Hir>>(
+        hirs: &[H],
+        size_limit: usize,
+        cache_capacity: usize,
+    ) -> Result<(LineSet, thompson::Compiler), String> {
+        let mut compiler = thompson::Compiler::new();
+        compiler.configure(thompson::Config::new().nfa_size_limit(Some(size_limit)).which_captures(WhichCaptures::Implicit));
+        let nfa: NFA = compiler.build_many_from_hir(hirs).map_err(|e| e.to_string())?;
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -80,11 +88,7 @@ impl LineSet {
             dfa: for_pool.0.create_cache(),
             vm: None,
         });
-        Ok(LineSet {
-            engines,
-            len: hirs.len(),
-            pool: Pool::new(create),
-        })
+        Ok((LineSet { engines, len: hirs.len(), pool: Pool::new(create) }, compiler))
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -348,6 +352,24 @@ fn rare_symbol(c: char) -> bool {
     matches!(c, '©' | '®' | '℗' | '™' | 'ⓒ' | 'Ⓒ' | 'ⓡ' | 'Ⓡ')
 }
 
+/// The spellings of `c` that a case-insensitive match accepts, ASCII letters once, in lower case
+/// (the automaton ignores ASCII case), in the order of their code points.
+fn spellings(c: char) -> Vec<char> {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    let mut spellings: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).map(|x| x.to_ascii_lowercase()).collect();
+    spellings.dedup();
+    spellings
+}
+
+/// The one spelling of an ASCII character other than `s` and `k` (which fold to `ſ` and the
+/// Kelvin sign as well), found without the case-folding tables that [`spellings`] looks it up
+/// in (a tenth of the work of loading the rules' gates): the same answer (unit test).
+fn spelled_alone(c: char) -> Option<char> {
+    (c.is_ascii() && !matches!(c, 's' | 'S' | 'k' | 'K')).then(|| c.to_ascii_lowercase())
+}
+
 /// At most this many spellings of one literal.
 const GATE_MAX_FORMS: usize = 32;
 
@@ -355,7 +377,6 @@ const GATE_MAX_FORMS: usize = 32;
 /// at most [`GATE_MAX_FORMS`] case-folded forms; ASCII letters count once (the automaton ignores
 /// ASCII case).
 fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
-    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
     let text = match std::str::from_utf8(lit) {
         Ok(t) => t,
         // A literal cut inside a character: keep the whole characters.
@@ -364,11 +385,15 @@ fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
     let mut forms = vec![String::new()];
     let mut taken = 0;
     for c in text.chars() {
-        let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
-        class.case_fold_simple();
-        // ASCII letters once, in lower case (the automaton ignores ASCII case).
-        let mut spellings: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).map(|x| x.to_ascii_lowercase()).collect();
-        spellings.dedup();
+        let spellings = match spelled_alone(c) {
+            Some(one) => {
+                // One spelling (most characters): appended in place.
+                forms.iter_mut().for_each(|f| f.push(one));
+                taken += c.len_utf8();
+                continue;
+            }
+            None => spellings(c),
+        };
         if forms.len() * spellings.len() > GATE_MAX_FORMS {
             break;
         }
@@ -406,6 +431,20 @@ mod gate_tests {
         // A run of any text inside an optional group floats as well.
         let g = gate_of(r"(?:[^.!?]*\s)?(?:would like to|wants to)\s+send you notifications").unwrap();
         assert!(g.contains(&"send you notifications".to_string()), "{g:?}");
+    }
+
+    /// The shortcut for ASCII characters gives what the case-folding tables give.
+    #[test]
+    fn ascii_spellings_need_no_tables() {
+        for b in 0..=127u8 {
+            let c = char::from(b);
+            match spelled_alone(c) {
+                Some(one) => assert_eq!(spellings(c), vec![one], "{c:?}"),
+                None => assert_eq!(spellings(c).len(), 2, "{c:?}"),
+            }
+        }
+        assert_eq!(spellings('S'), vec!['s', 'ſ']);
+        assert_eq!(spelled_alone('é'), None);
     }
 
     #[test]

@@ -56,6 +56,16 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], cost: impl Fn(&T) -> usize, f: 
     x.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Drops `garbage` on a thread of its own when the machine has more than one core, so that the
+/// caller goes on at once: freeing a large build's scratch structures, item by item, is work that
+/// no result waits for. On one core (or if no thread can be started) it is dropped here.
+pub(crate) fn drop_later<T: Send + 'static>(garbage: T) {
+    if parallel() {
+        // If the thread cannot be started, the closure, and `garbage` with it, is dropped here.
+        let _ = std::thread::Builder::new().name("textsweep-free".into()).spawn(move || drop(garbage));
+    }
+}
+
 fn parallel() -> bool {
     std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
@@ -70,6 +80,23 @@ mod tests {
         // Uneven work, so the two threads finish their items out of order.
         let out = map(&items, |&i| (i % 5) as usize, |&i| (0..(i % 7) * 1000).fold(i, |a, b| a.wrapping_add(b)) - (0..(i % 7) * 1000).sum::<u64>());
         assert_eq!(out, items);
+    }
+
+    /// What `drop_later` is given is dropped, on another thread or here.
+    #[test]
+    fn drop_later_drops() {
+        struct Signal(std::sync::mpsc::Sender<std::thread::ThreadId>);
+        impl Drop for Signal {
+            fn drop(&mut self) {
+                let _ = self.0.send(std::thread::current().id());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        drop_later(vec![Signal(tx.clone()), Signal(tx)]);
+        for _ in 0..2 {
+            let on = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("dropped");
+            assert_eq!(on == std::thread::current().id(), !parallel());
+        }
     }
 
     #[test]

@@ -387,12 +387,24 @@ pub fn load_path(path: &Path, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule
 }
 
 /// A rough measure of the work of loading a rule file, to schedule the default files over two
-/// threads: parsing its regular expressions dominates, so the bytes of pattern lines (`patterns…`
-/// keys and the literal strings of their arrays) count in full, every other byte a tenth.
+/// threads. For a default file, the estimate `build.rs` made of it ([`hircode::load_cost`]: its
+/// bytes, and one and a half times the bytes of its patterns' encoded trees, whose decoding is the
+/// larger part of the work); reading the text for an estimate cost 1.7 M instructions on the
+/// thread that schedules, before either thread started. For any other text, the bytes of its
+/// pattern lines (`patterns…` keys and the literal strings of their arrays) count in full, every
+/// other byte a tenth.
 pub(crate) fn load_cost(text: &str) -> usize {
+    // Found by content (lengths first): the same text may sit at more than one address.
+    let builtin = default_files().iter().position(|(_, t)| t.len() == text.len() && *t == text);
+    if let Some(cost) = builtin.and_then(|i| DEFAULT_COSTS.get(i)) {
+        return *cost;
+    }
     let pattern_bytes: usize = text.lines().filter(|l| { let l = l.trim_start(); l.starts_with("patterns") || l.starts_with('\'') }).map(str::len).sum();
     pattern_bytes + text.len() / 10
 }
+
+/// The estimated load cost of each default file, in the order of [`default_files`] (`build.rs`).
+static DEFAULT_COSTS: &[usize] = include!(concat!(env!("OUT_DIR"), "/default_costs.rs"));
 
 /// A regular expression parsed with `regex_syntax`'s default settings: from the trees `build.rs`
 /// stored for the default rules' patterns when there is one for `text` (see [`hircode`]), else
@@ -430,6 +442,28 @@ mod tests {
                 assert_eq!(lines.line_col(text, p), line_col(text, p), "{path}:{p}");
             }
         }
+    }
+
+    /// The load costs `build.rs` estimated are the ones the same estimate gives now, for every
+    /// default file and its patterns as the loader reads them; `load_cost` answers with them.
+    #[test]
+    fn build_time_load_costs_are_the_estimate() {
+        assert_eq!(DEFAULT_COSTS.len(), default_files().len());
+        for (i, (path, text)) in default_files().iter().enumerate() {
+            let mut patterns = Vec::new();
+            for rule in load_builtin_str(path, text, &mut HashSet::new()).unwrap() {
+                if let Kind::Pattern(p) = &rule.kind {
+                    patterns.extend(p.patterns.iter().map(|w| w.strip_prefix("(?i)^(?:").and_then(|w| w.strip_suffix(")$")).unwrap().to_string()));
+                }
+            }
+            let cost = hircode::load_cost(text, &patterns);
+            assert!(cost >= text.len(), "{path}");
+            assert_eq!(DEFAULT_COSTS[i], cost, "{path}");
+            assert_eq!(load_cost(text), cost, "{path}");
+        }
+        // A text that is no default file gets the estimate from its text.
+        let other = format!("{} ", default_files()[0].1);
+        assert_ne!(load_cost(&other), DEFAULT_COSTS[0]);
     }
 
     /// Every tree `build.rs` stored decodes to exactly what parsing its text gives now, and every
