@@ -656,11 +656,26 @@ impl Index {
     /// [`Index::prefix_rule`] without its first-token gate: the phrase of up to
     /// `max_prefix_tokens` tokens that opens the line and a separator follows.
     fn prefix_phrase(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
-        let mut ends: Vec<usize> = norm.match_indices(' ').map(|(i, _)| i).take(self.tables.max_prefix_tokens).collect();
-        if ends.len() < self.tables.max_prefix_tokens {
-            ends.push(norm.len());
+        // Where the first `max_prefix_tokens` tokens end: on the stack for phrases of up to 16
+        // tokens (a collected `Vec` was an allocation for a third of all lines).
+        let most = self.tables.max_prefix_tokens;
+        let (mut stack, mut heap) = ([0usize; 16], Vec::new());
+        let ends: &mut [usize] = if most <= stack.len() { &mut stack[..most] } else { heap.resize(most, 0); &mut heap };
+        let mut k = 0;
+        for (i, b) in norm.bytes().enumerate() {
+            if k == most {
+                break;
+            }
+            if b == b' ' {
+                ends[k] = i;
+                k += 1;
+            }
         }
-        for (k, &e) in ends.iter().enumerate().rev() {
+        if k < most {
+            ends[k] = norm.len();
+            k += 1;
+        }
+        for (k, &e) in ends[..k].iter().enumerate().rev() {
             let Some(&rule) = self.tables.prefixes.get(&norm[..e]) else { continue };
             let Kind::Phrase(p) = &rules[rule as usize].kind else { continue };
             if char_len(raw) > p.max_chars || e == norm.len() {
