@@ -1393,7 +1393,7 @@ struct Scratch {
 impl Scratch {
     /// Entries a kept buffer may hold room for: a document of more lines or hits than this leaves
     /// its buffers to be freed, so that what a thread keeps stays small.
-    const KEEP: usize = 1 << 14;
+    const KEEP: usize = 1 << 12;
 
     fn keep(mut self) -> Scratch {
         if [self.claims.capacity(), self.hits.capacity(), self.line_chars.capacity(), self.line_hits.capacity(), self.toks.capacity(), self.norm_buf.capacity(), self.token_buf.capacity()]
