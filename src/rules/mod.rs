@@ -20,6 +20,7 @@
 pub mod caption;
 pub mod context;
 pub mod cues;
+pub(crate) mod entries;
 pub mod foreign_token;
 pub mod hircode;
 pub mod pattern;
@@ -423,6 +424,20 @@ fn prebuilt(text: &str) -> Option<regex_syntax::hir::Hir> {
     hircode::decode(PARSED_BLOB.get(PARSED_INDEX[i].1..PARSED_INDEX[i].2)?)
 }
 
+/// Each default `pattern` rule's line-set entries as `build.rs` computed them (`entries.rs`),
+/// keyed by the rule's wrapped patterns in the loader's order, joined by NUL; sorted by key, each
+/// with the range of its entries in [`ENTRIES_BLOB`].
+static ENTRIES_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/rule_entries.rs"));
+static ENTRIES_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rule_entries.bin"));
+
+/// The entries `build.rs` stored for a rule whose wrapped patterns are `wrapped`, if any: the
+/// same as the loader finds by parsing, gating and joining them (unit test), without that work.
+pub(crate) fn stored_entries(wrapped: &[String]) -> Option<Vec<pattern::Compiled>> {
+    let key = wrapped.join("\0");
+    let i = ENTRIES_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok()?;
+    entries::decode_entries(ENTRIES_BLOB.get(ENTRIES_INDEX[i].1..ENTRIES_INDEX[i].2)?)
+}
+
 /// The default rule files, embedded at build time from `rules/*.toml`.
 pub fn default_files() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/default_rules.rs"))
@@ -441,6 +456,40 @@ mod tests {
             for (p, _) in text.char_indices() {
                 assert_eq!(lines.line_col(text, p), line_col(text, p), "{path}:{p}");
             }
+        }
+    }
+
+    /// Every default `pattern` rule finds the entries `build.rs` stored for it, and they are the
+    /// ones the loader computes for the same file read as a user's (each pattern parsed, gated,
+    /// the ungated ones joined): the same trees, first patterns and gates, in the same order.
+    #[test]
+    fn stored_rule_entries_are_the_loaders() {
+        let mut rules_seen = 0;
+        for (path, text) in default_files() {
+            let builtin = load_builtin_str(path, text, &mut HashSet::new()).unwrap();
+            let user = load_str(path, text, &mut HashSet::new()).unwrap();
+            assert_eq!(builtin.len(), user.len());
+            for (b, u) in builtin.iter().zip(&user) {
+                let (Kind::Pattern(b), Kind::Pattern(u)) = (&b.kind, &u.kind) else { continue };
+                rules_seen += 1;
+                assert!(stored_entries(&b.patterns).is_some(), "{path}: {:?}", b.patterns);
+                assert_eq!(b.patterns, u.patterns);
+                assert_eq!(b.compiled.len(), u.compiled.len(), "{path}: {:?}", b.patterns);
+                for (x, y) in b.compiled.iter().zip(&u.compiled) {
+                    assert_eq!((x.first, &x.gate), (y.first, &y.gate), "{path}");
+                    assert!(x.hir == y.hir, "{path}: {} against {}", x.hir, y.hir);
+                }
+            }
+        }
+        assert!(rules_seen >= 20, "{rules_seen} pattern rules");
+        // A list no default rule has is not found, nor one cut short.
+        assert!(stored_entries(&["(?i)^(?:not a default pattern)$".to_string()]).is_none());
+        // Malformed stored bytes are refused, never a panic.
+        let (_, start, end) = ENTRIES_INDEX[0];
+        let good = &ENTRIES_BLOB[start..end];
+        assert!(entries::decode_entries(good).is_some());
+        for cut in 0..good.len() {
+            assert!(entries::decode_entries(&good[..cut]).is_none(), "a prefix of {cut} bytes decoded");
         }
     }
 
