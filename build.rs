@@ -71,7 +71,7 @@ fn main() {
         .iter()
         .filter_map(|list: &Vec<String>| {
             let wrapped: Vec<String> = list.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
-            let entries = entries::entries_of(&wrapped, parse)?;
+            let entries = entries::factored(entries::entries_of(&wrapped, parse)?);
             let mut bytes = Vec::new();
             entries::encode_entries(&entries, &mut bytes);
             Some((wrapped.join("\0"), bytes))

@@ -229,23 +229,7 @@ mod tests {
     }
 }
 
-/// Whether every line `hir` matches holds an ASCII digit: it has a part that every match goes
-/// through (a part of a concatenation, a repetition of at least one, every branch of an
-/// alternation) that is a digit or a literal with one. Such a pattern need not be tried on a line
-/// without digits.
-pub(crate) fn needs_digit(hir: &Hir) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Literal(lit) => lit.0.iter().any(u8::is_ascii_digit),
-        HirKind::Class(Class::Unicode(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= '0' && r.end() <= '9'),
-        HirKind::Class(Class::Bytes(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= b'0' && r.end() <= b'9'),
-        HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
-        HirKind::Capture(c) => needs_digit(&c.sub),
-        HirKind::Concat(parts) => parts.iter().any(needs_digit),
-        HirKind::Alternation(branches) => branches.iter().all(needs_digit),
-        HirKind::Empty | HirKind::Look(_) => false,
-    }
-}
+pub(crate) use crate::rules::entries::needs_digit;
 
 /// Whether `line` holds an ASCII digit, eight bytes at a time: a byte is a digit when, XORed
 /// with `0x30`, it is below 10, and the word test for "some byte below 10" has no false positives

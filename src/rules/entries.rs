@@ -31,6 +31,87 @@ pub(crate) fn entries_of(wrapped: &[String], parse: impl Fn(&str) -> Option<Hir>
     Some(compiled)
 }
 
+/// `entries_of`'s entries with their trees factored ([`factor`]), as `build.rs` stores them: an
+/// entry keeps its tree when factoring would change which set it goes to (whether it floats or
+/// needs a digit; a factored `^(?:.*a|.*b)$` floats).
+pub(crate) fn factored(entries: Vec<Compiled>) -> Vec<Compiled> {
+    entries
+        .into_iter()
+        .map(|mut e| {
+            let f = factor(&e.hir);
+            if is_floating(&f) == is_floating(&e.hir) && needs_digit(&f) == needs_digit(&e.hir) {
+                e.hir = f;
+            }
+            e
+        })
+        .collect()
+}
+
+/// The same language with the branches of each alternation that open with the same part joined
+/// behind it: `(?:ab|c|ad)` becomes `(?:a(?:b|d)|c)`, compiled to fewer NFA states. The union is
+/// unordered and every line-set search asks only which patterns match a whole line, so branch
+/// order does not matter (a unit test checks, entry by entry, that the two trees' joint DFA never
+/// tells them apart).
+pub(crate) fn factor(h: &Hir) -> Hir {
+    use regex_syntax::hir::{Capture, HirKind, Repetition};
+    match h.kind() {
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(factor).collect()),
+        HirKind::Alternation(branches) => {
+            // (first part, the rests behind it) for branches that are sequences; a branch that is
+            // no sequence stays whole (a second part each time: every step shortens the rests).
+            let mut groups: Vec<(Option<Hir>, Vec<Hir>)> = Vec::new();
+            for b in branches.iter().map(factor) {
+                match b.kind() {
+                    HirKind::Concat(parts) => {
+                        let (head, rest) = (parts[0].clone(), Hir::concat(parts[1..].to_vec()));
+                        match groups.iter_mut().find(|g| g.0.as_ref() == Some(&head)) {
+                            Some(g) => g.1.push(rest),
+                            None => groups.push((Some(head), vec![rest])),
+                        }
+                    }
+                    _ => groups.push((None, vec![b])),
+                }
+            }
+            if groups.len() == branches.len() {
+                return Hir::alternation(branches.iter().map(factor).collect());
+            }
+            Hir::alternation(
+                groups
+                    .into_iter()
+                    .map(|(head, mut rests)| match head {
+                        None => rests.pop().unwrap_or_else(Hir::empty),
+                        Some(head) => {
+                            let rest = if rests.len() == 1 { rests.pop().unwrap_or_else(Hir::empty) } else { factor(&Hir::alternation(rests)) };
+                            Hir::concat(vec![head, rest])
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition { sub: Box::new(factor(&r.sub)), ..r.clone() }),
+        HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(factor(&c.sub)), ..c.clone() }),
+        _ => h.clone(),
+    }
+}
+
+/// Whether every line `hir` matches holds an ASCII digit: it has a part that every match goes
+/// through (a part of a concatenation, a repetition of at least one, every branch of an
+/// alternation) that is a digit or a literal with one. Such a pattern need not be tried on a line
+/// without digits.
+pub(crate) fn needs_digit(hir: &Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(Class::Unicode(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= '0' && r.end() <= '9'),
+        HirKind::Class(Class::Bytes(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= b'0' && r.end() <= b'9'),
+        HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
+        HirKind::Capture(c) => needs_digit(&c.sub),
+        HirKind::Concat(parts) => parts.iter().any(needs_digit),
+        HirKind::Alternation(branches) => branches.iter().all(needs_digit),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
 /// Appends the encoding of `entries` to `out`: their count, then each entry's first pattern, its
 /// gate (the number of phrases plus one, 0 for none, then each phrase's length and bytes) and its
 /// tree ([`super::hircode::encode`]).
