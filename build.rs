@@ -6,6 +6,8 @@ use std::{env, fs, path::Path};
 #[allow(dead_code)] // the decoder is for the library
 #[path = "src/rules/hircode.rs"]
 mod hircode;
+#[path = "src/rules/entries.rs"]
+mod entries;
 
 fn main() {
     // Read when the script runs, not when it is compiled: a compiled script may be reused for
@@ -13,6 +15,7 @@ fn main() {
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join("rules");
     println!("cargo:rerun-if-changed={}", dir.display());
     println!("cargo:rerun-if-changed=src/rules/hircode.rs");
+    println!("cargo:rerun-if-changed=src/rules/entries.rs");
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("rules/ folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -22,6 +25,7 @@ fn main() {
     let mut out = String::from("&[\n");
     let mut costs = String::from("&[\n");
     let mut sources = Vec::new();
+    let mut rule_lists = Vec::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().unwrap().to_string_lossy();
@@ -30,7 +34,7 @@ fn main() {
         // A file or pattern that does not parse is left to the loader, which reports it.
         let mut own = Vec::new();
         if let Ok(table) = text.parse::<toml::Table>() {
-            patterns_of(&table, &mut own);
+            patterns_of(&table, &mut own, &mut rule_lists);
         }
         costs.push_str(&format!("    {},\n", hircode::load_cost(&text, &own)));
         sources.extend(own);
@@ -60,18 +64,49 @@ fn main() {
     index.push_str("]\n");
     fs::write(Path::new(&out_dir).join("parsed_patterns.bin"), blob).unwrap();
     fs::write(Path::new(&out_dir).join("parsed_patterns.rs"), index).unwrap();
+
+    // Each rule's line-set entries (`entries.rs`), keyed by its wrapped patterns.
+    let parse = |t: &str| regex_syntax::ParserBuilder::new().build().parse(t).ok();
+    let mut keyed: Vec<(String, Vec<u8>)> = rule_lists
+        .iter()
+        .filter_map(|list: &Vec<String>| {
+            let wrapped: Vec<String> = list.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
+            let entries = entries::factored(entries::entries_of(&wrapped, parse)?);
+            let mut bytes = Vec::new();
+            entries::encode_entries(&entries, &mut bytes);
+            Some((wrapped.join("\0"), bytes))
+        })
+        .collect();
+    keyed.sort();
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    let mut blob = Vec::new();
+    let mut index = String::from("&[\n");
+    for (key, bytes) in &keyed {
+        let start = blob.len();
+        blob.extend_from_slice(bytes);
+        index.push_str(&format!("    ({key:?}, {start}, {}),\n", blob.len()));
+    }
+    index.push_str("]\n");
+    fs::write(Path::new(&out_dir).join("rule_entries.bin"), blob).unwrap();
+    fs::write(Path::new(&out_dir).join("rule_entries.rs"), index).unwrap();
 }
 
-/// The pattern sources of every `[[rule]]` with a `patterns` table.
-fn patterns_of(table: &toml::Table, out: &mut Vec<String>) {
+/// The pattern sources of every `[[rule]]` with a `patterns` table, into `out`, and each such
+/// rule's list into `rules` (languages in key order, as the loader's `BTreeMap` has them).
+fn patterns_of(table: &toml::Table, out: &mut Vec<String>, rules_out: &mut Vec<Vec<String>>) {
     let Some(toml::Value::Array(rules)) = table.get("rule") else { return };
     for rule in rules {
         if let Some(toml::Value::Table(by_lang)) = rule.get("patterns") {
-            for list in by_lang.values() {
-                if let toml::Value::Array(items) = list {
-                    out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
+            let mut langs: Vec<_> = by_lang.iter().collect();
+            langs.sort_by(|a, b| a.0.cmp(b.0));
+            let mut list = Vec::new();
+            for (_, items) in langs {
+                if let toml::Value::Array(items) = items {
+                    list.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
                 }
             }
+            out.extend(list.iter().cloned());
+            rules_out.push(list);
         }
     }
 }

@@ -229,23 +229,7 @@ mod tests {
     }
 }
 
-/// Whether every line `hir` matches holds an ASCII digit: it has a part that every match goes
-/// through (a part of a concatenation, a repetition of at least one, every branch of an
-/// alternation) that is a digit or a literal with one. Such a pattern need not be tried on a line
-/// without digits.
-pub(crate) fn needs_digit(hir: &Hir) -> bool {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Literal(lit) => lit.0.iter().any(u8::is_ascii_digit),
-        HirKind::Class(Class::Unicode(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= '0' && r.end() <= '9'),
-        HirKind::Class(Class::Bytes(c)) => !c.ranges().is_empty() && c.ranges().iter().all(|r| r.start() >= b'0' && r.end() <= b'9'),
-        HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
-        HirKind::Capture(c) => needs_digit(&c.sub),
-        HirKind::Concat(parts) => parts.iter().any(needs_digit),
-        HirKind::Alternation(branches) => branches.iter().all(needs_digit),
-        HirKind::Empty | HirKind::Look(_) => false,
-    }
-}
+pub(crate) use crate::rules::entries::needs_digit;
 
 /// Whether `line` holds an ASCII digit, eight bytes at a time: a byte is a digit when, XORed
 /// with `0x30`, it is below 10, and the word test for "some byte below 10" has no false positives
@@ -263,145 +247,15 @@ pub(crate) fn has_digit(line: &str) -> bool {
     rest.iter().any(u8::is_ascii_digit)
 }
 
-/// Whether a wrapped pattern opens with a long run of any text (`.*`, `[^.!?]*`,
-/// `[^0-9]{0,30}`): such a pattern stays alive over the first characters of every line.
-pub(crate) fn is_floating(compiled: &Hir) -> bool {
-    use regex_syntax::hir::HirKind;
-    let first = match compiled.kind() {
-        HirKind::Concat(parts) => parts.iter().find(|h| !matches!(h.kind(), HirKind::Look(_))),
-        _ => None,
-    };
-    first.is_some_and(opens_with_any_text)
-}
+pub(crate) use crate::rules::entries::is_floating;
+#[cfg(test)]
+use crate::rules::entries::{spelled_alone, spellings, GATE_MAX_FORMS};
 
-/// Whether `h` opens with a long run of any text: such a run itself, or an optional group that
-/// opens with one (`(?:[^.!?]*\s)?would like to …`). Alternations and other groups are not looked
-/// into: joined patterns (`^(?:a|b)tail$`) would get gates and lose their shared tail.
-fn opens_with_any_text(h: &Hir) -> bool {
-    use regex_syntax::hir::HirKind;
-    match h.kind() {
-        HirKind::Repetition(r) if r.min == 0 && r.max == Some(1) => match r.sub.kind() {
-            HirKind::Concat(parts) => parts.first().is_some_and(opens_with_any_text),
-            HirKind::Capture(c) => opens_with_any_text(&c.sub),
-            _ => opens_with_any_text(&r.sub),
-        },
-        HirKind::Repetition(r) => {
-            r.max.is_none_or(|m| m >= 8)
-                && match r.sub.kind() {
-                    HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&'a') || (x.start()..=x.end()).contains(&' ')),
-                    HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => c.ranges().iter().any(|x| (x.start()..=x.end()).contains(&b'a') || (x.start()..=x.end()).contains(&b' ')),
-                    _ => false,
-                }
-        }
-        _ => false,
-    }
-}
-
-/// Gates: for a pattern that can start anywhere in a line (`.*?all rights reserved`,
-/// `[^.!?]*무단 전재 … 금지`), phrases of which every match holds one, found by the shared cue
-/// automaton in its one pass over the text. Such a pattern is tried only on lines where one of its
-/// phrases occurred: without the gate, the lazy DFA walks every short line to its end for it.
-///
-/// The phrases come from the pattern itself: a part of its top-level sequence that every match
-/// passes through and whose prefixes form a finite set of literals (an alternation of words).
-/// Each literal is cut to its first [`GATE_MIN_BYTES`] or more bytes, and spelled in every
-/// form the pattern's case-insensitive match accepts (`s` as `s` or `ſ`, `k` as `k` or the Kelvin
-/// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
-/// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
-/// die within a few bytes of most lines and get no gate.
+/// The gate of a wrapped pattern whose case-insensitive tree is `compiled` (see
+/// [`crate::rules::entries::gate`]; the pattern as written is parsed, or its stored tree
+/// decoded, only when it floats).
 pub(crate) fn gate(wrapped: &str, compiled: &Hir) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
-    use regex_syntax::hir::HirKind;
-    fn parts_of(hir: &Hir) -> Option<impl Iterator<Item = &Hir>> {
-        match hir.kind() {
-            HirKind::Concat(parts) => Some(parts.iter().filter(|h| !matches!(h.kind(), HirKind::Look(_)))),
-            _ => None,
-        }
-    }
-    // Only patterns that open with a long run of any text: the others die within a few bytes
-    // of most lines. Decided on the compiled pattern, so the pattern is parsed again only for
-    // the few that qualify.
-    let floating = is_floating(compiled);
-    if !floating {
-        return None;
-    }
-    // The pattern as written, case-sensitive: its literals as the rule spells them.
-    let written = crate::rules::parse_regex(wrapped.strip_prefix("(?i)")?).ok()?;
-    let prefixes = |h: &Hir| -> Seq { Extractor::new().kind(ExtractKind::Prefix).extract(h) };
-    let usable = |s: &Seq| s.literals().is_some_and(|l| !l.is_empty() && l.iter().all(|x| gate_literal(x.as_bytes()).is_some()));
-    // The part with the longest shortest literal (the most selective gate).
-    let best = parts_of(&written)?
-        .map(prefixes)
-        .filter(usable)
-        .max_by_key(|s| s.literals().map_or(0, |l| l.iter().map(|x| x.len()).min().unwrap_or(0)))?;
-    let mut out = Vec::new();
-    for lit in best.literals()? {
-        out.extend(gate_literal(lit.as_bytes())?);
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
-}
-
-/// A gate phrase has at least this many bytes: six ASCII letters, three Cyrillic or two Hangul
-/// or Han characters, enough to be rare in prose.
-const GATE_MIN_BYTES: usize = 6;
-/// Copyright and trademark signs (`©`, `ⓒ`, `®`, `™`, `℗`): rare enough in prose to gate a pattern
-/// on their own, short as they are (`Site Name © 2020`).
-fn rare_symbol(c: char) -> bool {
-    matches!(c, '©' | '®' | '℗' | '™' | 'ⓒ' | 'Ⓒ' | 'ⓡ' | 'Ⓡ')
-}
-
-/// The spellings of `c` that a case-insensitive match accepts, ASCII letters once, in lower case
-/// (the automaton ignores ASCII case), in the order of their code points.
-fn spellings(c: char) -> Vec<char> {
-    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
-    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
-    class.case_fold_simple();
-    let mut spellings: Vec<char> = class.iter().flat_map(|r| r.start()..=r.end()).map(|x| x.to_ascii_lowercase()).collect();
-    spellings.dedup();
-    spellings
-}
-
-/// The one spelling of an ASCII character other than `s` and `k` (which fold to `ſ` and the
-/// Kelvin sign as well), found without the case-folding tables that [`spellings`] looks it up
-/// in (a tenth of the work of loading the rules' gates): the same answer (unit test).
-fn spelled_alone(c: char) -> Option<char> {
-    (c.is_ascii() && !matches!(c, 's' | 'S' | 'k' | 'K')).then(|| c.to_ascii_lowercase())
-}
-
-/// At most this many spellings of one literal.
-const GATE_MAX_FORMS: usize = 32;
-
-/// The spellings of the longest prefix of `lit` (at least [`GATE_MIN_BYTES`] long) that has
-/// at most [`GATE_MAX_FORMS`] case-folded forms; ASCII letters count once (the automaton ignores
-/// ASCII case).
-fn gate_literal(lit: &[u8]) -> Option<Vec<String>> {
-    let text = match std::str::from_utf8(lit) {
-        Ok(t) => t,
-        // A literal cut inside a character: keep the whole characters.
-        Err(e) => std::str::from_utf8(&lit[..e.valid_up_to()]).ok()?,
-    };
-    let mut forms = vec![String::new()];
-    let mut taken = 0;
-    for c in text.chars() {
-        let spellings = match spelled_alone(c) {
-            Some(one) => {
-                // One spelling (most characters): appended in place.
-                forms.iter_mut().for_each(|f| f.push(one));
-                taken += c.len_utf8();
-                continue;
-            }
-            None => spellings(c),
-        };
-        if forms.len() * spellings.len() > GATE_MAX_FORMS {
-            break;
-        }
-        forms = forms.iter().flat_map(|f| spellings.iter().map(move |&s| format!("{f}{s}"))).collect();
-        taken += c.len_utf8();
-    }
-    let symbols = taken > 0 && text[..taken].chars().all(rare_symbol);
-    ((taken >= GATE_MIN_BYTES || symbols) && forms.iter().all(|f| !f.trim().is_empty())).then_some(forms)
+    crate::rules::entries::gate(wrapped, compiled, |t| crate::rules::parse_regex(t).ok())
 }
 
 #[cfg(test)]

@@ -24,7 +24,8 @@ const CAPTURE: u8 = 6;
 const CONCAT: u8 = 7;
 const ALTERNATION: u8 = 8;
 
-fn put(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` in seven-bit groups, lowest first.
+pub(crate) fn put(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -113,24 +114,34 @@ pub fn load_cost(text: &str, patterns: &[String]) -> usize {
 
 /// Reads what [`encode`] wrote; `None` on any malformed input (never panics).
 pub fn decode(bytes: &[u8]) -> Option<Hir> {
-    let mut r = Reader { bytes, at: 0 };
+    let mut r = Reader::new(bytes);
     let hir = r.hir(0)?;
-    (r.at == bytes.len()).then_some(hir)
+    r.done().then_some(hir)
 }
 
-struct Reader<'a> {
+/// Reads the encodings of this module (and of `entries.rs`, which builds on it) from a slice.
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, at: 0 }
+    }
+
+    /// Whether every byte was read.
+    pub(crate) fn done(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
         Some(b)
     }
 
-    fn num(&mut self) -> Option<u64> {
+    pub(crate) fn num(&mut self) -> Option<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -142,12 +153,12 @@ impl Reader<'_> {
         None
     }
 
-    fn len(&mut self) -> Option<usize> {
+    pub(crate) fn len(&mut self) -> Option<usize> {
         // A count never exceeds the bytes left (each item takes at least one byte).
         usize::try_from(self.num()?).ok().filter(|&n| n <= self.bytes.len() - self.at)
     }
 
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;
         Some(s)
@@ -157,7 +168,7 @@ impl Reader<'_> {
         char::from_u32(u32::try_from(self.num()?).ok()?)
     }
 
-    fn hir(&mut self, depth: usize) -> Option<Hir> {
+    pub(crate) fn hir(&mut self, depth: usize) -> Option<Hir> {
         if depth > 1000 {
             return None;
         }

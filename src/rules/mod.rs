@@ -20,6 +20,7 @@
 pub mod caption;
 pub mod context;
 pub mod cues;
+pub(crate) mod entries;
 pub mod foreign_token;
 pub mod hircode;
 pub mod pattern;
@@ -423,6 +424,20 @@ fn prebuilt(text: &str) -> Option<regex_syntax::hir::Hir> {
     hircode::decode(PARSED_BLOB.get(PARSED_INDEX[i].1..PARSED_INDEX[i].2)?)
 }
 
+/// Each default `pattern` rule's line-set entries as `build.rs` computed them (`entries.rs`),
+/// keyed by the rule's wrapped patterns in the loader's order, joined by NUL; sorted by key, each
+/// with the range of its entries in [`ENTRIES_BLOB`].
+static ENTRIES_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/rule_entries.rs"));
+static ENTRIES_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rule_entries.bin"));
+
+/// The entries `build.rs` stored for a rule whose wrapped patterns are `wrapped`, if any: the
+/// same as the loader finds by parsing, gating and joining them (unit test), without that work.
+pub(crate) fn stored_entries(wrapped: &[String]) -> Option<Vec<pattern::Compiled>> {
+    let key = wrapped.join("\0");
+    let i = ENTRIES_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok()?;
+    entries::decode_entries(ENTRIES_BLOB.get(ENTRIES_INDEX[i].1..ENTRIES_INDEX[i].2)?)
+}
+
 /// The default rule files, embedded at build time from `rules/*.toml`.
 pub fn default_files() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/default_rules.rs"))
@@ -441,6 +456,115 @@ mod tests {
             for (p, _) in text.char_indices() {
                 assert_eq!(lines.line_col(text, p), line_col(text, p), "{path}:{p}");
             }
+        }
+    }
+
+    /// Whether `a` and `b`, searched anchored over a whole haystack, match exactly the same
+    /// haystacks: every state of their joint DFA that matches one matches both. `None` when the
+    /// DFA cannot be built or gives up on some byte (a Unicode word boundary).
+    fn same_language(a: &regex_syntax::hir::Hir, b: &regex_syntax::hir::Hir) -> Option<bool> {
+        use regex_automata::dfa::{dense, Automaton, StartKind};
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        use regex_automata::{Anchored, Input, MatchKind};
+        let nfa = Compiler::new().configure(Config::new().which_captures(WhichCaptures::None)).build_many_from_hir(&[a, b]).ok()?;
+        let dfa = dense::Builder::new()
+            .configure(dense::Config::new().match_kind(MatchKind::All).start_kind(StartKind::Anchored).minimize(false).dfa_size_limit(Some(1 << 28)).determinize_size_limit(Some(1 << 28)))
+            .build_from_nfa(&nfa)
+            .ok()?;
+        let start = dfa.start_state_forward(&Input::new("").anchored(Anchored::Yes)).ok()?;
+        let mut seen = HashSet::from([start]);
+        let mut todo = vec![start];
+        while let Some(s) = todo.pop() {
+            if dfa.is_quit_state(s) {
+                return None;
+            }
+            if dfa.is_match_state(s) && dfa.match_len(s) != 2 {
+                return Some(false);
+            }
+            if dfa.is_dead_state(s) {
+                continue;
+            }
+            for next in (0..=255u8).map(|x| dfa.next_state(s, x)).chain([dfa.next_eoi_state(s)]) {
+                if seen.insert(next) {
+                    todo.push(next);
+                }
+            }
+        }
+        Some(true)
+    }
+
+    /// The check above tells languages apart: a branch more, or one less.
+    #[test]
+    fn same_language_tells_patterns_apart() {
+        let p = |s: &str| regex_syntax::parse(&pattern::wrap(s)).unwrap();
+        assert_eq!(same_language(&p("ab|c|ad"), &p("a(?:b|d)|c")), Some(true));
+        assert_eq!(same_language(&p("ab|c|ad"), &entries::factor(&p("ab|c|ad"))), Some(true));
+        assert_eq!(same_language(&p("ab|c|ad"), &p("a(?:b|d)")), Some(false));
+        assert_eq!(same_language(&p("ab|c"), &p("ab|c|ad")), Some(false));
+        assert_eq!(same_language(&p("[0-9]+ comments?"), &p("[0-9]+ comment")), Some(false));
+        assert_ne!(entries::factor(&p("ab|c|ad")), p("ab|c|ad"));
+    }
+
+    /// Every default `pattern` rule finds the entries `build.rs` stored for it, and they are the
+    /// ones the loader computes for the same file read as a user's (each pattern parsed, gated,
+    /// the ungated ones joined): the same trees, first patterns and gates, in the same order.
+    #[test]
+    fn stored_rule_entries_are_the_loaders() {
+        let mut rules_seen = 0;
+        let mut factored = 0;
+        let mut too_big = Vec::new();
+        let mut lines = Vec::new();
+        for (path, text) in default_files() {
+            let builtin = load_builtin_str(path, text, &mut HashSet::new()).unwrap();
+            let user = load_str(path, text, &mut HashSet::new()).unwrap();
+            assert_eq!(builtin.len(), user.len());
+            for (b, u) in builtin.iter().zip(&user) {
+                for (e, _) in &b.examples {
+                    lines.extend(e.input.lines().chain(e.output.iter().flat_map(|o| o.lines())).map(|l| l.trim().to_string()));
+                }
+                let (Kind::Pattern(b), Kind::Pattern(u)) = (&b.kind, &u.kind) else { continue };
+                rules_seen += 1;
+                assert!(stored_entries(&b.patterns).is_some(), "{path}: {:?}", b.patterns);
+                assert_eq!(b.patterns, u.patterns);
+                assert_eq!(b.compiled.len(), u.compiled.len(), "{path}: {:?}", b.patterns);
+                let loaders = entries::factored(u.compiled.iter().map(|c| entries::Compiled { hir: c.hir.clone(), first: c.first, gate: c.gate.clone() }).collect());
+                for ((x, y), z) in b.compiled.iter().zip(&loaders).zip(&u.compiled) {
+                    assert_eq!((x.first, &x.gate), (y.first, &y.gate), "{path}");
+                    assert!(x.hir == y.hir, "{path}: {} against {}", x.hir, y.hir);
+                    factored += usize::from(x.hir != z.hir);
+                    // The factored tree matches exactly the lines the loader's tree matches:
+                    // proven on their joint DFA, or, where that DFA is too big to build, tried
+                    // on every line of every default rule's examples.
+                    if x.hir != z.hir {
+                        match same_language(&x.hir, &z.hir) {
+                            Some(same) => assert!(same, "{path}: {} against {}", x.hir, z.hir),
+                            None => too_big.push((x.hir.clone(), z.hir.clone())),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(rules_seen >= 20, "{rules_seen} pattern rules");
+        assert!(factored >= 10, "{factored} entries factored");
+        assert!(too_big.len() <= 2, "{} entries not proven", too_big.len());
+        let mut matched = 0;
+        for (x, z) in &too_big {
+            let x = regex_automata::meta::Regex::builder().build_from_hir(x).unwrap();
+            let z = regex_automata::meta::Regex::builder().build_from_hir(z).unwrap();
+            for l in &lines {
+                assert_eq!(x.is_match(l.as_str()), z.is_match(l.as_str()), "{l:?}");
+                matched += usize::from(z.is_match(l.as_str()));
+            }
+        }
+        assert!(too_big.is_empty() || matched > 0, "the example lines exercise the unproven entries");
+        // A list no default rule has is not found, nor one cut short.
+        assert!(stored_entries(&["(?i)^(?:not a default pattern)$".to_string()]).is_none());
+        // Malformed stored bytes are refused, never a panic.
+        let (_, start, end) = ENTRIES_INDEX[0];
+        let good = &ENTRIES_BLOB[start..end];
+        assert!(entries::decode_entries(good).is_some());
+        for cut in 0..good.len() {
+            assert!(entries::decode_entries(&good[..cut]).is_none(), "a prefix of {cut} bytes decoded");
         }
     }
 

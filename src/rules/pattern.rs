@@ -25,6 +25,8 @@
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
 use regex_syntax::hir::Hir;
+pub use super::entries::Compiled;
+use super::entries::{anchored_both_ends, join_common_tails};
 
 /// Compiled-size limit of one user pattern (bytes of the regex program).
 pub const SIZE_LIMIT: usize = 1 << 20;
@@ -80,90 +82,9 @@ pub fn too_big(patterns: &[String]) -> Option<(usize, usize)> {
     patterns.iter().position(|p| matches!(regex::RegexBuilder::new(p).size_limit(SIZE_LIMIT).build(), Err(regex::Error::CompiledTooBig(_)))).map(|i| (i, SIZE_LIMIT))
 }
 
-/// Whether a wrapped pattern is still `^ … $` as a whole.
-fn anchored_both_ends(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::{HirKind, Look};
-    match hir.kind() {
-        HirKind::Concat(parts) => {
-            matches!(parts.first().map(|h| h.kind()), Some(HirKind::Look(Look::Start))) && matches!(parts.last().map(|h| h.kind()), Some(HirKind::Look(Look::End)))
-        }
-        _ => false,
-    }
-}
-
 /// Wraps a user pattern so that it must match a whole trimmed line, ignoring case.
 pub fn wrap(p: &str) -> String {
     format!("(?i)^(?:{p})$")
-}
-
-/// One entry of the shared line set: a pattern of the rule, or several joined.
-#[derive(Debug)]
-pub struct Compiled {
-    pub hir: Hir,
-    /// Index (in `patterns`) of the first pattern it holds.
-    pub first: usize,
-    /// Its gate (see `crate::lineset::gate`), found at load time, when the rule files are parsed
-    /// side by side. A gated pattern stays on its own.
-    pub gate: Option<Vec<String>>,
-}
-
-/// Joins the ungated patterns of one rule that end alike: `^(?:a)tail$` and `^(?:b)tail$` become
-/// `^(?:a|b)tail$`, which matches the same lines and compiles the tail once. A rule's per-language
-/// patterns often share their whole second half (`timestamp-labelled`: a label in each language,
-/// then the same date and clock parts), and compiling those copies was the largest single cost of
-/// building the line set. Only the rule is ever reported, never which of its patterns matched,
-/// so the join is invisible.
-fn join_common_tails(entries: Vec<(usize, Hir)>) -> Vec<Compiled> {
-    use regex_syntax::hir::HirKind;
-    // Each pattern's parts between the `^` and the `$` (`anchored_both_ends` checked them).
-    let mut groups: Vec<(usize, Vec<Vec<Hir>>)> = Vec::new();
-    let mut out = Vec::new();
-    for (first, hir) in entries {
-        if !matches!(hir.kind(), HirKind::Concat(parts) if parts.len() >= 2) {
-            out.push(Compiled { hir, first, gate: None });
-            continue;
-        }
-        let HirKind::Concat(mut parts) = hir.into_kind() else { continue };
-        parts.pop();
-        parts.remove(0);
-        match groups.iter_mut().find(|(_, g)| g[0].last().is_some() && g[0].last() == parts.last()) {
-            Some((_, g)) => g.push(parts),
-            None => groups.push((first, vec![parts])),
-        }
-    }
-    let anchored = |middle: Vec<Hir>| {
-        let mut all = Vec::with_capacity(middle.len() + 2);
-        all.push(Hir::look(regex_syntax::hir::Look::Start));
-        all.extend(middle);
-        all.push(Hir::look(regex_syntax::hir::Look::End));
-        Hir::concat(all)
-    };
-    groups
-        .into_iter()
-        .map(|(first, mut members)| {
-            if members.len() == 1 {
-                return Compiled { hir: anchored(members.pop().unwrap_or_default()), first, gate: None };
-            }
-            // The longest run of trailing parts that all members share.
-            let shortest = members.iter().map(Vec::len).min().unwrap_or(0);
-            let common = (1..=shortest).take_while(|&k| members.iter().all(|m| m[m.len() - k] == members[0][members[0].len() - k])).count();
-            let mut tail = Vec::new();
-            let heads: Vec<Hir> = members
-                .into_iter()
-                .map(|mut m| {
-                    let t = m.split_off(m.len() - common);
-                    if tail.is_empty() {
-                        tail = t;
-                    }
-                    Hir::concat(m)
-                })
-                .collect();
-            let mut middle = vec![Hir::alternation(heads)];
-            middle.extend(tail);
-            Compiled { hir: anchored(middle), first, gate: None }
-        })
-        .chain(out)
-        .collect()
 }
 
 impl Pattern {
@@ -172,24 +93,35 @@ impl Pattern {
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
-        let mut compiled = Vec::new();
-        let mut ungated = Vec::new();
+        let mut sources = Vec::new();
         for list in pats.values() {
             for p in list {
-                let wrapped = wrap(p.get_ref());
-                let hir = parse_wrapped(ctx, p, &wrapped)?;
-                match crate::lineset::gate(&wrapped, &hir) {
-                    Some(gate) => compiled.push(Compiled { hir, first: patterns.len(), gate: Some(gate) }),
-                    None => ungated.push((patterns.len(), hir)),
-                }
-                patterns.push(wrapped);
+                patterns.push(wrap(p.get_ref()));
                 locations.push(ctx.lines.line_col(ctx.text, p.span().start + 1));
+                sources.push(p);
             }
         }
         if patterns.is_empty() {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
-        compiled.extend(join_common_tails(ungated));
+        // A default rule's entries were computed when textsweep was built (see `entries.rs`).
+        let stored = if ctx.builtin { super::stored_entries(&patterns) } else { None };
+        let compiled = match stored {
+            Some(compiled) => compiled,
+            None => {
+                let mut compiled = Vec::new();
+                let mut ungated = Vec::new();
+                for (i, (wrapped, p)) in patterns.iter().zip(sources).enumerate() {
+                    let hir = parse_wrapped(ctx, p, wrapped)?;
+                    match crate::lineset::gate(wrapped, &hir) {
+                        Some(gate) => compiled.push(Compiled { hir, first: i, gate: Some(gate) }),
+                        None => ungated.push((i, hir)),
+                    }
+                }
+                compiled.extend(join_common_tails(ungated));
+                compiled
+            }
+        };
         let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
         let allowed_labels = match &raw.allowed_labels {
             Some(_) => Some(super::optional_phrases(ctx, &raw.allowed_labels, "allowed_labels")?.iter().map(|l| normalize_label(l)).collect()),
