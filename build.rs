@@ -45,10 +45,10 @@ fn main() {
     fs::write(Path::new(&out_dir).join("default_rules.rs"), out).unwrap();
     fs::write(Path::new(&out_dir).join("default_costs.rs"), costs).unwrap();
 
-    // Each pattern as the loader wraps it (`pattern::wrap`), and case-sensitive as the gate
+    // Each pattern as the loader wraps it (`entries::wrap`), and case-sensitive as the gate
     // finder reads it (`lineset::gate`).
     let mut texts: Vec<String> = sources.iter().flat_map(|p| {
-        let wrapped = format!("(?i)^(?:{p})$");
+        let wrapped = entries::wrap(p);
         [wrapped[4..].to_string(), wrapped]
     }).collect();
     texts.sort();
@@ -70,7 +70,7 @@ fn main() {
     let mut keyed: Vec<(String, Vec<u8>)> = rule_lists
         .iter()
         .filter_map(|list: &Vec<String>| {
-            let wrapped: Vec<String> = list.iter().map(|p| format!("(?i)^(?:{p})$")).collect();
+            let wrapped: Vec<String> = list.iter().map(|p| entries::wrap(p)).collect();
             let entries = entries::factored(entries::entries_of(&wrapped, parse)?);
             let mut bytes = Vec::new();
             entries::encode_entries(&entries, &mut bytes);

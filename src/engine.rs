@@ -1430,7 +1430,7 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
     }
     let mut scratch = SCRATCH.with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default());
     let edits = run_in(rules, index, text, &mut scratch);
-    let kept = std::mem::take(&mut scratch).keep();
+    let kept = scratch.keep();
     SCRATCH.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
             *s = kept;
@@ -1449,8 +1449,6 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
 
     // 1. One automaton pass: cue hits, bucketed by line.
     let mut hits = std::mem::take(&mut s.hits); // (line, cue, offset in line, length)
-    // The script groups of the whole document: Latin letters beyond ASCII choose the document
-    // automaton; a document with no other group needs no per-line script scan at all.
     // The characters and script groups of each line (`line_stats`); a line longer than
     // `cue_line_chars` is left out of the scan.
     let (mut line_chars, mut line_masks) = (std::mem::take(&mut s.line_chars), std::mem::take(&mut s.line_masks));
@@ -1459,7 +1457,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
         line_chars.push(chars);
         line_masks.push(mask);
     }
-    // Line terminators are ASCII: the document's groups are those of its lines.
+    // The script groups of the whole document (line terminators are ASCII: those of its lines):
+    // Latin letters beyond ASCII choose the document automaton; a document with no other group
+    // needs no per-line script scan at all.
     let doc_mask = line_masks.iter().fold(0, |m, &g| m | g);
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
     let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);

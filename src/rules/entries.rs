@@ -10,6 +10,12 @@
 
 use regex_syntax::hir::Hir;
 
+/// Wraps a user pattern so that it must match a whole trimmed line, ignoring case. Here, not in
+/// `pattern.rs`, so that `build.rs` keys what it stores by the loader's own wrapping.
+pub fn wrap(p: &str) -> String {
+    format!("(?i)^(?:{p})$")
+}
+
 /// The entries of a rule whose patterns, as wrapped by `pattern::wrap`, are `wrapped` (in the
 /// loader's order): the gated patterns in order, then the joined ungated ones; `None` when one
 /// does not parse or escapes its anchors (the loader then reports it). `parse` parses a pattern

@@ -82,10 +82,7 @@ pub fn too_big(patterns: &[String]) -> Option<(usize, usize)> {
     patterns.iter().position(|p| matches!(regex::RegexBuilder::new(p).size_limit(SIZE_LIMIT).build(), Err(regex::Error::CompiledTooBig(_)))).map(|i| (i, SIZE_LIMIT))
 }
 
-/// Wraps a user pattern so that it must match a whole trimmed line, ignoring case.
-pub fn wrap(p: &str) -> String {
-    format!("(?i)^(?:{p})$")
-}
+pub use super::entries::wrap;
 
 impl Pattern {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
