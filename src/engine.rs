@@ -2809,13 +2809,7 @@ mod tests {
         let rules = cleaner.rules();
         let index = &Index::build(rules).unwrap();
         let t = &index.tables;
-        let mut lines: Vec<String> = Vec::new();
-        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
-            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
-                let text = std::fs::read_to_string(f.unwrap().path()).unwrap_or_default();
-                lines.extend(text.lines().map(str::to_string));
-            }
-        }
+        let mut lines = fixture_lines();
         let mut keys: Vec<&str> = t.labels.keys().chain(t.prefixes.keys()).chain(t.to_end.keys()).map(|k| &**k).collect();
         keys.sort();
         for k in keys {
@@ -2863,6 +2857,50 @@ mod tests {
     }
 
     /// A glued start is found as from the whole normalised line, both from the first token
+    /// Every line of every file in `fixtures/`.
+    fn fixture_lines() -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                lines.extend(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines().map(str::to_string));
+            }
+        }
+        lines
+    }
+
+    /// The line sets' own walk of the lazy DFA (`lineset::walk`) finds the patterns the library's
+    /// overlapping search finds, in all four default sets: on the fixtures' lines, the rules'
+    /// examples, and the heads and tails of both (a pattern that dies mid-line, one that matches
+    /// only at the very end).
+    #[test]
+    fn line_sets_find_what_the_library_finds() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let index = &cleaner.index;
+        let mut lines = fixture_lines();
+        for r in cleaner.rules() {
+            lines.extend(r.examples.iter().flat_map(|(e, _)| e.input.lines().map(str::to_string)));
+        }
+        let whole: Vec<String> = lines.iter().map(|l| crate::text::trim(l).to_string()).collect();
+        for l in &whole {
+            let cuts: Vec<usize> = l.char_indices().map(|(k, _)| k).step_by(7).collect();
+            for k in cuts {
+                lines.push(l[..k].to_string());
+                lines.push(l[k..].to_string());
+            }
+        }
+        lines.extend(whole);
+        for set in [&index.regex, &index.digits, &index.floating, &index.gated] {
+            let mut searcher = set.searcher();
+            let mut matched = 0;
+            for (line, want) in lines.iter().zip(set.searched(&lines)) {
+                let walked: Vec<usize> = searcher.matches(line).iter().map(|p| p.as_usize()).collect();
+                assert_eq!(walked, want, "{line:?}");
+                matched += usize::from(!walked.is_empty());
+            }
+            assert!(matched > 0, "every default set matches some example");
+        }
+    }
+
     /// `norm_line` left in its buffer and normalising only as far as the words open a start: on
     /// the fixtures' lines and on every glued start with a headline (or a sentence) after it.
     #[test]
@@ -2870,12 +2908,7 @@ mod tests {
         let cleaner = crate::Cleaner::new().unwrap();
         let rules = cleaner.rules();
         let index = &Index::build(rules).unwrap();
-        let mut lines: Vec<String> = Vec::new();
-        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
-            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
-                lines.extend(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines().map(str::to_string));
-            }
-        }
+        let mut lines = fixture_lines();
         for k in index.tables.glued.keys() {
             lines.extend([format!("{k} Markets rally as rates fall"), format!("{}: Markets", k.to_uppercase()), format!("“{k}” Markets"), format!("{k}"), format!("{k} {k} Markets")]);
             if let Some((head, _)) = k.rsplit_once(' ') {
