@@ -1215,69 +1215,109 @@ impl CueAutomaton {
     /// Calls `f(start, end, pattern)` for every match, overlapping ones included, in the order of
     /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them.
     #[inline]
-    fn for_each_match(&self, text: &str, mut f: impl FnMut(usize, usize, u32)) {
+    fn for_each_match(&self, text: &str, f: impl FnMut(usize, usize, u32)) {
+        self.for_each_match_in(text, &[(0, text.len())], &mut Vec::new(), f);
+    }
+
+    /// [`CueAutomaton::for_each_match`] over each of `segments` (byte ranges of `text`, in order,
+    /// not overlapping, each starting at a character boundary), as if each were searched alone:
+    /// matches inside segments, in the order of their ends. `lanes` is room for the scan's work.
+    fn for_each_match_in(&self, text: &str, segments: &[(usize, usize)], lanes: &mut Vec<Seg>, mut f: impl FnMut(usize, usize, u32)) {
         let dfa = match self {
             CueAutomaton::Dfa(d) => d,
             CueAutomaton::General(ac) => {
-                for m in ac.find_overlapping_iter(text) {
-                    f(m.start(), m.end(), m.pattern().as_u32());
+                for &(from, to) in segments {
+                    for m in ac.find_overlapping_iter(&text[from..to]) {
+                        f(from + m.start(), from + m.end(), m.pattern().as_u32());
+                    }
                 }
                 return;
             }
         };
-        let start = dfa.start;
         let bytes = text.as_bytes();
-        // Four lanes of (nearly) equal length scanned in one loop: the state chains are
-        // independent, so the CPU overlaps their table look-ups (the table does not fit in L1,
-        // so a single chain waits on every byte). A lane starts from a fresh state, so it finds
-        // exactly the matches that start inside it or later; it runs on past its end by the
-        // longest cue's length and, of the matches it finds there, keeps those that start
-        // inside it: every match is reported once. Short texts, and an automaton with an empty
-        // pattern (a match at every position), get one lane.
+        // The segments, laid end to end, are cut into four lanes of (nearly) equal length,
+        // scanned in one loop: the state chains are independent, so the CPU overlaps their table
+        // look-ups (the table does not fit in L1, so a single chain waits on every byte). Every
+        // segment starts from a fresh state, as a search of it alone does. Where a lane's end
+        // falls inside a segment, the next lane starts there from a fresh state, so it finds
+        // exactly the matches that start there or later; the lane runs on past its end by the
+        // longest cue's length (not past the segment) and, of the matches it finds there, keeps
+        // those that start before its end: every match is reported once. Cutting the segments,
+        // not each segment, into lanes keeps the overruns to three per call and short segments
+        // (a run of short lines between long ones) in the four lanes too. Short texts, and an
+        // automaton with an empty pattern (a match at every position), get one lane.
+        let total: usize = segments.iter().map(|&(a, b)| b - a).sum();
         let overrun = dfa.max_pattern_len.saturating_sub(1);
-        let chunk = bytes.len().saturating_sub(overrun) / LANES;
-        let lanes = if dfa.is_match(start) || chunk < 64 { 1 } else { LANES };
-        // (scan from, scan to, matches must start before)
-        let mut bounds = [(0, bytes.len(), bytes.len()); LANES];
-        if lanes > 1 {
-            for (k, b) in bounds.iter_mut().enumerate() {
-                *b = if k + 1 < LANES { (k * chunk, (k + 1) * chunk + overrun, (k + 1) * chunk) } else { (k * chunk, bytes.len(), bytes.len()) };
+        // The first three lanes are shorter by the overrun they run on by, so that all four
+        // lanes take (nearly) as many steps.
+        let last = (total + (LANES - 1) * overrun) / LANES;
+        let per = last.saturating_sub(overrun);
+        let one = dfa.is_match(dfa.start) || per < 64;
+        lanes.clear();
+        // Lane k is `lanes[bound[k]..bound[k + 1]]`.
+        let mut bound = [0usize; LANES + 1];
+        if one {
+            lanes.extend(segments.iter().map(|&(from, to)| Seg { from, to, before: to }));
+            bound[1..].fill(lanes.len());
+        } else {
+            // The lane that virtual offset `v` (the segments end to end) falls in: lane k < 3
+            // holds `k * per..(k + 1) * per`.
+            let lane_of = |v: usize| (v / per).min(LANES - 1);
+            let mut v = 0;
+            for &(from, to) in segments {
+                let mut at = from;
+                while at < to {
+                    let k = lane_of(v + (at - from));
+                    let lane_end = if k + 1 < LANES { (k + 1) * per } else { total };
+                    let cut = (from + (lane_end - v)).min(to);
+                    // Cut inside the segment: run on past the cut, matches must start before it.
+                    let end = if cut < to { (cut + overrun).min(to) } else { to };
+                    lanes.push(Seg { from: at, to: end, before: cut });
+                    bound[k + 1] = lanes.len();
+                    at = cut;
+                }
+                v += to - from;
+            }
+            for k in 1..=LANES {
+                bound[k] = bound[k].max(bound[k - 1]);
             }
         }
-        let mut ends: [Vec<(usize, u32)>; LANES] = Default::default();
-        if dfa.is_match(start) {
-            ends[0].push((0, start));
+        let mut ends: Vec<(usize, usize, u32)> = Vec::new();
+        if dfa.is_match(dfa.start) {
+            // An empty pattern: a match at the start of every segment, before its first byte.
+            ends.extend(lanes.iter().enumerate().map(|(k, seg)| (seg.from, k, dfa.start)));
         }
-        match_states(dfa, bytes, &bounds[..lanes], &mut ends);
-        // The matches of the state entered just before `end`, those that start before `before`.
-        let mut emit = |end: usize, sid: u32, before: usize| {
+        match_states(dfa, bytes, lanes, &bound, &mut ends);
+        if !one || dfa.is_match(dfa.start) {
+            // In the order of their ends; at one end, the earlier segment's first: a lane's
+            // overrun (longer matches, starting in an earlier lane) before the next lane's own,
+            // as one automaton lists them.
+            ends.sort_unstable_by_key(|&(end, k, _)| (end, k));
+        }
+        for (end, k, sid) in ends {
+            let seg = lanes[k];
             for &(p, len) in dfa.matches(sid) {
                 let start = end - len as usize;
-                if start < before || end == 0 {
+                if start < seg.before || end == seg.from {
                     f(start, end, p);
                 }
             }
-        };
-        if lanes == 1 {
-            // Already in order, nothing to merge: every per-line scan of a script automaton.
-            for &(end, sid) in &ends[0] {
-                emit(end, sid, bytes.len());
-            }
-            return;
-        }
-        // In the order of their ends; at one end, a lane's overrun (longer matches, starting in
-        // an earlier lane) before the next lane's own, as one automaton lists them.
-        let mut merged: Vec<(usize, usize, u32)> = ends.iter().enumerate().flat_map(|(k, e)| e.iter().map(move |&(end, sid)| (end, k, sid))).collect();
-        merged.sort_unstable_by_key(|&(end, k, _)| (end, k));
-        for (end, k, sid) in merged {
-            emit(end, sid, bounds[k].2);
         }
     }
 }
 
-/// Lanes of the cue scan (see [`CueAutomaton::for_each_match`]).
-const LANES: usize = 4;
+/// One piece of a lane of the cue scan (see [`CueAutomaton::for_each_match_in`]): bytes
+/// `from..to` are scanned from a fresh state, and of the matches found, those that start before
+/// `before` are reported.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    from: usize,
+    to: usize,
+    before: usize,
+}
 
+/// Lanes of the cue scan (see [`CueAutomaton::for_each_match_in`]).
+const LANES: usize = 4;
 /// One step of `dfa` from state `s` on `byte`.
 #[inline(always)]
 fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
@@ -1293,37 +1333,53 @@ fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
     }
 }
 
-/// The match states the DFA enters over each lane `bytes[from..to]` of `bounds`, each from a
-/// fresh start, with the offset just past the byte that entered each, in order. The DFA holds
-/// the lower-case cues' codes, so it steps on each byte's code (upper-case ASCII letters have the
-/// code of their lower case).
+/// The match states the DFA enters over the segments of each lane (lane k is
+/// `segs[bound[k]..bound[k + 1]]`), each segment from a fresh start: (offset just past the byte
+/// that entered it, the segment's index, the state). The DFA holds the lower-case cues' codes, so
+/// it steps on each byte's code (upper-case ASCII letters have the code of their lower case).
 #[inline(never)]
-fn match_states(dfa: &CueDfa, bytes: &[u8], bounds: &[(usize, usize, usize)], ends: &mut [Vec<(usize, u32)>; LANES]) {
-    let lane = |k: usize| bounds.get(k).map_or(&bytes[..0], |&(from, to, _)| &bytes[from..to]);
-    let offset = |k: usize| bounds.get(k).map_or(0, |b| b.0);
-    // States as `usize` here: no widening per step.
-    let mut s = [dfa.start as usize; LANES];
+fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES + 1], ends: &mut Vec<(usize, usize, u32)>) {
+    let start = dfa.start as usize;
     let match_end = dfa.match_end as usize;
-    let mut together = 0;
-    if bounds.len() == LANES {
-        let n = (0..LANES).map(|k| lane(k).len()).min().unwrap_or(0);
-        let (l0, l1, l2, l3) = (&lane(0)[..n], &lane(1)[..n], &lane(2)[..n], &lane(3)[..n]);
+    // Each lane's segment, the offset it has reached in it, and its state (as `usize` here: no
+    // widening per step).
+    let mut cur: [usize; LANES] = std::array::from_fn(|k| bound[k]);
+    let mut pos: [usize; LANES] = std::array::from_fn(|k| segs.get(bound[k]).map_or(0, |g| g.from));
+    let mut s = [start; LANES];
+    // All four lanes together, as far as the nearest end of a segment, while each has one.
+    while (0..LANES).all(|k| cur[k] < bound[k + 1]) {
+        let n = (0..LANES).map(|k| segs[cur[k]].to - pos[k]).min().unwrap_or(0);
+        let lane = |k: usize| &bytes[pos[k]..pos[k] + n];
         let mut i = 0;
         while i < n {
-            i = scan_lanes(dfa, [l0, l1, l2, l3], &mut s, i);
+            i = scan_lanes(dfa, [lane(0), lane(1), lane(2), lane(3)], &mut s, i);
             if s.iter().any(|&sk| sk < match_end) {
-                record_matches(dfa, s, bounds, i, ends);
+                record_matches(match_end, &s, &pos, &cur, i, ends);
             }
         }
-        together = n;
-    }
-    for (k, &sk) in s.iter().enumerate().take(bounds.len()) {
-        let mut sk = sk;
-        for (j, &byte) in lane(k).iter().enumerate().skip(together) {
-            sk = step(dfa, sk, byte);
-            if sk < match_end {
-                ends[k].push((offset(k) + j + 1, sk as u32));
+        for k in 0..LANES {
+            pos[k] += n;
+            if pos[k] == segs[cur[k]].to {
+                cur[k] += 1;
+                s[k] = start;
+                pos[k] = segs.get(cur[k]).map_or(pos[k], |g| g.from);
             }
+        }
+    }
+    // The rest of each lane, one lane at a time.
+    for k in 0..LANES {
+        while cur[k] < bound[k + 1] {
+            let g = segs[cur[k]];
+            let mut sk = s[k];
+            for (j, &byte) in bytes[pos[k]..g.to].iter().enumerate() {
+                sk = step(dfa, sk, byte);
+                if sk < match_end {
+                    ends.push((pos[k] + j + 1, cur[k], sk as u32));
+                }
+            }
+            cur[k] += 1;
+            s[k] = start;
+            pos[k] = segs.get(cur[k]).map_or(g.to, |g| g.from);
         }
     }
 }
@@ -1353,13 +1409,13 @@ fn scan_lanes(dfa: &CueDfa, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from:
     i
 }
 
-/// The four lanes' states after their `len`-th byte: those that match go to their lane's ends.
+/// The four lanes' states after their `len`-th byte past `pos`: those that match go to `ends`.
 #[cold]
 #[inline(never)]
-fn record_matches(dfa: &CueDfa, s: [usize; LANES], bounds: &[(usize, usize, usize)], len: usize, ends: &mut [Vec<(usize, u32)>; LANES]) {
-    for ((&sk, b), e) in s.iter().zip(bounds).zip(ends) {
-        if sk < dfa.match_end as usize {
-            e.push((b.0 + len, sk as u32));
+fn record_matches(match_end: usize, s: &[usize; LANES], pos: &[usize; LANES], cur: &[usize; LANES], len: usize, ends: &mut Vec<(usize, usize, u32)>) {
+    for k in 0..LANES {
+        if s[k] < match_end {
+            ends.push((pos[k] + len, cur[k], s[k] as u32));
         }
     }
 }
@@ -1379,6 +1435,9 @@ struct Scratch {
     hits: Vec<(u32, u32, u32, u32)>,
     line_chars: Vec<usize>,
     line_masks: Vec<u16>,
+    /// The runs of lines the cue scan reads, and the scan's lanes.
+    runs: Vec<(usize, usize)>,
+    lanes: Vec<Seg>,
     line_hits: Vec<(u32, u32, u32, u32)>,
     caption_hits: LineHits,
     toks: Vec<crate::rules::foreign_token::Tok>,
@@ -1406,6 +1465,8 @@ impl Scratch {
         self.hits.clear();
         self.line_chars.clear();
         self.line_masks.clear();
+        self.runs.clear();
+        self.lanes.clear();
         self.line_hits.clear();
         self.caption_hits.credit_at.clear();
         self.toks.clear();
@@ -1465,8 +1526,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);
     let long = |i: usize| line_chars[i] > index.cue_line_chars;
     if let Some(ac) = doc_ac {
-        let mut li = 0;
-        // Runs of lines that are not long, each scanned whole (a cue never spans lines).
+        // Runs of lines that are not long, each scanned as if alone (a cue never spans lines),
+        // all in one scan.
+        let mut runs = std::mem::take(&mut s.runs);
         let mut a = 0;
         while a < n {
             if long(a) {
@@ -1477,20 +1539,22 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
             while b < n && !long(b) {
                 b += 1;
             }
-            let from = doc.lines[a].start;
-            ac.for_each_match(&text[from..doc.lines[b - 1].end], |start, end, pattern| {
-                let (start, end) = (from + start, from + end);
-                while doc.lines[li].next <= start && li + 1 < n {
-                    li += 1;
-                }
-                let line = doc.lines[li];
-                if end > line.end {
-                    return; // cues never span lines
-                }
-                hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
-            });
+            runs.push((doc.lines[a].start, doc.lines[b - 1].end));
             a = b;
         }
+        let mut li = 0;
+        ac.for_each_match_in(text, &runs, &mut s.lanes, |start, end, pattern| {
+            while doc.lines[li].next <= start && li + 1 < n {
+                li += 1;
+            }
+            let line = doc.lines[li];
+            if end > line.end {
+                return; // cues never span lines
+            }
+            hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
+        });
+        runs.clear();
+        s.runs = runs;
     }
     // The script groups' cues on line `i`, for the groups of `mask`, with the line's other hits
     // in `out`.
@@ -1766,7 +1830,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     }
     keep_run_in_titles(&doc, &mut claims);
     let edits = resolve(&doc, rules, &claims, inline);
-    *s = Scratch { claims, hits, line_chars, line_masks, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
+    let (runs, lanes) = (std::mem::take(&mut s.runs), std::mem::take(&mut s.lanes));
+    *s = Scratch { claims, hits, line_chars, line_masks, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
     edits
 }
 
@@ -2573,6 +2638,44 @@ mod tests {
                 assert_eq!(got, want, "n={n} shift={shift}");
             }
         }
+    }
+
+    /// Over several segments in one scan: exactly the matches, in exactly the order, of searching
+    /// each segment alone, one after the other, whatever the segments' lengths and gaps (empty
+    /// ones, ones of one byte, ones a lane cut falls inside, near their ends or not).
+    #[test]
+    fn segments_find_what_searching_each_alone_finds() {
+        let patterns: Vec<String> = ["ab", "abc", "bcd", "d x", "x", "photo: ap", "© 20", "a longer cue phrase", "b"].iter().map(|s| s.to_string()).collect();
+        let ac = CueAutomaton::build(&patterns).unwrap();
+        let reference = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).unwrap();
+        let text: String = "abcd x Photo: AP © 2019 a longer cue phrase ab\n".chars().cycle().take(5000).collect();
+        let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let mut lanes = Vec::new();
+        let mut layouts = 0;
+        for seed in 0..400u64 {
+            // A layout of segments: lengths and gaps from a small generator, mostly short.
+            let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mut next = |m: u64| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (x >> 33) % m
+            };
+            let mut segments = Vec::new();
+            let mut at = next(3) as usize;
+            let long = seed % 4 == 0;
+            while at < boundaries.len() - 1 && segments.len() < 40 {
+                let len = if long { next(1200) } else { [0, 1, 2, 40, 63, 64, 65, 300][next(8) as usize] } as usize;
+                let end = (at + len).min(boundaries.len() - 1);
+                segments.push((boundaries[at], boundaries[end]));
+                at = end + next(4) as usize;
+            }
+            let mut got = Vec::new();
+            ac.for_each_match_in(&text, &segments, &mut lanes, |s, e, p| got.push((s, e, p)));
+            let want: Vec<(usize, usize, u32)> =
+                segments.iter().flat_map(|&(a, b)| reference.find_overlapping_iter(&text[a..b]).map(move |m| (a + m.start(), a + m.end(), m.pattern().as_u32()))).collect();
+            assert_eq!(got, want, "seed {seed}: {segments:?}");
+            layouts += usize::from(!want.is_empty());
+        }
+        assert!(layouts > 300);
     }
 
     /// The same with tables of other shapes: one-byte cues (a match at nearly every position),
