@@ -374,24 +374,26 @@ impl ForeignToken {
             let (start, end) = (toks[first].start, toks[last].end);
             let letters: u32 = toks[first..=last].iter().map(|t| t.letters).sum();
             let too_long = words > self.max_words || line[start..end].chars().count() > self.max_chars;
-            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
-            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
-            // start of one after it ("アラビア語ではملك", "꿀잼という表現").
-            let word = |t: &Tok| &line[t.start..t.end];
-            let mut left = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
-            let mut right = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
-            if left.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
-                || right.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
-            {
-                continue;
-            }
             // Flanks: with only spaces between, a word or number on each side for a known label
             // (tables: `352 좋아요 0`), a native word on each side for anything else.
             let left = toks[..first].iter().rev().find(|t| t.item != Item::Space);
             let right = toks[last + 1..].iter().find(|t| t.item != Item::Space);
             let in_text = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(_) | Item::Number));
             let flanked = in_text(left) && in_text(right);
+            // (Before the mention cues, which normalise and look up four words: either test only
+            // leaves the island in place, so their order changes nothing.)
             if !flanked && !too_long {
+                continue;
+            }
+            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
+            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
+            // start of one after it ("アラビア語ではملك", "꿀잼という表現").
+            let word = |t: &Tok| &line[t.start..t.end];
+            let mut before = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            let mut after = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            if before.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
+                || after.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+            {
                 continue;
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
