@@ -178,6 +178,59 @@ static BLOCKS: [u8; 0x400] = {
     t
 };
 
+/// [`LEAD_SCRIPTS`] of a lead byte whose characters are not all of one script (or of none),
+/// and of the bytes that start no character of two or three bytes.
+const MIXED: u8 = ASK + 1;
+
+/// For each byte that starts a character of two or three bytes, what all the characters it starts
+/// have in common: the script of each of them that is a letter (as a [`by_range`] answer) when
+/// that is one script, [`NO_SCRIPT`] when none is a letter, else [`MIXED`]. A code point
+/// [`by_range`] answers [`ASK`] for counts as `Other`, the script it has when it is a letter.
+/// Surrogates (ED A0..=ED BF) and overlong forms (E0 80..=E0 9F) are no characters; the bytes
+/// that start four-byte characters are [`MIXED`], not worked out.
+static LEAD_SCRIPTS: [u8; 256] = {
+    let mut t = [MIXED; 256];
+    let mut lead = 0xC2;
+    while lead <= 0xEF {
+        let (first, count) = if lead < 0xE0 { ((lead as u32 & 0x1F) << 6, 64) } else { ((lead as u32 & 0x0F) << 12, 4096) };
+        let mut seen = NO_SCRIPT;
+        let mut u = first;
+        while u < first + count {
+            let k = match by_range(u) {
+                ASK => Script::Other as u8,
+                k => k,
+            };
+            let valid = u >= 0x80 && !(u >= 0xD800 && u <= 0xDFFF) && (lead < 0xE0 || u >= 0x800);
+            if valid && k != NO_SCRIPT {
+                if seen == NO_SCRIPT {
+                    seen = k;
+                } else if seen != k {
+                    seen = MIXED;
+                    break;
+                }
+            }
+            u += 1;
+        }
+        t[lead] = seen;
+        lead += 1;
+    }
+    t
+};
+
+/// What the first byte of a character beyond ASCII tells of its script without the bytes after
+/// it: `Some(Some(s))` when every character that starts with `lead` is a letter of script `s` or
+/// no letter (so that [`script_of`] it is `Some(s)` or `None`), `Some(None)` when none of them is
+/// a letter, `None` when that takes the next bytes ([`script_at`]). `C3` (`À`..`ÿ`, with `×` and
+/// `÷`) is Latin, `D0` Cyrillic, `CC` (combining marks) no letter, `E2` (dashes and quotes, but
+/// also letterlike symbols and Glagolitic) takes the next bytes.
+#[inline]
+pub fn lead_script(lead: u8) -> Option<Option<Script>> {
+    match LEAD_SCRIPTS[lead as usize] {
+        NO_SCRIPT => Some(None),
+        k => Script::ALL.get(k as usize).map(|&s| Some(s)),
+    }
+}
+
 /// The script an answer of [`by_range`] or the tables names, for the character `c`.
 #[inline]
 fn answer(k: u8, c: impl FnOnce() -> char) -> Option<Script> {
@@ -763,6 +816,25 @@ mod tests {
             let u = c as usize;
             let k = if u < 0x800 { BELOW_800[u] } else { BLOCKS[u >> 6] };
             assert_ne!(k, ASK, "{c}");
+        }
+    }
+
+    /// `lead_script` holds for every character beyond ASCII that starts with the byte; the common
+    /// lead bytes are told without the next bytes.
+    #[test]
+    fn lead_scripts_hold_for_every_character() {
+        let mut buf = [0; 4];
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            match lead_script(lead) {
+                Some(None) => assert_eq!(script_of(c), None, "U+{:04X}", c as u32),
+                Some(Some(s)) => assert!(script_of(c).is_none_or(|t| t == s), "U+{:04X}", c as u32),
+                None => {}
+            }
+        }
+        let told = |c: char| lead_script(c.encode_utf8(&mut [0; 4]).as_bytes()[0]);
+        for (c, want) in [('é', Some(Some(Script::Latin))), ('ł', Some(Some(Script::Latin))), ('Ж', Some(Some(Script::Cyrillic))), ('ש', Some(Some(Script::Hebrew))), ('ب', Some(Some(Script::Arabic))), ('α', Some(Some(Script::Greek))), ('漢', Some(Some(Script::Han))), ('한', Some(Some(Script::Hangul))), ('\u{301}', Some(None)), ('\u{2019}', None), ('ア', None)] {
+            assert_eq!(told(c), want, "{c}");
         }
     }
 

@@ -20,7 +20,7 @@
 //! a longer mixed run is still removed when it is a label (`ツイート Bubbling Under Hot 100`).
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
-use crate::text::{is_separator, normalize_into, normalize_label, script_at, script_of, Script};
+use crate::text::{is_separator, lead_script, normalize_into, normalize_label, script_at, script_of, Script};
 use std::collections::HashSet;
 
 #[derive(Debug)]
@@ -98,16 +98,15 @@ fn tokenize(line: &str, out: &mut Vec<Tok>) {
 }
 
 /// True when every letter of `line` is of one script (or there are none): then every word is
-/// native and there is no island. ASCII is skipped sixteen bytes at a time and only the other
-/// characters are looked at, by table from their first two bytes (`script_at`), so a Latin line
-/// with a few curly quotes or dashes costs little more than a byte scan; the answer is known at
-/// the first letter of a second script.
+/// native and there is no island. Only the characters [`next_to_look_at`] finds are looked at
+/// (by table from their first two bytes, `script_at`), and the answer is known at the first
+/// letter of a second script.
 fn single_script(line: &str) -> bool {
     let bytes = line.as_bytes();
     let mut seen = None;
     let mut i = 0;
     loop {
-        i = skip_ascii(bytes, i);
+        i = next_to_look_at(bytes, i, seen);
         if i == bytes.len() {
             return true;
         }
@@ -116,7 +115,7 @@ fn single_script(line: &str) -> bool {
         let Some(s) = script else { continue };
         match seen {
             // The first letter beyond ASCII: ASCII letters, if the line has any, are Latin.
-            None if s != Script::Latin && bytes.iter().any(u8::is_ascii_alphabetic) => return false,
+            None if s != Script::Latin && has_ascii_letter(bytes) => return false,
             None => seen = Some(s),
             Some(t) if t != s => return false,
             Some(_) => {}
@@ -124,37 +123,85 @@ fn single_script(line: &str) -> bool {
     }
 }
 
-/// The offset of the first byte >= 0x80 at or after `from`, or `b.len()`: sixteen bytes at a
-/// time, and the last few bytes of a line of 16 bytes or more in one look at its last sixteen.
-fn skip_ascii(b: &[u8], from: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // In Cyrillic, Greek, Arabic or CJK text the next character is seldom ASCII.
-    if b.get(from).is_some_and(|&x| x >= 0x80) {
-        return from;
-    }
-    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().expect("eight bytes"));
-    let mut i = from;
-    let mut chunks = b[from..].chunks_exact(16);
-    for chunk in &mut chunks {
-        let (lo, hi) = (word(&chunk[..8]) & HIGH, word(&chunk[8..]) & HIGH);
-        if lo | hi != 0 {
-            let (w, at) = if lo != 0 { (lo, i) } else { (hi, i + 8) };
-            return at + w.trailing_zeros() as usize / 8;
+/// True when every letter of `line` is Latin (or there are none): [`single_script`] for a line
+/// known to be Latin from its start, as most lines that reach [`ForeignToken::find`] are (Latin
+/// with a few curly quotes, dashes or accented letters), so that they are passed over from the
+/// first letter on. False for a line that has a letter of another script, even one of a single
+/// script.
+fn latin_or_none(line: &str) -> bool {
+    let mut i = 0;
+    loop {
+        i = next_to_look_at(line.as_bytes(), i, Some(Script::Latin));
+        if i == line.len() {
+            return true;
         }
-        i += 16;
+        let (script, width) = script_at(line, i);
+        if script.is_some_and(|s| s != Script::Latin) {
+            return false;
+        }
+        i += width;
     }
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        return b.len();
+}
+
+/// Whether `b` has an ASCII letter: looked at once, for a line whose first letter beyond ASCII is
+/// not Latin, so in blocks without an early exit, which the compiler turns into vector code.
+fn has_ascii_letter(b: &[u8]) -> bool {
+    b.chunks(32).any(|c| c.iter().fold(false, |any, &x| any | x.is_ascii_alphabetic()))
+}
+
+/// The offset of the first character at or after `from` that may be a letter of a script other
+/// than `seen` (any letter when `seen` is `None`), or `b.len()`; `from` is an offset in `b` or
+/// its end. ASCII is passed over (its letters are for the caller to count), and so is every
+/// character whose first byte proves it a letter of `seen` or no letter (`lead_script`: in Latin
+/// text the accented letters, in Cyrillic text nearly all), and the general punctuation of
+/// U+2000..U+203F (E2 80: dashes, curly quotes, ellipsis), told by its second byte. Lead bytes
+/// (0xC0 and up) are found eight bytes at a time, in blocks of 32 (most blocks of a Latin line
+/// are all ASCII); no calls, so that the loop keeps what it needs in registers.
+fn next_to_look_at(b: &[u8], from: usize, seen: Option<Script>) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The first lead byte to look at in the word of eight at `i`: bits 7 and 6 set (`x << 1`
+    // brings bit 6 of each byte to bit 7 of the same byte).
+    let first = |x: u64, i: usize| {
+        let mut leads = x & (x << 1) & HIGH;
+        while leads != 0 {
+            let p = i + (leads.trailing_zeros() / 8) as usize;
+            let told = lead_script(b[p]);
+            if told != Some(None) && told != Some(seen) && !(b[p] == 0xE2 && b[p + 1] == 0x80) {
+                return Some(p);
+            }
+            leads &= leads - 1;
+        }
+        None
+    };
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().expect("eight bytes"));
+    let mut i = from;
+    while let Some(c) = b.get(i..i + 32) {
+        let w = [word(&c[..8]), word(&c[8..16]), word(&c[16..24]), word(&c[24..])];
+        if (w[0] | w[1] | w[2] | w[3]) & HIGH != 0 {
+            for (k, &x) in w.iter().enumerate() {
+                if let Some(p) = first(x, i + 8 * k) {
+                    return p;
+                }
+            }
+        }
+        i += 32;
     }
-    if let Some(last) = b.len().checked_sub(16).map(|s| &b[s..]) {
-        // The line's last sixteen bytes, shifted so that byte `i` comes first: the bytes before it
-        // were looked at already (or belong to the character before `from`).
-        let last = u128::from_le_bytes(last.try_into().expect("sixteen bytes")) >> (8 * (16 - rest.len()));
-        let high = last & (u128::from(HIGH) << 64 | u128::from(HIGH));
-        return if high == 0 { b.len() } else { i + high.trailing_zeros() as usize / 8 };
+    while let Some(c) = b.get(i..i + 8) {
+        if let Some(p) = first(word(c), i) {
+            return p;
+        }
+        i += 8;
     }
-    rest.iter().position(|&x| x >= 0x80).map_or(b.len(), |p| i + p)
+    if i == b.len() {
+        return i;
+    }
+    match b.len().checked_sub(8) {
+        // The line's last eight bytes, shifted so that byte `i` comes first: the ones before it
+        // were looked at already, and the zeros shifted in are no lead bytes.
+        Some(s) => first(word(&b[s..]) >> (8 * (i - s)), i),
+        None => (i..b.len()).find_map(|p| first(u64::from(b[p]), p)),
+    }
+    .unwrap_or(b.len())
 }
 
 impl ForeignToken {
@@ -208,11 +255,22 @@ impl ForeignToken {
     }
 
     /// Islands to remove from `line`, as (start, end, reason) byte offsets into the line.
+    ///
+    /// A line whose letters are all of one script has no island (every word is native). Most
+    /// lines that get here are Latin with a few curly quotes, dashes or accented letters:
+    /// [`latin_or_none`] proves those cheaply, [`single_script`] the others, and only a line
+    /// that neither proves is cut into words ([`islands`](Self::islands)).
     pub fn find(&self, line: &str, toks: &mut Vec<Tok>) -> Vec<(usize, usize, &'static str)> {
-        let mut found = Vec::new();
-        if single_script(line) {
-            return found;
+        if latin_or_none(line) || single_script(line) {
+            return Vec::new();
         }
+        self.islands(line, toks)
+    }
+
+    /// [`find`](Self::find) the long way, without the early exits: the line cut into words, its
+    /// scripts counted and its runs of non-native words looked at.
+    fn islands(&self, line: &str, toks: &mut Vec<Tok>) -> Vec<(usize, usize, &'static str)> {
+        let mut found = Vec::new();
         tokenize(line, toks);
         let mut counts = [0u32; Script::COUNT];
         for t in toks.iter() {
@@ -316,24 +374,26 @@ impl ForeignToken {
             let (start, end) = (toks[first].start, toks[last].end);
             let letters: u32 = toks[first..=last].iter().map(|t| t.letters).sum();
             let too_long = words > self.max_words || line[start..end].chars().count() > self.max_chars;
-            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
-            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
-            // start of one after it ("アラビア語ではملك", "꿀잼という表現").
-            let word = |t: &Tok| &line[t.start..t.end];
-            let mut left = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
-            let mut right = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
-            if left.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
-                || right.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
-            {
-                continue;
-            }
             // Flanks: with only spaces between, a word or number on each side for a known label
             // (tables: `352 좋아요 0`), a native word on each side for anything else.
             let left = toks[..first].iter().rev().find(|t| t.item != Item::Space);
             let right = toks[last + 1..].iter().find(|t| t.item != Item::Space);
             let in_text = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(_) | Item::Number));
             let flanked = in_text(left) && in_text(right);
+            // (Before the mention cues, which normalise and look up four words: either test only
+            // leaves the island in place, so their order changes nothing.)
             if !flanked && !too_long {
+                continue;
+            }
+            // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
+            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
+            // start of one after it ("アラビア語ではملك", "꿀잼という表現").
+            let word = |t: &Tok| &line[t.start..t.end];
+            let mut before = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            let mut after = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            if before.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
+                || after.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+            {
                 continue;
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
@@ -459,6 +519,76 @@ mod tests {
         true
     }
 
+    /// `latin_or_none` the long way: every char given to `script_of`.
+    fn latin_or_none_by_chars(line: &str) -> bool {
+        line.chars().filter_map(script_of).all(|s| s == Script::Latin)
+    }
+
+    /// The default `foreign_token` rule.
+    fn default_rule() -> ForeignToken {
+        let (path, text) = crate::rules::default_files().iter().find(|(p, _)| p.ends_with("foreign_token.toml")).expect("a default foreign_token file");
+        let rules = crate::rules::load_str(path, text, &mut HashSet::new()).expect("the default rules load");
+        rules.into_iter().find_map(|r| if let crate::rules::Kind::ForeignToken(ft) = r.kind { Some(ft) } else { None }).expect("a foreign_token rule")
+    }
+
+    /// Every line of every file under `fixtures/`.
+    fn fixture_lines() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir).expect("a fixtures dir").map(|e| e.expect("an entry").path()).collect();
+            entries.sort();
+            for p in entries {
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.extend(text.lines().map(str::to_string));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut out);
+        out
+    }
+
+    /// The early exits of `find` hold to the long way on real lines, and on those lines with a
+    /// letter or sign of another script put in at the start, after the first word, in the middle
+    /// and at the end: `single_script` and `latin_or_none` answer as `script_of` char by char
+    /// does, and `find` finds what `islands` (no early exit) finds.
+    #[test]
+    fn early_exits_agree_with_the_long_way_on_fixture_lines() {
+        let ft = default_rule();
+        let mut toks = Vec::new();
+        let lines = fixture_lines();
+        assert!(lines.len() > 2000, "{} fixture lines", lines.len());
+        let (mut single, mut latin, mut found) = (0, 0, 0);
+        let mut check = |line: &str| {
+            let want = single_script_by_chars(line);
+            assert_eq!(single_script(line), want, "{line:?}");
+            let want_latin = latin_or_none_by_chars(line);
+            assert_eq!(latin_or_none(line), want_latin, "{line:?}");
+            let long = ft.islands(line, &mut toks);
+            assert!(!want || long.is_empty(), "{line:?}");
+            assert_eq!(ft.find(line, &mut toks), long, "{line:?}");
+            single += usize::from(want);
+            latin += usize::from(want_latin);
+            found += usize::from(!long.is_empty());
+        };
+        for line in &lines {
+            check(line);
+            let extra = ["ℓ", "ⁿ", "ə", "ʼ", "µ", "\u{2DE0}", "Ⱡ", "추천", "いいね", "Поделиться 58", "x"];
+            for c in SAMPLES.iter().map(char::to_string).chain(extra.iter().map(|s| s.to_string())) {
+                let first_space = line.find(' ').unwrap_or(0);
+                let middle = (0..=line.len() / 2).rev().find(|&k| line.is_char_boundary(k)).unwrap_or(0);
+                for at in [0, first_space, middle, line.len()] {
+                    let mut mixed = line.clone();
+                    mixed.insert_str(at, &format!(" {c} "));
+                    check(&mixed);
+                }
+            }
+        }
+        // The lines hold every case: one script, Latin, and islands found.
+        assert!(single > 1000 && latin > 1000 && found > 100, "{single} {latin} {found}");
+    }
+
     #[test]
     fn single_script_shortcuts_agree_with_script_of() {
         // Every char up to U+2FFF, alone, after a Latin word, and next to letters of other scripts.
@@ -466,6 +596,7 @@ mod tests {
             let Some(c) = char::from_u32(u) else { continue };
             for line in [format!("{c}"), format!("Straße {c}"), format!("{c} Привет"), format!("x{c}é"), format!("{c}추")] {
                 assert_eq!(single_script(&line), single_script_by_chars(&line), "{line:?} (U+{u:04X})");
+                assert_eq!(latin_or_none(&line), latin_or_none_by_chars(&line), "{line:?} (U+{u:04X})");
             }
         }
     }
@@ -489,16 +620,14 @@ mod tests {
                         line.push(c);
                         line.extend(std::iter::repeat_n(fill, len - at));
                         assert_eq!(single_script(&line), single_script_by_chars(&line), "{line:?}");
+                        assert_eq!(latin_or_none(&line), latin_or_none_by_chars(&line), "{line:?}");
                         let first = line.bytes().position(|b| b >= 0x80).unwrap_or(line.len());
-                        for from in 0..=line.len() {
-                            let want = line.bytes().skip(from).position(|b| b >= 0x80).map_or(line.len(), |p| from + p);
-                            assert_eq!(skip_ascii(line.as_bytes(), from), want, "{line:?} from {from}");
-                        }
                         for &d in &SAMPLES {
                             let mut two = line.clone();
                             two.insert(first.min(two.len()) / 2, d);
                             two.push(d);
                             assert_eq!(single_script(&two), single_script_by_chars(&two), "{two:?}");
+                            assert_eq!(latin_or_none(&two), latin_or_none_by_chars(&two), "{two:?}");
                         }
                     }
                 }
