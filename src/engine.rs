@@ -826,20 +826,21 @@ const LEAD_GROUPS: [u16; 256] = {
     t
 };
 
-/// The characters of a line and its script groups (the union of [`LEAD_GROUPS`] over its bytes),
-/// in one pass over its bytes:
-/// the engine needs both for every line, and counting characters and masking scripts each in a
-/// pass of its own read every byte twice. A character is every byte that is not a UTF-8
-/// continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`) belong to a group, so only those are
-/// looked up, one per character instead of every byte.
-fn line_stats(line: &str) -> (usize, u16) {
+/// The characters of a line, its script groups (the union of [`LEAD_GROUPS`] over its bytes) and
+/// whether its lead bytes prove every letter of it Latin ([`proves_latin`]), in one pass over its
+/// bytes: the engine needs all three for every line, and counting characters and masking scripts
+/// each in a pass of its own read every byte twice. A character is every byte that is not a UTF-8
+/// continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`) belong to a group, so only those
+/// are looked up, one per character instead of every byte.
+fn line_stats(line: &str) -> (usize, u16, bool) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = line.as_bytes();
     let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
     let mut mask = 0;
     let mut continuations = 0;
-    // One word of eight bytes: its continuation bytes counted, its lead bytes looked up.
-    let mut one = |c: &[u8], x: u64| {
+    let mut latin = true;
+    // One word of eight bytes at `at`: its continuation bytes counted, its lead bytes looked up.
+    let mut one = |at: usize, x: u64| {
         let high = x & HIGH;
         if high == 0 {
             return;
@@ -848,31 +849,48 @@ fn line_stats(line: &str) -> (usize, u16) {
         // Bit 7 of each continuation byte, moved to bit 0 of its byte and summed over the bytes.
         continuations += ((((high & !leads) >> 7).wrapping_mul(0x0101_0101_0101_0101)) >> 56) as usize;
         while leads != 0 {
-            mask |= LEAD_GROUPS[c[(leads.trailing_zeros() / 8) as usize] as usize];
+            let p = at + (leads.trailing_zeros() / 8) as usize;
+            mask |= LEAD_GROUPS[bytes[p] as usize];
+            latin = latin && proves_latin(bytes, p);
             leads &= leads - 1;
         }
     };
     // 32 bytes at a time: most lines are all ASCII, or nearly.
     let blocks = bytes.chunks_exact(32);
     let tail = blocks.remainder();
-    for b in blocks {
+    for (k, b) in blocks.enumerate() {
         let w = [word(&b[..8]), word(&b[8..16]), word(&b[16..24]), word(&b[24..])];
         if (w[0] | w[1] | w[2] | w[3]) & HIGH != 0 {
-            for (k, &x) in w.iter().enumerate() {
-                one(&b[8 * k..8 * k + 8], x);
+            for (j, &x) in w.iter().enumerate() {
+                one(32 * k + 8 * j, x);
             }
         }
     }
+    let from = bytes.len() - tail.len();
     let chunks = tail.chunks_exact(8);
     let rest = chunks.remainder();
-    for c in chunks {
-        one(c, word(c));
+    for (j, c) in chunks.enumerate() {
+        one(from + 8 * j, word(c));
     }
-    for &b in rest {
+    let from = bytes.len() - rest.len();
+    for (j, &b) in rest.iter().enumerate() {
         mask |= LEAD_GROUPS[b as usize];
         continuations += usize::from(b & 0xC0 == 0x80);
+        if b >= 0xC0 {
+            latin = latin && proves_latin(bytes, from + j);
+        }
     }
-    (bytes.len() - continuations, mask)
+    (bytes.len() - continuations, mask, latin)
+}
+
+/// Whether the character whose lead byte is `bytes[p]` is a Latin letter or no letter, told by its
+/// first byte ([`crate::text::lead_script`]: `C3` is Latin, `CC` combining marks) or, for `E2`, by
+/// its second (`E2 80`: U+2000..U+203F, the general punctuation of dashes and curly quotes). A
+/// line of such characters and ASCII has no letter but Latin ones: it has no foreign island, and
+/// `ForeignToken::find` would pass it over.
+#[inline]
+fn proves_latin(bytes: &[u8], p: usize) -> bool {
+    matches!(crate::text::lead_script(bytes[p]), Some(None | Some(crate::text::Script::Latin))) || (bytes[p] == 0xE2 && bytes.get(p + 1) == Some(&0x80))
 }
 
 /// The group (bit index) a cue needs: that of its first character with one, or `None` for a cue
@@ -1435,6 +1453,7 @@ struct Scratch {
     hits: Vec<(u32, u32, u32, u32)>,
     line_chars: Vec<usize>,
     line_masks: Vec<u16>,
+    line_latin: Vec<bool>,
     /// The runs of lines the cue scan reads, and the scan's lanes.
     runs: Vec<(usize, usize)>,
     lanes: Vec<Seg>,
@@ -1465,6 +1484,7 @@ impl Scratch {
         self.hits.clear();
         self.line_chars.clear();
         self.line_masks.clear();
+        self.line_latin.clear();
         self.runs.clear();
         self.lanes.clear();
         self.line_hits.clear();
@@ -1513,10 +1533,13 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     // The characters and script groups of each line (`line_stats`); a line longer than
     // `cue_line_chars` is left out of the scan.
     let (mut line_chars, mut line_masks) = (std::mem::take(&mut s.line_chars), std::mem::take(&mut s.line_masks));
+    // Lines whose letters are all Latin by their lead bytes (see `proves_latin`).
+    let mut line_latin = std::mem::take(&mut s.line_latin);
     for l in &doc.lines {
-        let (chars, mask) = line_stats(&text[l.start..l.end]);
+        let (chars, mask, latin) = line_stats(&text[l.start..l.end]);
         line_chars.push(chars);
         line_masks.push(mask);
+        line_latin.push(latin);
     }
     // The script groups of the whole document (line terminators are ASCII: those of its lines):
     // Latin letters beyond ASCII choose the document automaton; a document with no other group
@@ -1794,8 +1817,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
                     }
                 }
             }
-        } else if chars != raw.len() {
-            // Not all ASCII: a character beyond ASCII takes two bytes or more.
+        } else if chars != raw.len() && !line_latin[i] {
+            // Not all ASCII (a character beyond ASCII takes two bytes or more), and not proved
+            // to be all Latin by `line_stats`: most lines with a curly quote or an accent are.
             for &ri in &index.foreign_rules {
                 if let Kind::ForeignToken(ft) = &rules[ri as usize].kind {
                     for (s, e, why) in ft.find(raw, &mut scratch) {
@@ -1831,7 +1855,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     keep_run_in_titles(&doc, &mut claims);
     let edits = resolve(&doc, rules, &claims, inline);
     let (runs, lanes) = (std::mem::take(&mut s.runs), std::mem::take(&mut s.lanes));
-    *s = Scratch { claims, hits, line_chars, line_masks, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
+    *s = Scratch { claims, hits, line_chars, line_masks, line_latin, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
     edits
 }
 
@@ -2807,12 +2831,42 @@ mod tests {
                 for pad in 0..66 {
                     let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(65 - pad));
                     let want = line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize]);
-                    assert_eq!(line_stats(&line), (line.chars().count(), want), "{line:?}");
+                    let latin = line.char_indices().all(|(p, c)| c.is_ascii() || proves_latin(line.as_bytes(), p));
+                    assert_eq!(line_stats(&line), (line.chars().count(), want, latin), "{line:?}");
                     seen += u32::from(want != 0);
                 }
             }
         }
         assert!(seen > 1000);
+    }
+
+    /// A line `line_stats` proves Latin has no letter of another script, so the foreign-token
+    /// rules, which the engine no longer asks about it, would find nothing in it: on every fixture
+    /// line, and on each with characters of other scripts and lookalike signs put in.
+    #[test]
+    fn lines_proved_latin_have_no_foreign_token() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let rules = cleaner.rules();
+        let fts: Vec<&crate::rules::foreign_token::ForeignToken> = rules.iter().filter_map(|r| if let Kind::ForeignToken(ft) = &r.kind { Some(ft) } else { None }).collect();
+        assert!(!fts.is_empty());
+        let mut lines = Vec::new();
+        for line in fixture_lines() {
+            let at = line.char_indices().map(|(k, _)| k).nth(line.chars().count() / 2).unwrap_or(0);
+            for put in ["", "“", "é", "—", "ª", "µ", "ʃ", "ℓ", "™", "₂", "Ⓐ", "추천", "я", "漢", "ア", "\u{301}", "…", "\u{2070}"] {
+                lines.push(format!("{}{put}{}", &line[..at], &line[at..]));
+            }
+        }
+        let (mut toks, mut proved, mut found) = (Vec::new(), 0, 0);
+        for line in &lines {
+            let all_latin = line.chars().filter_map(crate::text::script_of).all(|s| s == crate::text::Script::Latin);
+            let foreign = fts.iter().any(|ft| !ft.find(line, &mut toks).is_empty());
+            found += usize::from(foreign);
+            if line_stats(line).2 {
+                proved += usize::from(!line.is_ascii());
+                assert!(all_latin && !foreign, "{line:?}");
+            }
+        }
+        assert!(proved > 1000 && found > 100, "{proved} {found}");
     }
 
     /// The script gate must be true on every line a cue could match: the line holds the cue, so
