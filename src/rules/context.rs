@@ -68,10 +68,30 @@ pub struct Context {
     pub longest_stopword: FastMap<String, usize>,
     /// Single-character function words by language (Han, Kana, Hangul text).
     pub particles: FastMap<String, FastSet<char>>,
-    pub thresholds: BTreeMap<String, f64>,
+    /// Every threshold, set at compile time (`name` and `name.LANG`).
+    thresholds: BTreeMap<String, f64>,
+    /// The thresholds of the activation, which has no language, read out of `thresholds` once:
+    /// [`Context::active_counted`] runs on every document, and a map look-up by name cost more
+    /// than its loop over short documents.
+    activation: Activation,
     /// Normalised headings (see [`crate::text::normalize_label`]) that open article content made
     /// of short lines.
     pub content_headings: FastSet<String>,
+}
+
+/// The language-independent thresholds [`Context::active_counted`] reads (see `KNOWN`).
+#[derive(Debug, Clone, Copy)]
+struct Activation {
+    min_lines: f64,
+    short_share: f64,
+    short_run: f64,
+    list_share: f64,
+    top_lines: f64,
+    loose_short_share: f64,
+    loose_short_run: f64,
+    loose_list_share: f64,
+    short_chars: usize,
+    length_low: usize,
 }
 
 const KNOWN: &[(&str, f64)] = &[
@@ -235,7 +255,20 @@ impl Context {
             }
         }
         let longest_stopword = stopwords.iter().map(|(lang, words)| (lang.clone(), words.iter().map(String::len).max().unwrap_or(0))).collect();
-        Ok(Context { stopwords, longest_stopword, particles, thresholds, content_headings })
+        let t = |name: &str| thresholds.get(name).copied().unwrap_or(0.0);
+        let activation = Activation {
+            min_lines: t("activate_min_lines"),
+            short_share: t("activate_short_share"),
+            short_run: t("activate_short_run"),
+            list_share: t("activate_list_share"),
+            top_lines: t("activate_top_lines"),
+            loose_short_share: t("activate_loose_short_share"),
+            loose_short_run: t("activate_loose_short_run"),
+            loose_list_share: t("activate_loose_list_share"),
+            short_chars: t("short_chars") as usize,
+            length_low: t("length_low") as usize,
+        };
+        Ok(Context { stopwords, longest_stopword, particles, thresholds, activation, content_headings })
     }
 
     fn t(&self, name: &str, lang: Option<&str>) -> f64 {
@@ -262,36 +295,78 @@ impl Context {
         self.may_be_active(doc, line_chars) && self.shaped(doc)
     }
 
-    /// False when neither shape of [`Context::active`] can hold: fewer than `activate_min_lines`
-    /// lines, or no run of lines that may be short as long as the shorter of the two short runs
-    /// asked for. A line is surely not short when its ends are printable ASCII (trimming keeps it
-    /// whole) and it has `short_chars` characters or more; a table row counts as maybe short, as
-    /// the loose shape's runs go on over table rows.
+    /// False when neither shape of [`Context::active`] can hold, told from counts that bound the
+    /// shape test's from above, in one pass that trims no line:
+    /// - a line is surely not short when its ends are printable ASCII (trimming keeps it whole) and
+    ///   it has `short_chars` characters or more; every other line, table rows included, may be
+    ///   short. The strict shape's short lines and its longest run of them are at most the lines
+    ///   that may be short and their longest run; so is the loose shape's run, which goes on over
+    ///   table rows;
+    /// - a line is surely no list item when its first byte is printable ASCII (trimming keeps it)
+    ///   other than the ASCII markers `*`, `+`, `-`, `o`: the strict shape's list items are at
+    ///   most the other lines;
+    /// - the loose shape counts only when its first `activate_top_lines` lines are short, which is
+    ///   tested exactly, on those lines alone, and needs at least `activate_min_lines` lines that
+    ///   are not table rows, so at least as many lines.
+    ///
+    /// Each bound is compared with the shape test's own threshold by the shape test's own
+    /// comparison, so an integer at least the count passes wherever the count does.
     fn may_be_active(&self, doc: &Document, line_chars: &[usize]) -> bool {
-        let short = self.t("short_chars", None) as usize;
-        let run_needed = self.t("activate_short_run", None).min(self.t("activate_loose_short_run", None));
+        let a = &self.activation;
         let bytes = doc.text.as_bytes();
-        let (mut lines, mut run, mut longest) = (0usize, 0usize, 0usize);
+        let (mut lines, mut run, mut longest, mut maybe_short, mut maybe_items) = (0usize, 0usize, 0usize, 0usize, 0usize);
         for (l, &chars) in doc.lines.iter().zip(line_chars) {
             if l.blank {
                 continue;
             }
             lines += 1;
             let (first, last) = (bytes[l.start], bytes[l.end - 1]);
-            if first != b'|' && first.is_ascii_graphic() && last.is_ascii_graphic() && chars >= short {
+            if first != b'|' && first.is_ascii_graphic() && last.is_ascii_graphic() && chars >= a.short_chars {
                 run = 0;
             } else {
                 run += 1;
                 longest = longest.max(run);
+                maybe_short += 1;
             }
+            maybe_items += usize::from(!first.is_ascii_graphic() || matches!(first, b'*' | b'+' | b'-' | b'o'));
         }
-        lines as f64 >= self.t("activate_min_lines", None) && longest as f64 >= run_needed
+        let n = lines as f64;
+        if n < a.min_lines {
+            return false;
+        }
+        let strict = maybe_short as f64 >= a.short_share * n && maybe_items as f64 >= a.list_share * n && longest as f64 >= a.short_run;
+        strict || (longest as f64 >= a.loose_short_run && self.opens_short(doc, lines))
+    }
+
+    /// Are the first `activate_top_lines` lines of `doc` (which has `lines` lines that are not
+    /// blank) shorter than `length_low` characters, without their list markers? The loose shape's
+    /// condition of [`Context::shaped`], looking at those lines only.
+    fn opens_short(&self, doc: &Document, lines: usize) -> bool {
+        let a = &self.activation;
+        // The count is at most the lines there are (an unset threshold is infinite).
+        if a.top_lines > lines as f64 {
+            return false;
+        }
+        let mut top = 0usize;
+        for (i, l) in doc.lines.iter().enumerate() {
+            if top as f64 >= a.top_lines {
+                break;
+            }
+            if l.blank {
+                continue;
+            }
+            if !crate::text::fewer_chars_than(without_marker(crate::text::trim(doc.line(i))), a.length_low) {
+                break;
+            }
+            top += 1;
+        }
+        top as f64 >= a.top_lines
     }
 
     /// The shape test of [`Context::active`].
     fn shaped(&self, doc: &Document) -> bool {
-        let short = self.t("short_chars", None) as usize;
-        let long = self.t("length_low", None) as usize;
+        let a = &self.activation;
+        let (short, long) = (a.short_chars, a.length_low);
         // Counts [lines, short lines, list items, longest run of short lines], of all lines and of
         // the lines that are not table rows.
         let mut all = [0usize; 4];
@@ -331,16 +406,12 @@ impl Context {
                 }
             }
         }
-        let shape = |c: &[usize; 4], [short_share, list_share, short_run]: [&str; 3]| {
+        let shape = |c: &[usize; 4], [short_share, list_share, short_run]: [f64; 3]| {
             let n = c[0] as f64;
-            n >= self.t("activate_min_lines", None)
-                && c[1] as f64 >= self.t(short_share, None) * n
-                && c[2] as f64 >= self.t(list_share, None) * n
-                && c[3] as f64 >= self.t(short_run, None)
+            n >= a.min_lines && c[1] as f64 >= short_share * n && c[2] as f64 >= list_share * n && c[3] as f64 >= short_run
         };
-        shape(&all, ["activate_short_share", "activate_list_share", "activate_short_run"])
-            || (top as f64 >= self.t("activate_top_lines", None)
-                && shape(&loose, ["activate_loose_short_share", "activate_loose_list_share", "activate_loose_short_run"]))
+        shape(&all, [a.short_share, a.list_share, a.short_run])
+            || (top as f64 >= a.top_lines && shape(&loose, [a.loose_short_share, a.loose_list_share, a.loose_short_run]))
     }
 
     /// Stop-word density of one line: share of words (or, for unspaced scripts, of letters) that
@@ -871,13 +942,15 @@ mod tests {
     }
 
     /// The cheap test turns a document away only when the shape test would: the default rule on
-    /// every fixture and on pages cut from them (the runs of short lines, table rows and indented
-    /// lines they hold), and a rule that asks for short runs only.
+    /// every fixture and on pages cut from them (the runs of short lines, table rows, indented
+    /// lines and list items they hold), a rule that asks for short runs only and one that asks
+    /// for many list items and a short opening.
     #[test]
     fn only_documents_of_no_shape_are_turned_away_early() {
         let cleaner = crate::Cleaner::new().unwrap();
         let default = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
         let loose = rule_with("activate_min_lines = 3, activate_short_share = 0, activate_list_share = 0, activate_short_run = 4, activate_top_lines = 0, activate_loose_short_run = 2");
+        let listy = rule_with("activate_min_lines = 4, activate_short_share = 0.3, activate_list_share = 0.4, activate_short_run = 2, activate_top_lines = 3, activate_loose_short_share = 0.4, activate_loose_short_run = 3, activate_loose_list_share = 0.1");
         let mut texts = Vec::new();
         for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
             for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
@@ -891,18 +964,22 @@ mod tests {
                     texts.push(piece.join("\n"));
                     texts.push(piece.iter().map(|l| format!("| {l} |")).collect::<Vec<_>>().join("\n"));
                     texts.push(piece.iter().map(|l| format!("   {l}")).collect::<Vec<_>>().join("\n"));
+                    // Every other line a list item, by ASCII and other markers, some indented.
+                    for marker in ["* ", "o ", "  - ", "• ", "\u{a0}+ "] {
+                        texts.push(piece.iter().enumerate().map(|(k, l)| if k % 2 == 0 { format!("{marker}{l}") } else { l.to_string() }).collect::<Vec<_>>().join("\n"));
+                    }
                 }
             }
         }
-        let mut seen = [0usize; 2];
+        let mut seen = [[0usize; 2]; 3];
         for t in &texts {
             let doc = Document::new(t);
-            for c in [default, &loose] {
+            for (k, c) in [default, &loose, &listy].into_iter().enumerate() {
                 let shaped = c.shaped(&doc);
                 assert_eq!(c.active(&doc), shaped, "{t:?}");
-                seen[usize::from(shaped)] += 1;
+                seen[k][usize::from(shaped)] += 1;
             }
         }
-        assert!(seen[0] > 100 && seen[1] > 100, "both outcomes: {seen:?}");
+        assert!(seen.iter().all(|s| s[0] > 100 && s[1] > 100), "both outcomes for each rule: {seen:?}");
     }
 }
