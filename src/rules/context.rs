@@ -68,6 +68,9 @@ pub struct Context {
     pub longest_stopword: FastMap<String, usize>,
     /// Single-character function words by language (Han, Kana, Hangul text).
     pub particles: FastMap<String, FastSet<char>>,
+    /// The byte lengths of each language's stop words by first and by last byte (see
+    /// [`WordShapes`]): most words are told to be none without being hashed.
+    shapes: FastMap<String, WordShapes>,
     /// Every threshold, set at compile time (`name` and `name.LANG`).
     thresholds: BTreeMap<String, f64>,
     /// The thresholds of the activation, which has no language, read out of `thresholds` once:
@@ -77,6 +80,86 @@ pub struct Context {
     /// Normalised headings (see [`crate::text::normalize_label`]) that open article content made
     /// of short lines.
     pub content_headings: FastSet<String>,
+}
+
+/// The stop words of one language by their first and their last byte: bit `n` of `first[b]`
+/// (`n` at most 63, which stands for every longer length) is set when a stop word of `n` bytes
+/// starts with byte `b`, and likewise for `last`. A lower-cased word whose length is missing
+/// from the bits of its first or its last byte is no stop word; the test costs two loads where a
+/// hash-set look-up cost the word's hash, a probe and a comparison.
+#[derive(Debug)]
+struct WordShapes {
+    first: [u64; 256],
+    last: [u64; 256],
+}
+
+impl WordShapes {
+    fn new<'a>(words: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut shapes = WordShapes { first: [0; 256], last: [0; 256] };
+        for w in words {
+            if let (Some(&f), Some(&l)) = (w.as_bytes().first(), w.as_bytes().last()) {
+                let bit = Self::bit(w.len());
+                shapes.first[usize::from(f)] |= bit;
+                shapes.last[usize::from(l)] |= bit;
+            }
+        }
+        shapes
+    }
+
+    #[inline]
+    fn bit(len: usize) -> u64 {
+        1 << len.min(63)
+    }
+
+    /// May `w` be one of the stop words, once lower-cased? For an ASCII word, whose lower-casing
+    /// keeps its length and lower-cases its first and last bytes, this is asked of `w` itself.
+    #[inline]
+    fn may_hold(&self, w: &[u8]) -> bool {
+        match (w.first(), w.last()) {
+            (Some(f), Some(l)) => {
+                let bit = Self::bit(w.len());
+                self.first[usize::from(f.to_ascii_lowercase())] & bit != 0 && self.last[usize::from(l.to_ascii_lowercase())] & bit != 0
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Is `w` (not empty, trimmed to letters and digits, `ascii` when it is) one of the stop words
+/// `sw`, of at most `longest` bytes and of the `shapes`? `quote` is false when the line holds
+/// no ASCII apostrophe; `buf` is scratch space.
+#[inline(always)]
+fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &str, ascii: bool, quote: bool, buf: &mut String) -> bool {
+    // An ASCII word without an apostrophe is a stop word only when it is one lower-cased whole:
+    // too long, or of a length no stop word with its first and last letters has, it is none, and
+    // is not lower-cased and looked up.
+    if ascii && (w.len() > longest || !shapes.may_hold(w.as_bytes())) && !(quote && w.as_bytes().contains(&b'\'')) {
+        return false;
+    }
+    buf.clear();
+    if ascii {
+        // The same as the char-by-char lower-casing below, for the common word.
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
+    let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
+    match apostrophe {
+        Some(a) => sw.contains(&buf[..a]) || sw.contains(buf.as_str()),
+        // Lower-cased, the word itself must fit a stop word's shape.
+        None => shapes.may_hold(buf.as_bytes()) && sw.contains(buf.as_str()),
+    }
+}
+
+/// The function words of one language, as [`Context::density`] reads them: looked up once per
+/// document, not once per line.
+#[derive(Clone, Copy)]
+struct Lexicon<'a> {
+    particles: Option<&'a FastSet<char>>,
+    /// The stop words, the byte length of the longest and their shapes.
+    words: Option<(&'a FastSet<String>, usize, &'a WordShapes)>,
 }
 
 /// The language-independent thresholds [`Context::active_counted`] reads (see `KNOWN`).
@@ -255,6 +338,7 @@ impl Context {
             }
         }
         let longest_stopword = stopwords.iter().map(|(lang, words)| (lang.clone(), words.iter().map(String::len).max().unwrap_or(0))).collect();
+        let shapes = stopwords.iter().map(|(lang, words)| (lang.clone(), WordShapes::new(words))).collect();
         let t = |name: &str| thresholds.get(name).copied().unwrap_or(0.0);
         let activation = Activation {
             min_lines: t("activate_min_lines"),
@@ -268,7 +352,7 @@ impl Context {
             short_chars: t("short_chars") as usize,
             length_low: t("length_low") as usize,
         };
-        Ok(Context { stopwords, longest_stopword, particles, thresholds, activation, content_headings })
+        Ok(Context { stopwords, longest_stopword, particles, shapes, thresholds, activation, content_headings })
     }
 
     fn t(&self, name: &str, lang: Option<&str>) -> f64 {
@@ -414,49 +498,68 @@ impl Context {
             || (top as f64 >= a.top_lines && shape(&loose, [a.loose_short_share, a.loose_list_share, a.loose_short_run]))
     }
 
+    /// The function words of `lang`.
+    fn lexicon(&self, lang: &str) -> Lexicon<'_> {
+        let words = self.stopwords.get(lang).map(|w| (w, self.longest_stopword.get(lang).copied().unwrap_or(usize::MAX), &self.shapes[lang]));
+        Lexicon { particles: self.particles.get(lang), words }
+    }
+
     /// Stop-word density of one line: share of words (or, for unspaced scripts, of letters) that
     /// are function words.
+    #[cfg(test)]
     fn density(&self, line: &str, lang: &str, buf: &mut String) -> f64 {
-        if let Some(p) = self.particles.get(lang) {
+        Self::density_in(self.lexicon(lang), line, buf)
+    }
+
+    /// [`Context::density`] in the function words `lex`.
+    fn density_in(lex: Lexicon, line: &str, buf: &mut String) -> f64 {
+        if let Some(p) = lex.particles {
             let (mut letters, mut hits) = (0usize, 0usize);
             for c in line.chars() {
-                if script_of(c).is_some() {
+                // An ASCII character is a letter or none, and no particle (particles are Han,
+                // Kana or Hangul characters).
+                if c.is_ascii() {
+                    letters += usize::from(c.is_ascii_alphabetic());
+                } else if script_of(c).is_some() {
                     letters += 1;
-                    if p.contains(&c) {
-                        hits += 1;
-                    }
+                    hits += usize::from(p.contains(&c));
                 }
             }
-            if letters > 0 && self.stopwords.get(lang).is_none_or(|s| s.is_empty()) {
+            if letters > 0 && lex.words.is_none_or(|(s, _, _)| s.is_empty()) {
                 return hits as f64 / letters as f64;
             }
         }
-        let Some(sw) = self.stopwords.get(lang) else { return 0.0 };
-        let longest = self.longest_stopword.get(lang).copied().unwrap_or(usize::MAX);
+        let Some((sw, longest, shapes)) = lex.words else { return 0.0 };
+        // Whether some word of the line may hold an apostrophe, asked of the line once.
+        let quote = line.as_bytes().contains(&b'\'');
         let (mut words, mut hits) = (0usize, 0usize);
-        for w in crate::text::split_whitespace(line) {
-            let w = crate::text::trim_to_alphanumeric(w);
-            if w.is_empty() {
-                continue;
+        if line.is_ascii() {
+            // `split_whitespace` and `trim_to_alphanumeric` byte by byte: in ASCII, white space
+            // and letters and digits are the ASCII ones.
+            let b = line.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if crate::text::is_ascii_space(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < b.len() && !crate::text::is_ascii_space(b[i]) {
+                    i += 1;
+                }
+                let token = &b[start..i];
+                if let (Some(s), Some(e)) = (token.iter().position(u8::is_ascii_alphanumeric), token.iter().rposition(u8::is_ascii_alphanumeric)) {
+                    words += 1;
+                    hits += usize::from(is_stop_word(sw, longest, shapes, &line[start + s..start + e + 1], true, quote, buf));
+                }
             }
-            words += 1;
-            let ascii = w.is_ascii();
-            if ascii && w.len() > longest && !w.contains('\'') {
-                continue;
-            }
-            buf.clear();
-            if ascii {
-                // The same as the char-by-char lower-casing below, for the common word.
-                buf.push_str(w);
-                buf.make_ascii_lowercase();
-            } else {
-                buf.extend(w.chars().flat_map(char::to_lowercase));
-            }
-            // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
-            let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
-            let elided = apostrophe.is_some_and(|a| sw.contains(&buf[..a]));
-            if elided || sw.contains(buf.as_str()) {
-                hits += 1;
+        } else {
+            for w in crate::text::split_whitespace(line) {
+                let w = crate::text::trim_to_alphanumeric(w);
+                if !w.is_empty() {
+                    words += 1;
+                    hits += usize::from(is_stop_word(sw, longest, shapes, w, w.is_ascii(), quote, buf));
+                }
             }
         }
         if words == 0 {
@@ -474,6 +577,7 @@ impl Context {
     pub fn bad_lines(&self, doc: &Document, taken: &[bool], inside: &[bool], lang: Option<&'static str>) -> Vec<(usize, &'static str)> {
         let lang = lang.filter(|l| self.stopwords.contains_key(*l) || self.particles.contains_key(*l));
         let Some(lang) = lang else { return Vec::new() };
+        let lex = self.lexicon(lang);
         let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
         let (sw_low, sw_high) = (self.t("stopwords_low", Some(lang)), self.t("stopwords_high", Some(lang)));
         let prose_sentences = self.t("prose_sentences", Some(lang));
@@ -496,7 +600,7 @@ impl Context {
                 let whole = crate::text::trim(doc.line(i));
                 let line = without_marker(whole);
                 let chars = crate::text::char_len(line) as f64;
-                let d = self.density(line, lang, &mut buf);
+                let d = Self::density_in(lex, line, &mut buf);
                 if line.len() == whole.len() {
                     unmarked_density[k] = Some(d);
                 }
@@ -525,7 +629,7 @@ impl Context {
                 let line = crate::text::trim(doc.line(i));
                 let c = crate::text::char_len(line) as f64;
                 chars += c;
-                let d = known.unwrap_or_else(|| self.density(line, lang, &mut buf));
+                let d = known.unwrap_or_else(|| Self::density_in(lex, line, &mut buf));
                 words += c;
                 hits += d * c;
             }
@@ -726,6 +830,73 @@ mod tests {
         assert_eq!(c.longest_stopword["en"], 5);
         assert!((c.density("WOULD After theirs wouldn't", "en", &mut buf) - 0.5).abs() < 1e-9);
         assert!((c.density("afterwards it's", "en", &mut buf) - 0.5).abs() < 1e-9);
+    }
+
+    /// [`Context::density`] the long way: every word lower-cased and looked up (as it was before
+    /// the ASCII splitting and the word shapes).
+    fn density_long(c: &Context, line: &str, lang: &str) -> f64 {
+        if let Some(p) = c.particles.get(lang) {
+            let (mut letters, mut hits) = (0usize, 0usize);
+            for ch in line.chars() {
+                if script_of(ch).is_some() {
+                    letters += 1;
+                    if p.contains(&ch) {
+                        hits += 1;
+                    }
+                }
+            }
+            if letters > 0 && c.stopwords.get(lang).is_none_or(|s| s.is_empty()) {
+                return hits as f64 / letters as f64;
+            }
+        }
+        let Some(sw) = c.stopwords.get(lang) else { return 0.0 };
+        let (mut words, mut hits) = (0usize, 0usize);
+        for w in crate::text::split_whitespace(line) {
+            let w = crate::text::trim_to_alphanumeric(w);
+            if w.is_empty() {
+                continue;
+            }
+            words += 1;
+            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+            let apostrophe = lower.find(['\'', '’']);
+            if apostrophe.is_some_and(|a| sw.contains(&lower[..a])) || sw.contains(lower.as_str()) {
+                hits += 1;
+            }
+        }
+        if words == 0 {
+            0.0
+        } else {
+            hits as f64 / words as f64
+        }
+    }
+
+    /// The density with the shortcuts is the density the long way, in every language of the
+    /// default rule, on every line of every fixture, upper-cased, with apostrophes and without
+    /// spaces between its words and punctuation.
+    #[test]
+    fn density_takes_no_shortcut_that_changes_it() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let c = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
+        let mut lines: Vec<String> = vec!["L'homme qu'il a vu, c'est l’équipe d'AUJOURD'HUI.".into(), "It's THE end: it’s theirs, ISN'T it?".into(), "ΣΟΦΊΑ Σ ΚΑΙ".into(), "İSTANBUL'DA BİR ŞEY VAR".into(), "the\u{a0}of\u{2003}and\tin".into()];
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                for l in std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines() {
+                    lines.extend([l.to_string(), l.to_uppercase(), l.replace(' ', "'"), l.replace(' ', "’ "), l.replace(", ", ",")]);
+                }
+            }
+        }
+        let langs: HashSet<&String> = c.stopwords.keys().chain(c.particles.keys()).collect();
+        assert!(langs.len() > 15 && lines.len() > 1000, "{} languages, {} lines", langs.len(), lines.len());
+        let mut buf = String::new();
+        let mut some = 0;
+        for lang in langs {
+            for l in &lines {
+                let (short, long) = (c.density(l, lang, &mut buf), density_long(c, l, lang));
+                assert_eq!(short.to_bits(), long.to_bits(), "{lang}: {l:?}");
+                some += usize::from(long > 0.0);
+            }
+        }
+        assert!(some > 1000, "{some} lines with function words");
     }
 
     const PROSE: &str = "The council said that it would review the plan in the spring, and that the new lines had been debated for almost two years by the residents of the town.";
