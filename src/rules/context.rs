@@ -125,11 +125,35 @@ impl WordShapes {
     }
 }
 
+/// Classes of bytes for [`Context::density`]'s walk: ASCII white space, ASCII letters and digits,
+/// other ASCII characters, and the bytes of other characters, which are decoded.
+const SPACE: u8 = 0;
+const ALNUM: u8 = 1;
+const OTHER: u8 = 2;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [3u8; 256];
+    let mut i = 0;
+    while i < 0x80 {
+        let b = i as u8;
+        // `char::is_whitespace` in ASCII (see `text::is_ascii_space`).
+        t[i] = if matches!(b, b'\t'..=b'\r' | b' ') {
+            SPACE
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Is `w` (not empty, trimmed to letters and digits, `ascii` when it is) one of the stop words
 /// `sw`, of at most `longest` bytes and of the `shapes`? `quote` is false when the line holds
-/// no ASCII apostrophe; `buf` is scratch space.
+/// no ASCII apostrophe, `curly` when it holds no `’`; `buf` is scratch space.
 #[inline(always)]
-fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &str, ascii: bool, quote: bool, buf: &mut String) -> bool {
+#[allow(clippy::too_many_arguments)]
+fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &str, ascii: bool, quote: bool, curly: bool, buf: &mut String) -> bool {
     // An ASCII word without an apostrophe is a stop word only when it is one lower-cased whole:
     // too long, or of a length no stop word with its first and last letters has, it is none, and
     // is not lower-cased and looked up.
@@ -142,7 +166,14 @@ fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &s
         buf.push_str(w);
         buf.make_ascii_lowercase();
     } else {
-        buf.extend(w.chars().flat_map(char::to_lowercase));
+        // The lower-cased word only grows as it is built: without an apostrophe in the line,
+        // which may elide a shorter stop word, one that grows past the longest stop word is none.
+        for c in w.chars() {
+            buf.extend(c.to_lowercase());
+            if buf.len() > longest && !quote && !curly {
+                return false;
+            }
+        }
     }
     // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
     let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
@@ -531,36 +562,51 @@ impl Context {
         }
         let Some((sw, longest, shapes)) = lex.words else { return 0.0 };
         // Whether some word of the line may hold an apostrophe, asked of the line once.
-        let quote = line.as_bytes().contains(&b'\'');
+        let quote = memchr::memchr(b'\'', line.as_bytes()).is_some();
+        let curly = !line.is_ascii() && memchr::memmem::find(line.as_bytes(), "’".as_bytes()).is_some();
         let (mut words, mut hits) = (0usize, 0usize);
-        if line.is_ascii() {
-            // `split_whitespace` and `trim_to_alphanumeric` byte by byte: in ASCII, white space
-            // and letters and digits are the ASCII ones.
-            let b = line.as_bytes();
-            let mut i = 0;
-            while i < b.len() {
-                if crate::text::is_ascii_space(b[i]) {
-                    i += 1;
-                    continue;
-                }
-                let start = i;
-                while i < b.len() && !crate::text::is_ascii_space(b[i]) {
-                    i += 1;
-                }
-                let token = &b[start..i];
-                if let (Some(s), Some(e)) = (token.iter().position(u8::is_ascii_alphanumeric), token.iter().rposition(u8::is_ascii_alphanumeric)) {
-                    words += 1;
-                    hits += usize::from(is_stop_word(sw, longest, shapes, &line[start + s..start + e + 1], true, quote, buf));
+        // `split_whitespace` and `trim_to_alphanumeric` in one walk, ASCII bytes told by table and
+        // only other characters decoded: a word runs from the first letter or digit of a token
+        // to the end of its last one.
+        let b = line.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let (mut start, mut end, mut high) = (usize::MAX, 0usize, false);
+            while let Some(&x) = b.get(i) {
+                match BYTE_CLASS[usize::from(x)] {
+                    SPACE => break,
+                    ALNUM => {
+                        start = start.min(i);
+                        i += 1;
+                        end = i;
+                    }
+                    OTHER => i += 1,
+                    _ => {
+                        let c = line[i..].chars().next().expect("a char starts at a lead byte");
+                        if c.is_whitespace() {
+                            break;
+                        }
+                        high = true;
+                        let at = i;
+                        i += c.len_utf8();
+                        if c.is_alphanumeric() {
+                            start = start.min(at);
+                            end = i;
+                        }
+                    }
                 }
             }
-        } else {
-            for w in crate::text::split_whitespace(line) {
-                let w = crate::text::trim_to_alphanumeric(w);
-                if !w.is_empty() {
-                    words += 1;
-                    hits += usize::from(is_stop_word(sw, longest, shapes, w, w.is_ascii(), quote, buf));
-                }
+            if start < end {
+                let w = &line[start..end];
+                words += 1;
+                hits += usize::from(is_stop_word(sw, longest, shapes, w, !high || w.is_ascii(), quote, curly, buf));
             }
+            // Past the white space that ended the token.
+            i += match b.get(i) {
+                Some(&x) if x < 0x80 => 1,
+                Some(_) => line[i..].chars().next().map_or(1, char::len_utf8),
+                None => 0,
+            };
         }
         if words == 0 {
             0.0
@@ -877,7 +923,7 @@ mod tests {
     fn density_takes_no_shortcut_that_changes_it() {
         let cleaner = crate::Cleaner::new().unwrap();
         let c = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
-        let mut lines: Vec<String> = vec!["L'homme qu'il a vu, c'est l’équipe d'AUJOURD'HUI.".into(), "It's THE end: it’s theirs, ISN'T it?".into(), "ΣΟΦΊΑ Σ ΚΑΙ".into(), "İSTANBUL'DA BİR ŞEY VAR".into(), "the\u{a0}of\u{2003}and\tin".into()];
+        let mut lines: Vec<String> = vec!["L'homme qu'il a vu, c'est l’équipe d'AUJOURD'HUI.".into(), "It's THE end: it’s theirs, ISN'T it?".into(), "ΣΟΦΊΑ Σ ΚΑΙ".into(), "İSTANBUL'DA BİR ŞEY VAR".into(), "the\u{a0}of\u{2003}and\tin".into(), "d’AUJOURD’HUI, l’ÉQUIPEMENT für’s ÜBERMÄẞIGE".into(), "für\u{1680}die\u{2028}und\u{3000}der\u{85}das\u{202f}im «Café» —".into(), "ДЛЯ ВСЕХ, КОТОРЫЕ… Ⅻ ǅ K".into()];
         for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
             for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
                 for l in std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines() {
