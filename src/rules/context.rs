@@ -68,10 +68,144 @@ pub struct Context {
     pub longest_stopword: FastMap<String, usize>,
     /// Single-character function words by language (Han, Kana, Hangul text).
     pub particles: FastMap<String, FastSet<char>>,
-    pub thresholds: BTreeMap<String, f64>,
+    /// The byte lengths of each language's stop words by first and by last byte (see
+    /// [`WordShapes`]): most words are told to be none without being hashed.
+    shapes: FastMap<String, WordShapes>,
+    /// Every threshold, set at compile time (`name` and `name.LANG`).
+    thresholds: BTreeMap<String, f64>,
+    /// The thresholds of the activation, which has no language, read out of `thresholds` once:
+    /// [`Context::active_counted`] runs on every document, and a map look-up by name cost more
+    /// than its loop over short documents.
+    activation: Activation,
     /// Normalised headings (see [`crate::text::normalize_label`]) that open article content made
     /// of short lines.
     pub content_headings: FastSet<String>,
+}
+
+/// The stop words of one language by their first and their last byte: bit `n` of `first[b]`
+/// (`n` at most 63, which stands for every longer length) is set when a stop word of `n` bytes
+/// starts with byte `b`, and likewise for `last`. A lower-cased word whose length is missing
+/// from the bits of its first or its last byte is no stop word; the test costs two loads where a
+/// hash-set look-up cost the word's hash, a probe and a comparison.
+#[derive(Debug)]
+struct WordShapes {
+    first: [u64; 256],
+    last: [u64; 256],
+}
+
+impl WordShapes {
+    fn new<'a>(words: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut shapes = WordShapes { first: [0; 256], last: [0; 256] };
+        for w in words {
+            if let (Some(&f), Some(&l)) = (w.as_bytes().first(), w.as_bytes().last()) {
+                let bit = Self::bit(w.len());
+                shapes.first[usize::from(f)] |= bit;
+                shapes.last[usize::from(l)] |= bit;
+            }
+        }
+        shapes
+    }
+
+    #[inline]
+    fn bit(len: usize) -> u64 {
+        1 << len.min(63)
+    }
+
+    /// May `w` be one of the stop words, once lower-cased? For an ASCII word, whose lower-casing
+    /// keeps its length and lower-cases its first and last bytes, this is asked of `w` itself.
+    #[inline]
+    fn may_hold(&self, w: &[u8]) -> bool {
+        match (w.first(), w.last()) {
+            (Some(f), Some(l)) => {
+                let bit = Self::bit(w.len());
+                self.first[usize::from(f.to_ascii_lowercase())] & bit != 0 && self.last[usize::from(l.to_ascii_lowercase())] & bit != 0
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Classes of bytes for [`Context::density`]'s walk: ASCII white space, ASCII letters and digits,
+/// other ASCII characters, and the bytes of other characters, which are decoded.
+const SPACE: u8 = 0;
+const ALNUM: u8 = 1;
+const OTHER: u8 = 2;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [3u8; 256];
+    let mut i = 0;
+    while i < 0x80 {
+        let b = i as u8;
+        // `char::is_whitespace` in ASCII (see `text::is_ascii_space`).
+        t[i] = if matches!(b, b'\t'..=b'\r' | b' ') {
+            SPACE
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Is `w` (not empty, trimmed to letters and digits, `ascii` when it is) one of the stop words
+/// `sw`, of at most `longest` bytes and of the `shapes`? `quote` is false when the line holds
+/// no ASCII apostrophe, `curly` when it holds no `’`; `buf` is scratch space.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &str, ascii: bool, quote: bool, curly: bool, buf: &mut String) -> bool {
+    // An ASCII word without an apostrophe is a stop word only when it is one lower-cased whole:
+    // too long, or of a length no stop word with its first and last letters has, it is none, and
+    // is not lower-cased and looked up.
+    if ascii && (w.len() > longest || !shapes.may_hold(w.as_bytes())) && !(quote && w.as_bytes().contains(&b'\'')) {
+        return false;
+    }
+    buf.clear();
+    if ascii {
+        // The same as the char-by-char lower-casing below, for the common word.
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        // The lower-cased word only grows as it is built: without an apostrophe in the line,
+        // which may elide a shorter stop word, one that grows past the longest stop word is none.
+        for c in w.chars() {
+            buf.extend(c.to_lowercase());
+            if buf.len() > longest && !quote && !curly {
+                return false;
+            }
+        }
+    }
+    // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
+    let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
+    match apostrophe {
+        Some(a) => sw.contains(&buf[..a]) || sw.contains(buf.as_str()),
+        // Lower-cased, the word itself must fit a stop word's shape.
+        None => shapes.may_hold(buf.as_bytes()) && sw.contains(buf.as_str()),
+    }
+}
+
+/// The function words of one language, as [`Context::density`] reads them: looked up once per
+/// document, not once per line.
+#[derive(Clone, Copy)]
+struct Lexicon<'a> {
+    particles: Option<&'a FastSet<char>>,
+    /// The stop words, the byte length of the longest and their shapes.
+    words: Option<(&'a FastSet<String>, usize, &'a WordShapes)>,
+}
+
+/// The language-independent thresholds [`Context::active_counted`] reads (see `KNOWN`).
+#[derive(Debug, Clone, Copy)]
+struct Activation {
+    min_lines: f64,
+    short_share: f64,
+    short_run: f64,
+    list_share: f64,
+    top_lines: f64,
+    loose_short_share: f64,
+    loose_short_run: f64,
+    loose_list_share: f64,
+    short_chars: usize,
+    length_low: usize,
 }
 
 const KNOWN: &[(&str, f64)] = &[
@@ -235,7 +369,21 @@ impl Context {
             }
         }
         let longest_stopword = stopwords.iter().map(|(lang, words)| (lang.clone(), words.iter().map(String::len).max().unwrap_or(0))).collect();
-        Ok(Context { stopwords, longest_stopword, particles, thresholds, content_headings })
+        let shapes = stopwords.iter().map(|(lang, words)| (lang.clone(), WordShapes::new(words))).collect();
+        let t = |name: &str| thresholds.get(name).copied().unwrap_or(0.0);
+        let activation = Activation {
+            min_lines: t("activate_min_lines"),
+            short_share: t("activate_short_share"),
+            short_run: t("activate_short_run"),
+            list_share: t("activate_list_share"),
+            top_lines: t("activate_top_lines"),
+            loose_short_share: t("activate_loose_short_share"),
+            loose_short_run: t("activate_loose_short_run"),
+            loose_list_share: t("activate_loose_list_share"),
+            short_chars: t("short_chars") as usize,
+            length_low: t("length_low") as usize,
+        };
+        Ok(Context { stopwords, longest_stopword, particles, shapes, thresholds, activation, content_headings })
     }
 
     fn t(&self, name: &str, lang: Option<&str>) -> f64 {
@@ -262,36 +410,78 @@ impl Context {
         self.may_be_active(doc, line_chars) && self.shaped(doc)
     }
 
-    /// False when neither shape of [`Context::active`] can hold: fewer than `activate_min_lines`
-    /// lines, or no run of lines that may be short as long as the shorter of the two short runs
-    /// asked for. A line is surely not short when its ends are printable ASCII (trimming keeps it
-    /// whole) and it has `short_chars` characters or more; a table row counts as maybe short, as
-    /// the loose shape's runs go on over table rows.
+    /// False when neither shape of [`Context::active`] can hold, told from counts that bound the
+    /// shape test's from above, in one pass that trims no line:
+    /// - a line is surely not short when its ends are printable ASCII (trimming keeps it whole) and
+    ///   it has `short_chars` characters or more; every other line, table rows included, may be
+    ///   short. The strict shape's short lines and its longest run of them are at most the lines
+    ///   that may be short and their longest run; so is the loose shape's run, which goes on over
+    ///   table rows;
+    /// - a line is surely no list item when its first byte is printable ASCII (trimming keeps it)
+    ///   other than the ASCII markers `*`, `+`, `-`, `o`: the strict shape's list items are at
+    ///   most the other lines;
+    /// - the loose shape counts only when its first `activate_top_lines` lines are short, which is
+    ///   tested exactly, on those lines alone, and needs at least `activate_min_lines` lines that
+    ///   are not table rows, so at least as many lines.
+    ///
+    /// Each bound is compared with the shape test's own threshold by the shape test's own
+    /// comparison, so an integer at least the count passes wherever the count does.
     fn may_be_active(&self, doc: &Document, line_chars: &[usize]) -> bool {
-        let short = self.t("short_chars", None) as usize;
-        let run_needed = self.t("activate_short_run", None).min(self.t("activate_loose_short_run", None));
+        let a = &self.activation;
         let bytes = doc.text.as_bytes();
-        let (mut lines, mut run, mut longest) = (0usize, 0usize, 0usize);
+        let (mut lines, mut run, mut longest, mut maybe_short, mut maybe_items) = (0usize, 0usize, 0usize, 0usize, 0usize);
         for (l, &chars) in doc.lines.iter().zip(line_chars) {
             if l.blank {
                 continue;
             }
             lines += 1;
             let (first, last) = (bytes[l.start], bytes[l.end - 1]);
-            if first != b'|' && first.is_ascii_graphic() && last.is_ascii_graphic() && chars >= short {
+            if first != b'|' && first.is_ascii_graphic() && last.is_ascii_graphic() && chars >= a.short_chars {
                 run = 0;
             } else {
                 run += 1;
                 longest = longest.max(run);
+                maybe_short += 1;
             }
+            maybe_items += usize::from(!first.is_ascii_graphic() || matches!(first, b'*' | b'+' | b'-' | b'o'));
         }
-        lines as f64 >= self.t("activate_min_lines", None) && longest as f64 >= run_needed
+        let n = lines as f64;
+        if n < a.min_lines {
+            return false;
+        }
+        let strict = maybe_short as f64 >= a.short_share * n && maybe_items as f64 >= a.list_share * n && longest as f64 >= a.short_run;
+        strict || (longest as f64 >= a.loose_short_run && self.opens_short(doc, lines))
+    }
+
+    /// Are the first `activate_top_lines` lines of `doc` (which has `lines` lines that are not
+    /// blank) shorter than `length_low` characters, without their list markers? The loose shape's
+    /// condition of [`Context::shaped`], looking at those lines only.
+    fn opens_short(&self, doc: &Document, lines: usize) -> bool {
+        let a = &self.activation;
+        // The count is at most the lines there are (an unset threshold is infinite).
+        if a.top_lines > lines as f64 {
+            return false;
+        }
+        let mut top = 0usize;
+        for (i, l) in doc.lines.iter().enumerate() {
+            if top as f64 >= a.top_lines {
+                break;
+            }
+            if l.blank {
+                continue;
+            }
+            if !crate::text::fewer_chars_than(without_marker(crate::text::trim(doc.line(i))), a.length_low) {
+                break;
+            }
+            top += 1;
+        }
+        top as f64 >= a.top_lines
     }
 
     /// The shape test of [`Context::active`].
     fn shaped(&self, doc: &Document) -> bool {
-        let short = self.t("short_chars", None) as usize;
-        let long = self.t("length_low", None) as usize;
+        let a = &self.activation;
+        let (short, long) = (a.short_chars, a.length_low);
         // Counts [lines, short lines, list items, longest run of short lines], of all lines and of
         // the lines that are not table rows.
         let mut all = [0usize; 4];
@@ -331,62 +521,92 @@ impl Context {
                 }
             }
         }
-        let shape = |c: &[usize; 4], [short_share, list_share, short_run]: [&str; 3]| {
+        let shape = |c: &[usize; 4], [short_share, list_share, short_run]: [f64; 3]| {
             let n = c[0] as f64;
-            n >= self.t("activate_min_lines", None)
-                && c[1] as f64 >= self.t(short_share, None) * n
-                && c[2] as f64 >= self.t(list_share, None) * n
-                && c[3] as f64 >= self.t(short_run, None)
+            n >= a.min_lines && c[1] as f64 >= short_share * n && c[2] as f64 >= list_share * n && c[3] as f64 >= short_run
         };
-        shape(&all, ["activate_short_share", "activate_list_share", "activate_short_run"])
-            || (top as f64 >= self.t("activate_top_lines", None)
-                && shape(&loose, ["activate_loose_short_share", "activate_loose_list_share", "activate_loose_short_run"]))
+        shape(&all, [a.short_share, a.list_share, a.short_run])
+            || (top as f64 >= a.top_lines && shape(&loose, [a.loose_short_share, a.loose_list_share, a.loose_short_run]))
+    }
+
+    /// The function words of `lang`.
+    fn lexicon(&self, lang: &str) -> Lexicon<'_> {
+        let words = self.stopwords.get(lang).map(|w| (w, self.longest_stopword.get(lang).copied().unwrap_or(usize::MAX), &self.shapes[lang]));
+        Lexicon { particles: self.particles.get(lang), words }
     }
 
     /// Stop-word density of one line: share of words (or, for unspaced scripts, of letters) that
     /// are function words.
+    #[cfg(test)]
     fn density(&self, line: &str, lang: &str, buf: &mut String) -> f64 {
-        if let Some(p) = self.particles.get(lang) {
+        Self::density_in(self.lexicon(lang), line, buf)
+    }
+
+    /// [`Context::density`] in the function words `lex`.
+    fn density_in(lex: Lexicon, line: &str, buf: &mut String) -> f64 {
+        if let Some(p) = lex.particles {
             let (mut letters, mut hits) = (0usize, 0usize);
             for c in line.chars() {
-                if script_of(c).is_some() {
+                // An ASCII character is a letter or none, and no particle (particles are Han,
+                // Kana or Hangul characters).
+                if c.is_ascii() {
+                    letters += usize::from(c.is_ascii_alphabetic());
+                } else if script_of(c).is_some() {
                     letters += 1;
-                    if p.contains(&c) {
-                        hits += 1;
-                    }
+                    hits += usize::from(p.contains(&c));
                 }
             }
-            if letters > 0 && self.stopwords.get(lang).is_none_or(|s| s.is_empty()) {
+            if letters > 0 && lex.words.is_none_or(|(s, _, _)| s.is_empty()) {
                 return hits as f64 / letters as f64;
             }
         }
-        let Some(sw) = self.stopwords.get(lang) else { return 0.0 };
-        let longest = self.longest_stopword.get(lang).copied().unwrap_or(usize::MAX);
+        let Some((sw, longest, shapes)) = lex.words else { return 0.0 };
+        // Whether some word of the line may hold an apostrophe, asked of the line once.
+        let quote = memchr::memchr(b'\'', line.as_bytes()).is_some();
+        let curly = !line.is_ascii() && memchr::memmem::find(line.as_bytes(), "’".as_bytes()).is_some();
         let (mut words, mut hits) = (0usize, 0usize);
-        for w in crate::text::split_whitespace(line) {
-            let w = crate::text::trim_to_alphanumeric(w);
-            if w.is_empty() {
-                continue;
+        // `split_whitespace` and `trim_to_alphanumeric` in one walk, ASCII bytes told by table and
+        // only other characters decoded: a word runs from the first letter or digit of a token
+        // to the end of its last one.
+        let b = line.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let (mut start, mut end, mut high) = (usize::MAX, 0usize, false);
+            while let Some(&x) = b.get(i) {
+                match BYTE_CLASS[usize::from(x)] {
+                    SPACE => break,
+                    ALNUM => {
+                        start = start.min(i);
+                        i += 1;
+                        end = i;
+                    }
+                    OTHER => i += 1,
+                    _ => {
+                        let c = line[i..].chars().next().expect("a char starts at a lead byte");
+                        if c.is_whitespace() {
+                            break;
+                        }
+                        high = true;
+                        let at = i;
+                        i += c.len_utf8();
+                        if c.is_alphanumeric() {
+                            start = start.min(at);
+                            end = i;
+                        }
+                    }
+                }
             }
-            words += 1;
-            let ascii = w.is_ascii();
-            if ascii && w.len() > longest && !w.contains('\'') {
-                continue;
+            if start < end {
+                let w = &line[start..end];
+                words += 1;
+                hits += usize::from(is_stop_word(sw, longest, shapes, w, !high || w.is_ascii(), quote, curly, buf));
             }
-            buf.clear();
-            if ascii {
-                // The same as the char-by-char lower-casing below, for the common word.
-                buf.push_str(w);
-                buf.make_ascii_lowercase();
-            } else {
-                buf.extend(w.chars().flat_map(char::to_lowercase));
-            }
-            // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
-            let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
-            let elided = apostrophe.is_some_and(|a| sw.contains(&buf[..a]));
-            if elided || sw.contains(buf.as_str()) {
-                hits += 1;
-            }
+            // Past the white space that ended the token.
+            i += match b.get(i) {
+                Some(&x) if x < 0x80 => 1,
+                Some(_) => line[i..].chars().next().map_or(1, char::len_utf8),
+                None => 0,
+            };
         }
         if words == 0 {
             0.0
@@ -403,6 +623,7 @@ impl Context {
     pub fn bad_lines(&self, doc: &Document, taken: &[bool], inside: &[bool], lang: Option<&'static str>) -> Vec<(usize, &'static str)> {
         let lang = lang.filter(|l| self.stopwords.contains_key(*l) || self.particles.contains_key(*l));
         let Some(lang) = lang else { return Vec::new() };
+        let lex = self.lexicon(lang);
         let (low, high) = (self.t("length_low", Some(lang)), self.t("length_high", Some(lang)));
         let (sw_low, sw_high) = (self.t("stopwords_low", Some(lang)), self.t("stopwords_high", Some(lang)));
         let prose_sentences = self.t("prose_sentences", Some(lang));
@@ -425,7 +646,7 @@ impl Context {
                 let whole = crate::text::trim(doc.line(i));
                 let line = without_marker(whole);
                 let chars = crate::text::char_len(line) as f64;
-                let d = self.density(line, lang, &mut buf);
+                let d = Self::density_in(lex, line, &mut buf);
                 if line.len() == whole.len() {
                     unmarked_density[k] = Some(d);
                 }
@@ -454,7 +675,7 @@ impl Context {
                 let line = crate::text::trim(doc.line(i));
                 let c = crate::text::char_len(line) as f64;
                 chars += c;
-                let d = known.unwrap_or_else(|| self.density(line, lang, &mut buf));
+                let d = known.unwrap_or_else(|| Self::density_in(lex, line, &mut buf));
                 words += c;
                 hits += d * c;
             }
@@ -655,6 +876,73 @@ mod tests {
         assert_eq!(c.longest_stopword["en"], 5);
         assert!((c.density("WOULD After theirs wouldn't", "en", &mut buf) - 0.5).abs() < 1e-9);
         assert!((c.density("afterwards it's", "en", &mut buf) - 0.5).abs() < 1e-9);
+    }
+
+    /// [`Context::density`] the long way: every word lower-cased and looked up (as it was before
+    /// the ASCII splitting and the word shapes).
+    fn density_long(c: &Context, line: &str, lang: &str) -> f64 {
+        if let Some(p) = c.particles.get(lang) {
+            let (mut letters, mut hits) = (0usize, 0usize);
+            for ch in line.chars() {
+                if script_of(ch).is_some() {
+                    letters += 1;
+                    if p.contains(&ch) {
+                        hits += 1;
+                    }
+                }
+            }
+            if letters > 0 && c.stopwords.get(lang).is_none_or(|s| s.is_empty()) {
+                return hits as f64 / letters as f64;
+            }
+        }
+        let Some(sw) = c.stopwords.get(lang) else { return 0.0 };
+        let (mut words, mut hits) = (0usize, 0usize);
+        for w in crate::text::split_whitespace(line) {
+            let w = crate::text::trim_to_alphanumeric(w);
+            if w.is_empty() {
+                continue;
+            }
+            words += 1;
+            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+            let apostrophe = lower.find(['\'', '’']);
+            if apostrophe.is_some_and(|a| sw.contains(&lower[..a])) || sw.contains(lower.as_str()) {
+                hits += 1;
+            }
+        }
+        if words == 0 {
+            0.0
+        } else {
+            hits as f64 / words as f64
+        }
+    }
+
+    /// The density with the shortcuts is the density the long way, in every language of the
+    /// default rule, on every line of every fixture, upper-cased, with apostrophes and without
+    /// spaces between its words and punctuation.
+    #[test]
+    fn density_takes_no_shortcut_that_changes_it() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let c = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
+        let mut lines: Vec<String> = vec!["L'homme qu'il a vu, c'est l’équipe d'AUJOURD'HUI.".into(), "It's THE end: it’s theirs, ISN'T it?".into(), "ΣΟΦΊΑ Σ ΚΑΙ".into(), "İSTANBUL'DA BİR ŞEY VAR".into(), "the\u{a0}of\u{2003}and\tin".into(), "d’AUJOURD’HUI, l’ÉQUIPEMENT für’s ÜBERMÄẞIGE".into(), "für\u{1680}die\u{2028}und\u{3000}der\u{85}das\u{202f}im «Café» —".into(), "ДЛЯ ВСЕХ, КОТОРЫЕ… Ⅻ ǅ K".into()];
+        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
+                for l in std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines() {
+                    lines.extend([l.to_string(), l.to_uppercase(), l.replace(' ', "'"), l.replace(' ', "’ "), l.replace(", ", ",")]);
+                }
+            }
+        }
+        let langs: HashSet<&String> = c.stopwords.keys().chain(c.particles.keys()).collect();
+        assert!(langs.len() > 15 && lines.len() > 1000, "{} languages, {} lines", langs.len(), lines.len());
+        let mut buf = String::new();
+        let mut some = 0;
+        for lang in langs {
+            for l in &lines {
+                let (short, long) = (c.density(l, lang, &mut buf), density_long(c, l, lang));
+                assert_eq!(short.to_bits(), long.to_bits(), "{lang}: {l:?}");
+                some += usize::from(long > 0.0);
+            }
+        }
+        assert!(some > 1000, "{some} lines with function words");
     }
 
     const PROSE: &str = "The council said that it would review the plan in the spring, and that the new lines had been debated for almost two years by the residents of the town.";
@@ -871,13 +1159,15 @@ mod tests {
     }
 
     /// The cheap test turns a document away only when the shape test would: the default rule on
-    /// every fixture and on pages cut from them (the runs of short lines, table rows and indented
-    /// lines they hold), and a rule that asks for short runs only.
+    /// every fixture and on pages cut from them (the runs of short lines, table rows, indented
+    /// lines and list items they hold), a rule that asks for short runs only and one that asks
+    /// for many list items and a short opening.
     #[test]
     fn only_documents_of_no_shape_are_turned_away_early() {
         let cleaner = crate::Cleaner::new().unwrap();
         let default = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
         let loose = rule_with("activate_min_lines = 3, activate_short_share = 0, activate_list_share = 0, activate_short_run = 4, activate_top_lines = 0, activate_loose_short_run = 2");
+        let listy = rule_with("activate_min_lines = 4, activate_short_share = 0.3, activate_list_share = 0.4, activate_short_run = 2, activate_top_lines = 3, activate_loose_short_share = 0.4, activate_loose_short_run = 3, activate_loose_list_share = 0.1");
         let mut texts = Vec::new();
         for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
             for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
@@ -891,18 +1181,22 @@ mod tests {
                     texts.push(piece.join("\n"));
                     texts.push(piece.iter().map(|l| format!("| {l} |")).collect::<Vec<_>>().join("\n"));
                     texts.push(piece.iter().map(|l| format!("   {l}")).collect::<Vec<_>>().join("\n"));
+                    // Every other line a list item, by ASCII and other markers, some indented.
+                    for marker in ["* ", "o ", "  - ", "• ", "\u{a0}+ "] {
+                        texts.push(piece.iter().enumerate().map(|(k, l)| if k % 2 == 0 { format!("{marker}{l}") } else { l.to_string() }).collect::<Vec<_>>().join("\n"));
+                    }
                 }
             }
         }
-        let mut seen = [0usize; 2];
+        let mut seen = [[0usize; 2]; 3];
         for t in &texts {
             let doc = Document::new(t);
-            for c in [default, &loose] {
+            for (k, c) in [default, &loose, &listy].into_iter().enumerate() {
                 let shaped = c.shaped(&doc);
                 assert_eq!(c.active(&doc), shaped, "{t:?}");
-                seen[usize::from(shaped)] += 1;
+                seen[k][usize::from(shaped)] += 1;
             }
         }
-        assert!(seen[0] > 100 && seen[1] > 100, "both outcomes: {seen:?}");
+        assert!(seen.iter().all(|s| s[0] > 100 && s[1] > 100), "both outcomes for each rule: {seen:?}");
     }
 }
