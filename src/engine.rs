@@ -1701,13 +1701,11 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
             if !index.regex.is_empty() {
                 first = patterns.first(trimmed, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k)));
             }
-            // Every pattern of the digit set needs an ASCII digit, so a line without one walks
-            // off its lazy DFA within its first bytes: cheaper than looking for a digit in the
-            // whole line first, which only the floating set's few, short lines are worth.
-            if !index.digits.is_empty() {
+            let digit = (!index.digits.is_empty() || index.floating_needs_digit) && crate::lineset::has_digit(trimmed);
+            if digit && !index.digits.is_empty() {
                 first = earliest(first, digit_patterns.first(trimmed, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))));
             }
-            if !index.floating.is_empty() && chars <= index.floating_max_chars && (!index.floating_needs_digit || crate::lineset::has_digit(trimmed)) {
+            if !index.floating.is_empty() && chars <= index.floating_max_chars && (digit || !index.floating_needs_digit) {
                 first = earliest(first, floating_patterns.first(trimmed, |p| Some(index.floating_ids[p]).filter(|&k| allowed(k))));
             }
             gates_open.clear();
