@@ -827,7 +827,8 @@ const LEAD_GROUPS: [u16; 256] = {
 };
 
 /// The characters of a line, its script groups (the union of [`LEAD_GROUPS`] over its bytes) and
-/// whether its lead bytes prove every letter of it Latin ([`proves_latin`]), in one pass over its
+/// whether its lead bytes prove every letter of it Latin ([`crate::text::passed_over`]: then it
+/// has no foreign island, and `ForeignToken::find` would pass it over), in one pass over its
 /// bytes: the engine needs all three for every line, and counting characters and masking scripts
 /// each in a pass of its own read every byte twice. A character is every byte that is not a UTF-8
 /// continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`) belong to a group, so only those
@@ -851,7 +852,7 @@ fn line_stats(line: &str) -> (usize, u16, bool) {
         while leads != 0 {
             let p = at + (leads.trailing_zeros() / 8) as usize;
             mask |= LEAD_GROUPS[bytes[p] as usize];
-            latin = latin && proves_latin(bytes, p);
+            latin = latin && crate::text::passed_over(bytes, p, Some(crate::text::Script::Latin));
             leads &= leads - 1;
         }
     };
@@ -877,20 +878,10 @@ fn line_stats(line: &str) -> (usize, u16, bool) {
         mask |= LEAD_GROUPS[b as usize];
         continuations += usize::from(b & 0xC0 == 0x80);
         if b >= 0xC0 {
-            latin = latin && proves_latin(bytes, from + j);
+            latin = latin && crate::text::passed_over(bytes, from + j, Some(crate::text::Script::Latin));
         }
     }
     (bytes.len() - continuations, mask, latin)
-}
-
-/// Whether the character whose lead byte is `bytes[p]` is a Latin letter or no letter, told by its
-/// first byte ([`crate::text::lead_script`]: `C3` is Latin, `CC` combining marks) or, for `E2`, by
-/// its second (`E2 80`: U+2000..U+203F, the general punctuation of dashes and curly quotes). A
-/// line of such characters and ASCII has no letter but Latin ones: it has no foreign island, and
-/// `ForeignToken::find` would pass it over.
-#[inline]
-fn proves_latin(bytes: &[u8], p: usize) -> bool {
-    matches!(crate::text::lead_script(bytes[p]), Some(None | Some(crate::text::Script::Latin))) || (bytes[p] == 0xE2 && bytes.get(p + 1) == Some(&0x80))
 }
 
 /// The group (bit index) a cue needs: that of its first character with one, or `None` for a cue
@@ -1533,7 +1524,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     // The characters and script groups of each line (`line_stats`); a line longer than
     // `cue_line_chars` is left out of the scan.
     let (mut line_chars, mut line_masks) = (std::mem::take(&mut s.line_chars), std::mem::take(&mut s.line_masks));
-    // Lines whose letters are all Latin by their lead bytes (see `proves_latin`).
+    // Lines whose letters are all Latin by their lead bytes (see `line_stats`).
     let mut line_latin = std::mem::take(&mut s.line_latin);
     for l in &doc.lines {
         let (chars, mask, latin) = line_stats(&text[l.start..l.end]);
@@ -2831,7 +2822,7 @@ mod tests {
                 for pad in 0..66 {
                     let line = format!("{}{a}{}{b}{}", "x".repeat(pad), "y".repeat(pad % 5), "z".repeat(65 - pad));
                     let want = line.bytes().fold(0, |m, b| m | LEAD_GROUPS[b as usize]);
-                    let latin = line.char_indices().all(|(p, c)| c.is_ascii() || proves_latin(line.as_bytes(), p));
+                    let latin = line.char_indices().all(|(p, c)| c.is_ascii() || crate::text::passed_over(line.as_bytes(), p, Some(crate::text::Script::Latin)));
                     assert_eq!(line_stats(&line), (line.chars().count(), want, latin), "{line:?}");
                     seen += u32::from(want != 0);
                 }
@@ -2850,7 +2841,7 @@ mod tests {
         let fts: Vec<&crate::rules::foreign_token::ForeignToken> = rules.iter().filter_map(|r| if let Kind::ForeignToken(ft) = &r.kind { Some(ft) } else { None }).collect();
         assert!(!fts.is_empty());
         let mut lines = Vec::new();
-        for line in fixture_lines() {
+        for line in crate::fixture_lines() {
             let at = line.char_indices().map(|(k, _)| k).nth(line.chars().count() / 2).unwrap_or(0);
             for put in ["", "“", "é", "—", "ª", "µ", "ʃ", "ℓ", "™", "₂", "Ⓐ", "추천", "я", "漢", "ア", "\u{301}", "…", "\u{2070}"] {
                 lines.push(format!("{}{put}{}", &line[..at], &line[at..]));
@@ -2903,12 +2894,7 @@ mod tests {
         let mut plain = Index::build(rules).unwrap();
         plain.cue_line_chars = usize::MAX;
         assert!(index.cue_line_chars < 1000);
-        let mut docs: Vec<String> = Vec::new();
-        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
-            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
-                docs.push(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default());
-            }
-        }
+        let mut docs = crate::fixture_texts();
         let prose = [
             "The council met on Tuesday to discuss the budget, and the mayor said the plan would go ahead. ",
             "Der Stadtrat hat am Dienstag über den Haushalt beraten; die Bürgermeisterin äußerte sich zufrieden. ",
@@ -2966,7 +2952,7 @@ mod tests {
         let rules = cleaner.rules();
         let index = &Index::build(rules).unwrap();
         let t = &index.tables;
-        let mut lines = fixture_lines();
+        let mut lines = crate::fixture_lines();
         let mut keys: Vec<&str> = t.labels.keys().chain(t.prefixes.keys()).chain(t.to_end.keys()).map(|k| &**k).collect();
         keys.sort();
         for k in keys {
@@ -3013,18 +2999,6 @@ mod tests {
         assert!(seen.iter().all(|&n| n > 100) && seen_prefix > 100, "every outcome is tried: {seen:?}, {seen_prefix} prefix phrases");
     }
 
-    /// A glued start is found as from the whole normalised line, both from the first token
-    /// Every line of every file in `fixtures/`.
-    fn fixture_lines() -> Vec<String> {
-        let mut lines: Vec<String> = Vec::new();
-        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
-            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
-                lines.extend(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines().map(str::to_string));
-            }
-        }
-        lines
-    }
-
     /// The line sets' own walk of the lazy DFA (`lineset::walk`) finds the patterns the library's
     /// overlapping search finds, in all four default sets: on the fixtures' lines, the rules'
     /// examples, and the heads and tails of both (a pattern that dies mid-line, one that matches
@@ -3033,7 +3007,7 @@ mod tests {
     fn line_sets_find_what_the_library_finds() {
         let cleaner = crate::Cleaner::new().unwrap();
         let index = &cleaner.index;
-        let mut lines = fixture_lines();
+        let mut lines = crate::fixture_lines();
         for r in cleaner.rules() {
             lines.extend(r.examples.iter().flat_map(|(e, _)| e.input.lines().map(str::to_string)));
         }
@@ -3058,6 +3032,7 @@ mod tests {
         }
     }
 
+    /// A glued start is found as from the whole normalised line, both from the first token
     /// `norm_line` left in its buffer and normalising only as far as the words open a start: on
     /// the fixtures' lines and on every glued start with a headline (or a sentence) after it.
     #[test]
@@ -3065,7 +3040,7 @@ mod tests {
         let cleaner = crate::Cleaner::new().unwrap();
         let rules = cleaner.rules();
         let index = &Index::build(rules).unwrap();
-        let mut lines = fixture_lines();
+        let mut lines = crate::fixture_lines();
         for k in index.tables.glued.keys() {
             lines.extend([format!("{k} Markets rally as rates fall"), format!("{}: Markets", k.to_uppercase()), format!("“{k}” Markets"), format!("{k}"), format!("{k} {k} Markets")]);
             if let Some((head, _)) = k.rsplit_once(' ') {

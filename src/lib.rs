@@ -381,6 +381,25 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// The text of every file of `fixtures/` (one folder per rule or topic), in path order: the real
+/// and realistic pages the unit tests hold shortcuts to the long way on.
+#[cfg(test)]
+pub(crate) fn fixture_texts() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut paths: Vec<std::path::PathBuf> = Vec::new();
+    for dir in std::fs::read_dir(root).expect("the fixtures folder") {
+        paths.extend(std::fs::read_dir(dir.expect("a fixtures entry").path()).into_iter().flatten().map(|f| f.expect("a fixture file").path()));
+    }
+    paths.sort();
+    paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+}
+
+/// Every line of every file of `fixtures/` (see [`fixture_texts`]).
+#[cfg(test)]
+pub(crate) fn fixture_lines() -> Vec<String> {
+    fixture_texts().iter().flat_map(|t| t.lines().map(str::to_string)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

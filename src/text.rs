@@ -231,6 +231,16 @@ pub fn lead_script(lead: u8) -> Option<Option<Script>> {
     }
 }
 
+/// Whether the character whose lead byte is `bytes[p]` is, by that byte alone ([`lead_script`]),
+/// no letter or a letter of `seen` (`None`: no letter at all), or is general punctuation
+/// (U+2000..U+203F: dashes, curly quotes, ellipsis), told by its second byte (`E2 80`). A scan for
+/// the letters of another script passes such a character over without decoding it.
+#[inline]
+pub fn passed_over(bytes: &[u8], p: usize, seen: Option<Script>) -> bool {
+    let told = lead_script(bytes[p]);
+    told == Some(None) || told == Some(seen) || (bytes[p] == 0xE2 && bytes.get(p + 1) == Some(&0x80))
+}
+
 /// The script an answer of [`by_range`] or the tables names, for the character `c`.
 #[inline]
 fn answer(k: u8, c: impl FnOnce() -> char) -> Option<Script> {

@@ -924,12 +924,8 @@ mod tests {
         let cleaner = crate::Cleaner::new().unwrap();
         let c = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
         let mut lines: Vec<String> = vec!["L'homme qu'il a vu, c'est l’équipe d'AUJOURD'HUI.".into(), "It's THE end: it’s theirs, ISN'T it?".into(), "ΣΟΦΊΑ Σ ΚΑΙ".into(), "İSTANBUL'DA BİR ŞEY VAR".into(), "the\u{a0}of\u{2003}and\tin".into(), "d’AUJOURD’HUI, l’ÉQUIPEMENT für’s ÜBERMÄẞIGE".into(), "für\u{1680}die\u{2028}und\u{3000}der\u{85}das\u{202f}im «Café» —".into(), "ДЛЯ ВСЕХ, КОТОРЫЕ… Ⅻ ǅ K".into()];
-        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
-            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
-                for l in std::fs::read_to_string(f.unwrap().path()).unwrap_or_default().lines() {
-                    lines.extend([l.to_string(), l.to_uppercase(), l.replace(' ', "'"), l.replace(' ', "’ "), l.replace(", ", ",")]);
-                }
-            }
+        for l in crate::fixture_lines() {
+            lines.extend([l.to_uppercase(), l.replace(' ', "'"), l.replace(' ', "’ "), l.replace(", ", ","), l]);
         }
         let langs: HashSet<&String> = c.stopwords.keys().chain(c.particles.keys()).collect();
         assert!(langs.len() > 15 && lines.len() > 1000, "{} languages, {} lines", langs.len(), lines.len());
@@ -1168,12 +1164,7 @@ mod tests {
         let default = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
         let loose = rule_with("activate_min_lines = 3, activate_short_share = 0, activate_list_share = 0, activate_short_run = 4, activate_top_lines = 0, activate_loose_short_run = 2");
         let listy = rule_with("activate_min_lines = 4, activate_short_share = 0.3, activate_list_share = 0.4, activate_short_run = 2, activate_top_lines = 3, activate_loose_short_share = 0.4, activate_loose_short_run = 3, activate_loose_list_share = 0.1");
-        let mut texts = Vec::new();
-        for dir in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
-            for f in std::fs::read_dir(dir.unwrap().path()).into_iter().flatten() {
-                texts.push(std::fs::read_to_string(f.unwrap().path()).unwrap_or_default());
-            }
-        }
+        let mut texts = crate::fixture_texts();
         for t in texts.clone() {
             let lines: Vec<&str> = t.lines().collect();
             for w in [5, 12, 20, 40] {

@@ -20,7 +20,7 @@
 //! a longer mixed run is still removed when it is a label (`ツイート Bubbling Under Hot 100`).
 
 use super::{all_phrases, check_fields, check_lexicon, FileCtx, RawRule, RuleError};
-use crate::text::{is_separator, lead_script, normalize_into, normalize_label, script_at, script_of, Script};
+use crate::text::{is_separator, normalize_into, normalize_label, passed_over, script_at, script_of, Script};
 use std::collections::HashSet;
 
 #[derive(Debug)]
@@ -165,8 +165,7 @@ fn next_to_look_at(b: &[u8], from: usize, seen: Option<Script>) -> usize {
         let mut leads = x & (x << 1) & HIGH;
         while leads != 0 {
             let p = i + (leads.trailing_zeros() / 8) as usize;
-            let told = lead_script(b[p]);
-            if told != Some(None) && told != Some(seen) && !(b[p] == 0xE2 && b[p + 1] == 0x80) {
+            if !passed_over(b, p, seen) {
                 return Some(p);
             }
             leads &= leads - 1;
@@ -531,24 +530,6 @@ mod tests {
         rules.into_iter().find_map(|r| if let crate::rules::Kind::ForeignToken(ft) = r.kind { Some(ft) } else { None }).expect("a foreign_token rule")
     }
 
-    /// Every line of every file under `fixtures/`.
-    fn fixture_lines() -> Vec<String> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
-            let mut entries: Vec<_> = std::fs::read_dir(dir).expect("a fixtures dir").map(|e| e.expect("an entry").path()).collect();
-            entries.sort();
-            for p in entries {
-                if p.is_dir() {
-                    walk(&p, out);
-                } else if let Ok(text) = std::fs::read_to_string(&p) {
-                    out.extend(text.lines().map(str::to_string));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut out);
-        out
-    }
-
     /// The early exits of `find` hold to the long way on real lines, and on those lines with a
     /// letter or sign of another script put in at the start, after the first word, in the middle
     /// and at the end: `single_script` and `latin_or_none` answer as `script_of` char by char
@@ -557,7 +538,7 @@ mod tests {
     fn early_exits_agree_with_the_long_way_on_fixture_lines() {
         let ft = default_rule();
         let mut toks = Vec::new();
-        let lines = fixture_lines();
+        let lines = crate::fixture_lines();
         assert!(lines.len() > 2000, "{} fixture lines", lines.len());
         let (mut single, mut latin, mut found) = (0, 0, 0);
         let mut check = |line: &str| {
