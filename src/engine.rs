@@ -909,16 +909,19 @@ enum CueAutomaton {
 #[derive(Debug)]
 struct CueDfa {
     /// `table[byte]` is the byte's code, below `alphabet`; past those 256 entries, a row of
-    /// `alphabet + 1` entries per state: the next state of state `s` on code `c` is
-    /// `table[s + c]`, and `table[s + alphabet]` is the number of matches of all earlier states.
+    /// `width` entries per state: the next state of state `s` on code `c` is `table[s + c]`, and
+    /// `table[s + alphabet]` is the number of matches of all earlier states.
     /// A state is named by the index of its row, and every row is whole, so every state plus any
     /// code is in bounds (see [`CueDfa::new`]). Rows need not be a power of two long, as the
     /// library's are: the table is up to half the size of the library's.
     table: Box<[u32]>,
     alphabet: u32,
     start: u32,
-    /// Of the states the scan can enter, `s` is a match state exactly when `s < match_end`.
-    match_end: u32,
+    /// The rows' length: `alphabet + 1` rounded up to an even number. The match states' rows
+    /// start at odd offsets (after one spare entry past all the others' rows), every other
+    /// state's at an even one: `s` is a match state exactly when `s & 1 == 1`, and one of several
+    /// states is one exactly when their bitwise OR is (see [`scan_lanes`]).
+    width: u32,
     /// The matches of all states, (pattern, length), state by state, each's in the library's
     /// order.
     matches: Box<[(u32, u32)]>,
@@ -936,8 +939,9 @@ impl CueDfa {
     /// the same NFA, state for state, at a tenth of the work: the library finds every transition
     /// by following failure links in the NFA (a quarter of all start-up work went there). Each
     /// state's matches are the NFA's, in its order (they already include those of the failure
-    /// targets), as the library's DFA copies them. The match states get the first rows, so one
-    /// compare tells them. `None` when a code is out of range or a row offset would overflow.
+    /// targets), as the library's DFA copies them. The match states get the last rows, at odd
+    /// offsets (see [`CueDfa::width`]). `None` when a code is out of range or a row offset would
+    /// overflow.
     fn from_nfa(nfa: &aho_corasick::nfa::noncontiguous::NFA, coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
         let alphabet = usize::from(max_code) + 1;
         if codes.iter().any(|&c| usize::from(c) >= alphabet) {
@@ -985,25 +989,26 @@ impl CueDfa {
             }
             k += 1;
         }
-        // Rows: the match states first (in breadth-first order), then the others.
+        // Rows: the states that are not match states first (in breadth-first order), then the
+        // match states, one entry further on (see `CueDfa::width`).
         let n = order.len();
-        let mut rows: Vec<usize> = (0..n).filter(|&k| nfa.is_match(order[k])).collect();
-        let matches_n = rows.len();
-        rows.extend((0..n).filter(|&k| !nfa.is_match(order[k])));
-        let width = alphabet + 1;
-        let offset = |row: usize| u32::try_from(CODES as usize + row * width).ok();
-        offset(n)?;
-        // The table offset of each breadth-first state's row (all below `offset(n)`).
+        let mut rows: Vec<usize> = (0..n).filter(|&k| !nfa.is_match(order[k])).collect();
+        let others = rows.len();
+        rows.extend((0..n).filter(|&k| nfa.is_match(order[k])));
+        let width = (alphabet + 1).next_multiple_of(2);
+        let offset = |row: usize| CODES as usize + row * width + usize::from(row >= others);
+        let len = u32::try_from(offset(n)).ok()?;
+        // The table offset of each breadth-first state's row (all below `len`).
         let mut at = vec![0u32; n];
         for (row, &k) in rows.iter().enumerate() {
-            at[k] = (CODES as usize + row * width) as u32;
+            at[k] = offset(row) as u32;
         }
         // The rows are filled in place, in breadth-first order: a row starts as a copy of its
         // failure target's row (the start's: all back to the start), which is shallower and so
         // already filled, and takes the trie's edges over it. `fail[k]` is the table offset of
         // state k's failure target: for a child of the start, the start; else where its parent's
         // failure target goes on the child's code, the entry the edge overwrites.
-        let mut table: Vec<u32> = vec![0; CODES as usize + n * width];
+        let mut table: Vec<u32> = vec![0; len as usize];
         for (t, &c) in table.iter_mut().zip(codes) {
             *t = u32::from(c);
         }
@@ -1040,7 +1045,7 @@ impl CueDfa {
             table: table.into_boxed_slice(),
             alphabet: alphabet as u32,
             start: at[0],
-            match_end: offset(matches_n)?,
+            width: width as u32,
             matches: matches.into_boxed_slice(),
             max_pattern_len: nfa.max_pattern_len(),
         })
@@ -1093,9 +1098,8 @@ impl CueDfa {
         if all & (stride - 1) != 0 || all & stride == 0 {
             return None;
         }
-        // One compare tells a match state: past the dead and the fail state (which have no
-        // matches here, and which the library's scan never enters as it would report theirs),
-        // the match states are the first rows.
+        // Past the dead and the fail state (which have no matches here, and which the library's
+        // scan never enters as it would report theirs), the match states are the first rows.
         let first = 2 * stride;
         let states = (first..=last).step_by(stride as usize).map(|s| StateID::new(s as usize).ok()).collect::<Option<Vec<_>>>()?;
         let match_end = states.iter().take_while(|&&s| dfa.is_match(s)).count() as u32 * stride + first;
@@ -1113,11 +1117,32 @@ impl CueDfa {
                 }
             }
         }
+        // The rows moved as `from_nfa` lays them out: the match states' (in order, so that the
+        // counts stay) last and at odd offsets.
+        let (old_width, width) = ((alphabet + 1) as usize, (alphabet as usize + 1).next_multiple_of(2));
+        let old: Vec<usize> = (0..row).step_by(stride as usize).map(|r| id(r) as usize).collect();
+        let is_match_row = |r: usize| (id(first) as usize..id(match_end) as usize).contains(&r);
+        let others = old.iter().filter(|&&r| !is_match_row(r)).count();
+        let mut new_at = std::collections::HashMap::new();
+        let (mut o, mut m) = (0, 0);
+        for &r in &old {
+            let at = if is_match_row(r) { m += 1; CODES as usize + (others + m - 1) * width + 1 } else { o += 1; CODES as usize + (o - 1) * width };
+            new_at.insert(r as u32, at as u32);
+        }
+        let mut moved = vec![0u32; CODES as usize + (others + m) * width + 1];
+        moved[..CODES as usize].copy_from_slice(&table[..CODES as usize]);
+        for &r in &old {
+            let at = new_at[&(r as u32)] as usize;
+            for c in 0..old_width - 1 {
+                moved[at + c] = new_at[&table[r + c]];
+            }
+            moved[at + old_width - 1] = table[r + old_width - 1];
+        }
         Some(CueDfa {
-            table: table.into_boxed_slice(),
+            table: moved.into_boxed_slice(),
             alphabet,
-            start: id(start),
-            match_end: id(match_end),
+            start: new_at[&id(start)],
+            width: width as u32,
             matches: matches.into_boxed_slice(),
             max_pattern_len: dfa.max_pattern_len(),
         })
@@ -1129,7 +1154,7 @@ impl CueDfa {
     }
 
     fn is_match(&self, s: u32) -> bool {
-        s < self.match_end
+        s & 1 == 1
     }
 
     /// The matches of state `s`, as (pattern, length); none unless `s` is a match state.
@@ -1140,7 +1165,7 @@ impl CueDfa {
         let at = (s + self.alphabet) as usize;
         let from = self.table[at] as usize;
         // The next row's count, or all of them after the last row.
-        let to = self.table.get(at + self.alphabet as usize + 1).map_or(self.matches.len(), |&n| n as usize);
+        let to = self.table.get(at + self.width as usize).map_or(self.matches.len(), |&n| n as usize);
         &self.matches[from..to]
     }
 }
@@ -1333,7 +1358,8 @@ fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
     let table = &*dfa.table;
     // SAFETY: the table holds the 256 codes first, each below `alphabet`; `s` is the start state
     // or the next state of a state, and every state is the first entry of a whole row of
-    // `alphabet + 1` entries. `CueDfa::new` makes the table so, and nothing changes it afterwards.
+    // `width > alphabet` entries. `CueDfa::from_nfa` makes the table so (and the tests'
+    // `CueDfa::new`), and nothing changes it afterwards.
     unsafe {
         debug_assert!(table.len() > 256);
         let at = s + *table.get_unchecked(byte as usize) as usize;
@@ -1349,7 +1375,6 @@ fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
 #[inline(never)]
 fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES + 1], ends: &mut Vec<(usize, usize, u32)>) {
     let start = dfa.start as usize;
-    let match_end = dfa.match_end as usize;
     // Each lane's segment, the offset it has reached in it, and its state (as `usize` here: no
     // widening per step).
     let mut cur: [usize; LANES] = std::array::from_fn(|k| bound[k]);
@@ -1362,8 +1387,8 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
         let mut i = 0;
         while i < n {
             i = scan_lanes(dfa, [lane(0), lane(1), lane(2), lane(3)], &mut s, i);
-            if s.iter().any(|&sk| sk < match_end) {
-                record_matches(match_end, &s, &pos, &cur, i, ends);
+            if s.iter().any(|&sk| sk & 1 == 1) {
+                record_matches(&s, &pos, &cur, i, ends);
             }
         }
         for k in 0..LANES {
@@ -1382,7 +1407,7 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
             let mut sk = s[k];
             for (j, &byte) in bytes[pos[k]..g.to].iter().enumerate() {
                 sk = step(dfa, sk, byte);
-                if sk < match_end {
+                if sk & 1 == 1 {
                     ends.push((pos[k] + j + 1, cur[k], sk as u32));
                 }
             }
@@ -1395,13 +1420,13 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
 
 /// Steps the four lanes' states `s` over their bytes from `from` on, until the byte after which
 /// one of them is a match state: returns the position past that byte, or the lanes' length.
-/// Matches are rare: one branch for the four lanes, and the caller records them, so this loop
-/// keeps all it needs in registers.
+/// Matches are rare: one branch for the four lanes, on the OR of their states (see
+/// [`CueDfa::width`]; a chain of minimums, the compare it replaced, took three instructions more
+/// a step), and the caller records them, so this loop keeps all it needs in registers.
 #[inline(never)]
 fn scan_lanes(dfa: &CueDfa, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from: usize) -> usize {
     let n = lanes[0].len();
     let (l0, l1, l2, l3) = (lanes[0], &lanes[1][..n], &lanes[2][..n], &lanes[3][..n]);
-    let match_end = dfa.match_end as usize;
     let [mut s0, mut s1, mut s2, mut s3] = *s;
     let mut i = from;
     while i < n {
@@ -1410,7 +1435,7 @@ fn scan_lanes(dfa: &CueDfa, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from:
         s2 = step(dfa, s2, l2[i]);
         s3 = step(dfa, s3, l3[i]);
         i += 1;
-        if s0.min(s1).min(s2).min(s3) < match_end {
+        if (s0 | s1 | s2 | s3) & 1 == 1 {
             break;
         }
     }
@@ -1421,9 +1446,9 @@ fn scan_lanes(dfa: &CueDfa, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from:
 /// The four lanes' states after their `len`-th byte past `pos`: those that match go to `ends`.
 #[cold]
 #[inline(never)]
-fn record_matches(match_end: usize, s: &[usize; LANES], pos: &[usize; LANES], cur: &[usize; LANES], len: usize, ends: &mut Vec<(usize, usize, u32)>) {
+fn record_matches(s: &[usize; LANES], pos: &[usize; LANES], cur: &[usize; LANES], len: usize, ends: &mut Vec<(usize, usize, u32)>) {
     for k in 0..LANES {
-        if s[k] < match_end {
+        if s[k] & 1 == 1 {
             ends.push((pos[k] + len, cur[k], s[k] as u32));
         }
     }
