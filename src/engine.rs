@@ -2612,8 +2612,9 @@ mod tests {
 
     /// Two cleaners built from the same pair of pattern rules, `a-first` (its pattern under test,
     /// with `first_extra` TOML lines) before `b-later` (`later`): one with `pattern`, one with the
-    /// same pattern behind an empty alternative (`(?:|never)…`), which matches the same lines but
-    /// hides its opening from the gate finder, so it stays in the main set.
+    /// same pattern as one branch of an alternation whose other branch matches nothing
+    /// (`(?:…|[^\s\S])`), which matches the same lines but hides its parts from the gate finder
+    /// and its opening from the floating test, so it stays out of the gated and floating sets.
     fn twin_cleaners(first_extra: &str, pattern: &str, later: &str) -> (crate::Cleaner, crate::Cleaner) {
         let rules = |first: &str| {
             format!(
@@ -2622,7 +2623,7 @@ mod tests {
             )
         };
         let build = |name: &str, p: &str| crate::Cleaner::builder().default_rules(false).rules_str(name, rules(p)).build().unwrap();
-        (build("t.toml", pattern), build("p.toml", &format!("(?:|never){pattern}")))
+        (build("t.toml", pattern), build("p.toml", &format!("(?:{pattern}|[^\\s\\S])")))
     }
 
     /// A gated pattern (one that may start anywhere in a line) removes exactly the lines it

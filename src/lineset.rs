@@ -355,6 +355,24 @@ mod gate_tests {
         assert_eq!(spelled_alone('é'), None);
     }
 
+    /// A pattern that may open with a capitalised word gets a gate as a floating one does; one
+    /// that opens with a literal, a digit or a space does not, nor one with no literal to gate on.
+    #[test]
+    fn patterns_opening_with_a_wide_class_of_letters_get_gates() {
+        let wide = |p: &str| crate::rules::entries::opens_wide(&regex_syntax::parse(&wrap(p)).unwrap());
+        let names = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\-]*)(?:\s+(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ\-]*))+";
+        assert!(wide(names));
+        assert!(wide(&format!("(?:(?:the\\s+)?associated press\\s+)?{names}")), "past an optional group");
+        assert!(wide(r"\w+ ago"));
+        for p in [r"by\s+[A-Z][a-z]+", r"[0-9]+ comments", r"\d+ comments?", r"\s*\(?reporting by .*", r"(?:x|y)[a-z]+"] {
+            assert!(!wide(p), "{p}");
+        }
+        let g = gate_of(&format!("{names},?\\s+(?:the\\s+)?associated\\s+press")).unwrap();
+        assert!(g.contains(&"associated".to_string()), "{g:?}");
+        assert_eq!(gate_of(&format!("{names}\\s*[,;]")), None, "no literal of six bytes");
+        assert_eq!(gate_of(r"by\s+[A-Z][a-z]+ newsletter"), None, "opens with a literal");
+    }
+
     #[test]
     fn copyright_signs_gate_on_their_own() {
         // Both spellings of the enclosed c (it has a capital), and the plain sign.

@@ -289,8 +289,12 @@ fn opens_with_any_text(h: &Hir) -> bool {
 /// Each literal is cut to its first [`GATE_MIN_BYTES`] or more bytes, and spelled in every
 /// form the pattern's case-insensitive match accepts (`s` as `s` or `ſ`, `k` as `k` or the Kelvin
 /// sign, `В` as `В` or `в`; the automaton itself ignores ASCII case), so the gate never turns away a
-/// line the pattern would match. Patterns whose start is already a literal (`Updated …`, `©…`)
-/// die within a few bytes of most lines and get no gate.
+/// line the pattern would match. So do patterns that may open with a wide class of letters
+/// ([`opens_wide`]: a capitalised name, `Jane Doe, AP Writer`); in the set of all other patterns
+/// they made the lazy DFA walk the first words of most lines, through a state for each pairing of
+/// their progress with the literals' (megabytes of rows, a cache miss a step). Patterns whose
+/// start is a literal (`Updated …`, `©…`) or a digit die within a few bytes of most lines and get
+/// no gate.
 pub(crate) fn gate(wrapped: &str, compiled: &Hir, parse: impl Fn(&str) -> Option<Hir>) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
     use regex_syntax::hir::HirKind;
@@ -303,8 +307,7 @@ pub(crate) fn gate(wrapped: &str, compiled: &Hir, parse: impl Fn(&str) -> Option
     // Only patterns that open with a long run of any text: the others die within a few bytes
     // of most lines. Decided on the compiled pattern, so the pattern is parsed again only for
     // the few that qualify.
-    let floating = is_floating(compiled);
-    if !floating {
+    if !is_floating(compiled) && !opens_wide(compiled) {
         return None;
     }
     // The pattern as written, case-sensitive: its literals as the rule spells them.
@@ -324,6 +327,39 @@ pub(crate) fn gate(wrapped: &str, compiled: &Hir, parse: impl Fn(&str) -> Option
     out.dedup();
     Some(out)
 }
+
+/// Whether a match of `h` may open with a character of a class of more than [`WIDE_CLASS`]
+/// characters among which are ASCII letters (a capitalised word: `[A-ZÀ-Ö…]`), looking through
+/// groups, repetitions, alternatives and everything that may match nothing (`(?:the\s+)?`).
+pub(crate) fn opens_wide(h: &Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    let letters = |c: &Class| match c {
+        Class::Unicode(c) => c.ranges().iter().map(|r| r.len()).sum::<usize>() > WIDE_CLASS && c.ranges().iter().any(|r| r.start() <= 'z' && r.end() >= 'A'),
+        Class::Bytes(c) => c.ranges().iter().map(|r| r.len()).sum::<usize>() > WIDE_CLASS && c.ranges().iter().any(|r| r.start() <= b'z' && r.end() >= b'A'),
+    };
+    match h.kind() {
+        HirKind::Class(c) => letters(c),
+        HirKind::Repetition(r) => opens_wide(&r.sub),
+        HirKind::Capture(c) => opens_wide(&c.sub),
+        HirKind::Alternation(hs) => hs.iter().any(opens_wide),
+        HirKind::Concat(hs) => {
+            for part in hs {
+                if opens_wide(part) {
+                    return true;
+                }
+                if part.properties().minimum_len() != Some(0) {
+                    return false;
+                }
+            }
+            false
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => false,
+    }
+}
+
+/// The widest class a pattern may open with and not open wide (see [`opens_wide`]): a letter in
+/// all its case-insensitive spellings is two to four characters.
+pub(crate) const WIDE_CLASS: usize = 10;
 
 /// A gate phrase has at least this many bytes: six ASCII letters, three Cyrillic or two Hangul
 /// or Han characters, enough to be rare in prose.
