@@ -437,7 +437,7 @@ impl Index {
             Tables(Box<Tables>),
         }
         // (rank in the schedule, job); a set's lazy DFA cache capacity with it.
-        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues(&cue_phrases)), (3, Job::Set(&digits, 2 << 20)), (2, Job::Tables), (1, Job::Set(&gated, 2 << 20)), (0, Job::Set(&floating, 2 << 20))];
+        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues(&cue_phrases)), (3, Job::Set(&digits, 2 << 20)), (2, Job::Tables), (1, Job::Set(&gated, 4 << 20)), (0, Job::Set(&floating, 2 << 20))];
         let built = crate::par::map(
             &jobs,
             |&(rank, _)| rank,
