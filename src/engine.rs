@@ -2639,6 +2639,31 @@ mod tests {
         }
     }
 
+    /// A gated pattern that opens with capitalised words (see `entries::opens_wide`) removes
+    /// exactly the lines it removes ungated: its gate word in any case and in the middle of the
+    /// line, spellings only Unicode case folding relates, lines with the word and no match, and
+    /// in rule order against an ungated pattern that also matches.
+    #[test]
+    fn gated_wide_patterns_match_as_ungated() {
+        let names = "(?-i:[A-Z][a-z]+)(?:\\s+(?-i:[A-Z][a-z]+))+";
+        let (gated, plain) = twin_cleaners("", &format!("{names},\\s+(?:the\\s+)?associated\\s+press\\s+writers?"), "jane .*");
+        assert!(!gated.index.gated_ids.is_empty() && plain.index.gated_ids.is_empty());
+        let mut removed = 0;
+        for line in [
+            "Jane Doe, Associated Press Writer",
+            "Mary Ann Smith, The Associated Press writers",
+            "Jane Doe, ASSOCIATED PRESS WRITER",
+            "Jane Doe, Asſociated Preſs Writer",
+            "jane doe, associated press writer",
+            "Jane, Associated Press Writer",
+            "The writer was with the Associated Press for years",
+            "Associated Press",
+        ] {
+            removed += usize::from(!same_edits(&gated, &plain, line).is_empty());
+        }
+        assert_eq!(removed, 5);
+    }
+
     /// A floating pattern without a gate (one that opens with a run of any text and names no rare
     /// literal) goes to a set of its own, and removes exactly the lines it removes in the main set,
     /// in rule order against a pattern of the main set that also matches, and only up to its
