@@ -743,7 +743,7 @@ fn token_decides(tok: &str, set: &HashSet<Box<str>, foldhash::fast::RandomState>
 
 /// The automaton of all substring cues (ASCII case-insensitive, all overlapping matches).
 ///
-/// Normally a DFA, scanned by [`CueAutomaton::for_each_match`]'s own loop: one table look-up and
+/// Normally a DFA, scanned by [`CueAutomaton::for_each_match_in`]'s own loop: one table look-up and
 /// one compare per byte, no prefilter (cues start with common letters, so a prefilter would
 /// stop at nearly every byte) and no search state kept in memory between matches. Where the DFA
 /// would be too big, the library's default automaton and its iterator.
@@ -1246,16 +1246,18 @@ impl CueAutomaton {
         })
     }
 
-    /// Calls `f(start, end, pattern)` for every match, overlapping ones included, in the order of
-    /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them.
-    #[inline]
+    /// [`CueAutomaton::for_each_match_in`] over the whole text.
+    #[cfg(test)]
     fn for_each_match(&self, text: &str, f: impl FnMut(usize, usize, u32)) {
         self.for_each_match_in(text, &[(0, text.len())], &mut Vec::new(), f);
     }
 
-    /// [`CueAutomaton::for_each_match`] over each of `segments` (byte ranges of `text`, in order,
-    /// not overlapping, each starting at a character boundary), as if each were searched alone:
-    /// matches inside segments, in the order of their ends. `lanes` is room for the scan's work.
+    /// Calls `f(start, end, pattern)` for every match, overlapping ones included, in the order of
+    /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them,
+    /// over each of `segments` (byte ranges of `text`, in order, not overlapping, each starting at
+    /// a character boundary) as if each were searched alone: matches inside segments. `lanes` is
+    /// room for the scan's work, kept by the caller from scan to scan (a scan of one line would
+    /// otherwise allocate it).
     fn for_each_match_in(&self, text: &str, segments: &[(usize, usize)], lanes: &mut Vec<Seg>, mut f: impl FnMut(usize, usize, u32)) {
         let dfa = match self {
             CueAutomaton::Dfa(d) => d,
@@ -1564,6 +1566,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
     let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);
     let long = |i: usize| line_chars[i] > index.cue_line_chars;
+    // The cue scans' lanes (see `CueAutomaton::for_each_match_in`), kept for every scan of the
+    // document and the next document: a scan of one line would otherwise allocate them.
+    let mut lanes = std::mem::take(&mut s.lanes);
     if let Some(ac) = doc_ac {
         // Runs of lines that are not long, each scanned as if alone (a cue never spans lines),
         // all in one scan.
@@ -1582,7 +1587,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
             a = b;
         }
         let mut li = 0;
-        ac.for_each_match_in(text, &runs, &mut s.lanes, |start, end, pattern| {
+        ac.for_each_match_in(text, &runs, &mut lanes, |start, end, pattern| {
             while doc.lines[li].next <= start && li + 1 < n {
                 li += 1;
             }
@@ -1597,12 +1602,12 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     }
     // The script groups' cues on line `i`, for the groups of `mask`, with the line's other hits
     // in `out`.
-    let script_hits = |i: usize, mask: u16, out: &mut Vec<(u32, u32, u32, u32)>| {
+    let script_hits = |i: usize, mask: u16, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut Vec<Seg>| {
         if mask != 0 {
             let raw = doc.line(i);
             for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
                 if let Some(ac) = sc.automaton() {
-                    ac.for_each_match(raw, |start, end, k| out.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
+                    ac.for_each_match_in(raw, &[(0, raw.len())], lanes, |start, end, k| out.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
                 }
             }
             // In the order one automaton would report them: by end.
@@ -1610,9 +1615,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
         }
     };
     // The hits of the long line `i` from `from` on, as the document's scan would have found them.
-    let scan_line = |i: usize, from: usize, out: &mut Vec<(u32, u32, u32, u32)>| {
+    let scan_line = |i: usize, from: usize, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut Vec<Seg>| {
         if let Some(ac) = doc_ac {
-            ac.for_each_match(&doc.line(i)[from..], |start, end, pattern| out.push((i as u32, pattern, (from + start) as u32, (end - start) as u32)));
+            let raw = &doc.line(i)[from..];
+            ac.for_each_match_in(raw, &[(0, raw.len())], lanes, |start, end, pattern| out.push((i as u32, pattern, (from + start) as u32, (end - start) as u32)));
         }
     };
 
@@ -1695,7 +1701,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
                 let window = index.caption_rules.iter().map(|&r| if let Kind::Caption(c) = &rules[r as usize].kind { c.credit_window(raw, max_len) } else { raw.len() }).min();
                 if let Some(from) = window {
                     if from < raw.len() {
-                        scan_line(i, from, &mut line_hits);
+                        scan_line(i, from, &mut line_hits, &mut lanes);
                     }
                     windowed = from > 0;
                 }
@@ -1703,7 +1709,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
                 line_hits.extend_from_slice(&hits[line_hits_start..h]);
             }
             mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { line_masks[i] };
-            script_hits(i, mask, &mut line_hits);
+            script_hits(i, mask, &mut line_hits, &mut lanes);
         }
         if claim.is_none() && chars <= index.max_pattern_chars {
             // The first pattern, in rule order, that matches and allows a line this long.
@@ -1748,8 +1754,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
                 // A credit: judged again from all the line's hits, found as above.
                 inline.truncate(proposed);
                 let mut all = Vec::new();
-                scan_line(i, 0, &mut all);
-                script_hits(i, mask, &mut all);
+                scan_line(i, 0, &mut all, &mut lanes);
+                script_hits(i, mask, &mut all, &mut lanes);
                 claim = judge_cues(rules, index, &all, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
             }
         }
@@ -1870,7 +1876,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edi
     }
     keep_run_in_titles(&doc, &mut claims);
     let edits = resolve(&doc, rules, &claims, inline);
-    let (runs, lanes) = (std::mem::take(&mut s.runs), std::mem::take(&mut s.lanes));
+    let runs = std::mem::take(&mut s.runs);
     *s = Scratch { claims, hits, line_chars, line_masks, line_latin, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
     edits
 }
