@@ -155,18 +155,18 @@ struct Tables {
     labels: FastMap<Box<str>, Vec<LabelRef>>,
     /// The first token of every label: a line can only be covered by labels, or open with a
     /// prefix phrase, when it starts (after bare numbers) with one of them.
-    first_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    first_tokens: TokenSet,
     /// The last token of every label (a cover ends with a label or bare numbers).
-    last_tokens: HashSet<Box<str>, foldhash::fast::RandomState>,
+    last_tokens: TokenSet,
     /// Every token of every label and of every `to_end` start: a line with any other token (but
     /// a bare number) is no cover and no such start, whatever its other tokens. Built when a line
     /// first needs it (see [`Tables::tokens`]): 3 M instructions that every process start paid.
-    tokens: OnceLock<HashSet<Box<str>, foldhash::fast::RandomState>>,
+    tokens: OnceLock<TokenSet>,
     max_tokens: usize,
     prefixes: FastMap<Box<str>, u32>,
     /// The first token of every prefix phrase: the first test of [`Index::prefix_rule`], which
     /// most lines a label's first word let through fail ("the", "a").
-    prefix_first: HashSet<Box<str>, foldhash::fast::RandomState>,
+    prefix_first: TokenSet,
     max_prefix_tokens: usize,
     /// Phrases of `match = "quoted"` rules (normalised), looked up only on lines that end with a
     /// closing quotation mark.
@@ -178,7 +178,7 @@ struct Tables {
     /// The first word of every glued start, its first two words, and so on: normalising a line
     /// stops at the first word that no glued start continues with ("a", "le" and "das" open
     /// glued starts, and most lines that open with them are prose).
-    glued_heads: HashSet<Box<str>, foldhash::fast::RandomState>,
+    glued_heads: TokenSet,
     max_glued_tokens: usize,
     /// Starts of `to_end` regions (normalised), each only on a line of its own.
     to_end: FastMap<Box<str>, u32>,
@@ -195,17 +195,8 @@ struct Tables {
 }
 
 impl Tables {
-    fn tokens(&self) -> &HashSet<Box<str>, foldhash::fast::RandomState> {
-        self.tokens.get_or_init(|| {
-            // Allocated once per distinct token (most recur: "the", "share", "comments").
-            let mut tokens: HashSet<Box<str>, foldhash::fast::RandomState> = HashSet::with_capacity_and_hasher(self.labels.len(), Default::default());
-            for tok in self.labels.keys().chain(self.to_end.keys()).flat_map(|k| k.split(' ')) {
-                if !tokens.contains(tok) {
-                    tokens.insert(tok.into());
-                }
-            }
-            tokens
-        })
+    fn tokens(&self) -> &TokenSet {
+        self.tokens.get_or_init(|| self.labels.keys().chain(self.to_end.keys()).flat_map(|k| k.split(' ')).collect())
     }
 
     fn build(rules: &[Rule]) -> Tables {
@@ -267,13 +258,13 @@ impl Tables {
             }
         }
         let max_tokens = labels.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("").into()).collect();
-        let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("").into()).collect();
+        let first_tokens = labels.keys().chain(prefixes.keys()).chain(to_end.keys()).map(|k| k.split(' ').next().unwrap_or("")).collect();
+        let last_tokens = labels.keys().map(|k| k.rsplit(' ').next().unwrap_or("")).collect();
         let max_prefix_tokens = prefixes.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
-        let prefix_first = prefixes.keys().map(|k| k.split(' ').next().unwrap_or("").into()).collect();
+        let prefix_first = prefixes.keys().map(|k| k.split(' ').next().unwrap_or("")).collect();
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
-        let glued_heads = glued.keys().flat_map(|k| k.match_indices(' ').map(|(i, _)| &k[..i]).chain([&**k])).map(Box::from).collect();
+        let glued_heads = glued.keys().flat_map(|k| k.match_indices(' ').map(|(i, _)| &k[..i]).chain([&**k])).collect();
         let vetoes = rules
             .iter()
             .map(|rule| match &rule.kind {
@@ -729,9 +720,76 @@ fn followed_by_separator(raw: &str, words: usize) -> bool {
     })
 }
 
+/// A set of tokens of the phrase tables. A look-up reads the set's table and nothing else: a
+/// token of up to 15 bytes is its own key, in place (its bytes and its length in 16 bytes), where
+/// a `Box<str>` key sent every look-up that found its hash on to the token's bytes elsewhere in
+/// the heap (a cache miss on most short lines: "the", "a", "le" are in the sets). Longer tokens
+/// are kept as strings.
+#[derive(Debug, Default)]
+struct TokenSet {
+    short: HashSet<[u64; 2], foldhash::fast::RandomState>,
+    long: HashSet<Box<str>, foldhash::fast::RandomState>,
+}
+
+impl TokenSet {
+    /// The key of a token of up to 15 bytes: its first eight bytes, then the rest and, in the
+    /// top byte, its length (read without a loop or a call, see [`load_le`]).
+    #[inline]
+    fn key(tok: &str) -> Option<[u64; 2]> {
+        let b = tok.as_bytes();
+        match b.len() {
+            0..=8 => Some([load_le(b), (b.len() as u64) << 56]),
+            9..=15 => Some([load_le(&b[..8]), load_le(&b[8..]) | (b.len() as u64) << 56]),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn contains(&self, tok: &str) -> bool {
+        match Self::key(tok) {
+            Some(k) => self.short.contains(&k),
+            None => self.long.contains(tok),
+        }
+    }
+}
+
+impl<'a> FromIterator<&'a str> for TokenSet {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> TokenSet {
+        let mut set = TokenSet::default();
+        for tok in iter {
+            match Self::key(tok) {
+                Some(k) => {
+                    set.short.insert(k);
+                }
+                None => {
+                    if !set.long.contains(tok) {
+                        set.long.insert(tok.into());
+                    }
+                }
+            }
+        }
+        set
+    }
+}
+
+/// The bytes of `b` (at most eight) as a little-endian number, from one or two reads that may
+/// overlap (the bytes they share are the same).
+#[inline]
+fn load_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let at = |i: usize, w: usize| b[i..i + w].iter().rev().fold(0u64, |x, &y| x << 8 | u64::from(y));
+    match n {
+        8.. => u64::from_le_bytes(b[..8].try_into().unwrap_or_default()),
+        4..=7 => u64::from(u32::from_le_bytes(b[..4].try_into().unwrap_or_default())) | u64::from(u32::from_le_bytes(b[n - 4..n].try_into().unwrap_or_default())) << (8 * (n - 4)),
+        2..=3 => at(0, 2) | at(n - 2, 2) << (8 * (n - 2)),
+        1 => u64::from(b[0]),
+        _ => 0,
+    }
+}
+
 /// One step of the label gates, scanning tokens from one end: `Some(true)` at a token of `set`,
 /// `Some(false)` at any other token but a bare number (which a cover skips), `None` to go on.
-fn token_decides(tok: &str, set: &HashSet<Box<str>, foldhash::fast::RandomState>) -> Option<bool> {
+fn token_decides(tok: &str, set: &TokenSet) -> Option<bool> {
     if set.contains(tok) {
         Some(true)
     } else if tok.chars().all(|c| c.is_numeric()) {
@@ -2502,6 +2560,35 @@ fn resolve(doc: &Document, rules: &[Rule], claims: &[Option<Claim>], mut inline:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A token set holds exactly the tokens put in, whatever their length: tokens that differ in
+    /// one byte, in a trailing NUL (the keys' padding), in length only, short and long, and
+    /// every cut of them at a character boundary, looked up against a plain set.
+    #[test]
+    fn token_sets_hold_exactly_their_tokens() {
+        let base = ["", "a", "le", "the", "über", "日本語", "share", "comments", "newsletter", "abonnieren", "fünfzehnbytes", "exactlyfifteen!", "sixteen-bytes-xx", "a-much-longer-token-than-that"];
+        let mut all: Vec<String> = Vec::new();
+        for b in base {
+            for (i, _) in b.char_indices().chain([(b.len(), ' ')]) {
+                let head = &b[..i];
+                all.extend([head.to_string(), format!("{head}\0"), format!("{head}x"), format!("\0{head}")]);
+            }
+        }
+        all.sort();
+        all.dedup();
+        // Every other one in the set.
+        let inside: std::collections::HashSet<&str> = all.iter().step_by(2).map(String::as_str).collect();
+        let set: TokenSet = all.iter().step_by(2).map(String::as_str).collect();
+        assert!(!set.short.is_empty() && !set.long.is_empty());
+        for tok in &all {
+            assert_eq!(set.contains(tok), inside.contains(tok.as_str()), "{tok:?}");
+        }
+        for n in 0..=16 {
+            let bytes: Vec<u8> = (1..=n as u8).collect();
+            let tok = std::str::from_utf8(&bytes).unwrap();
+            assert_eq!(TokenSet::key(tok).map(|k| (k[1] >> 56) as usize), (n <= 15).then_some(n), "{n}");
+        }
+    }
 
     /// A region that takes a line holding cue hits must not hide the hits of the lines after it.
     #[test]
