@@ -859,6 +859,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
     };
     let mut edits_json = Vec::new();
     let mut spare = Unescaped::default();
+    let mut breaks: Vec<usize> = Vec::new();
     let mut line_no = chunk.first_line;
     let mut rest = &data[..];
     while !rest.is_empty() {
@@ -893,7 +894,14 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         };
         done.summary.bytes_in += line.len() as u64;
         let text: &str = &rec.text;
-        let (edits, held) = cleaner.judge(text);
+        // A `\n` or `\r` in the value was an escape, which the reader marked: the lines are cut
+        // at those marks (a value without marks, not canonical, is searched).
+        let breaks = rec.marks.as_ref().map(|marks| {
+            breaks.clear();
+            breaks.extend(marks.iter().map(|&(end, _)| end - 1).filter(|&p| matches!(text.as_bytes()[p], b'\n' | b'\r')));
+            &breaks[..]
+        });
+        let (edits, held) = cleaner.judge_with(text, breaks);
         let s = &mut done.summary;
         s.records += 1;
         s.held += u64::from(held.is_some());

@@ -68,6 +68,27 @@ impl<'a> Document<'a> {
         Document { text, lines }
     }
 
+    /// [`Document::new`] of a text whose line terminators are known: `breaks` holds the offset
+    /// of every `\n` and every `\r` in `text`, in order (a JSON string's are the offsets of its
+    /// `\n` and `\r` escapes, which its reader has already found). No search for them.
+    pub(crate) fn with_breaks(text: &'a str, breaks: &[usize]) -> Self {
+        let bytes = text.as_bytes();
+        let mut lines = Vec::with_capacity(breaks.len() + 1);
+        let mut start = 0;
+        for &end in breaks {
+            if end < start {
+                continue; // the `\n` of a `\r\n`, taken with its `\r`
+            }
+            let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
+            lines.push(Line::new(text, start, end, next));
+            start = next;
+        }
+        if start < bytes.len() {
+            lines.push(Line::new(text, start, bytes.len(), bytes.len()));
+        }
+        Document { text, lines }
+    }
+
     /// The content of line `i` (without its terminator).
     #[inline]
     pub fn line(&self, i: usize) -> &'a str {
@@ -119,17 +140,25 @@ mod tests {
     fn lines_without_carriage_returns_are_split_alike() {
         let parts = ["", "a", " ", "\t", "\u{a0}", "\u{3000}", "x y", " b", "é", "\u{2028}", "-", "\u{85}", "😀 "];
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        // The generator steps for every text too: a text of no parts must not leave it where it
+        // was (every later text would be empty).
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut with_lines = 0;
         for _ in 0..5000 {
             let mut text = String::new();
-            for _ in 0..seed % 9 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(parts[(seed % parts.len() as u64) as usize]);
-                if seed % 3 == 0 {
+            for _ in 0..next() % 9 {
+                let r = next();
+                text.push_str(parts[(r % parts.len() as u64) as usize]);
+                if r % 3 == 0 {
                     text.push('\n');
                 }
             }
+            with_lines += usize::from(text.matches('\n').count() > 1);
             // The same text with a `\r` at its end goes the other way; its lines but the last
             // are the same.
             let d = Document::new(&text);
@@ -141,6 +170,32 @@ mod tests {
                 assert_eq!(l.blank, d.line(i).trim().is_empty(), "{text:?}");
             }
         }
+        assert!(with_lines > 1000, "{with_lines}");
+    }
+
+    /// A document from the offsets of its terminators is the document from its text: every
+    /// mix of `\n`, `\r\n` and lone `\r`, at either end, doubled, around blank lines.
+    #[test]
+    fn known_breaks_give_the_same_lines() {
+        let parts = ["", "a", " ", "\t", "\u{a0}", "x y", "é", "\u{2028}", "\n", "\r", "\r\n", "\n\r", "\r\r\n"];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut with_cr = 0;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..next() % 11 {
+                text.push_str(parts[(next() % parts.len() as u64) as usize]);
+            }
+            let breaks: Vec<usize> = text.bytes().enumerate().filter(|&(_, b)| b == b'\n' || b == b'\r').map(|(i, _)| i).collect();
+            with_cr += usize::from(text.contains('\r'));
+            assert_eq!(Document::with_breaks(&text, &breaks).lines, Document::new(&text).lines, "{text:?}");
+        }
+        assert!(with_cr > 1000, "{with_cr}");
     }
 
     #[test]

@@ -1582,11 +1582,17 @@ thread_local! {
 
 /// Runs every rule over `text` and returns the resolved edits, sorted and non-overlapping.
 pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
+    run_with(rules, index, text, None)
+}
+
+/// [`run`], given the offsets of every `\n` and `\r` in `text` when the caller knows them (see
+/// [`Document::with_breaks`]).
+pub(crate) fn run_with(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>) -> Vec<Edit> {
     if text.trim().is_empty() {
         return Vec::new();
     }
     let mut scratch = SCRATCH.with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default());
-    let edits = run_in(rules, index, text, &mut scratch);
+    let edits = run_in(rules, index, text, breaks, &mut scratch);
     let kept = scratch.keep();
     SCRATCH.with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
@@ -1597,8 +1603,11 @@ pub(crate) fn run(rules: &[Rule], index: &Index, text: &str) -> Vec<Edit> {
 }
 
 /// [`run`], with the buffers of `s` (each empty).
-fn run_in(rules: &[Rule], index: &Index, text: &str, s: &mut Scratch) -> Vec<Edit> {
-    let doc = Document::new(text);
+fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s: &mut Scratch) -> Vec<Edit> {
+    let doc = match breaks {
+        Some(b) => Document::with_breaks(text, b),
+        None => Document::new(text),
+    };
     let n = doc.lines.len();
     let mut claims = std::mem::take(&mut s.claims);
     claims.resize(n, None);

@@ -270,7 +270,14 @@ impl Cleaner {
 
     /// The edits, or none and the reason a guard held the document back.
     pub fn judge(&self, text: &str) -> (Vec<Edit>, Option<Held>) {
-        let edits = self.proposed(text);
+        self.judge_with(text, None)
+    }
+
+    /// [`Cleaner::judge`], given the offsets of every `\n` and `\r` in `text` when the caller
+    /// knows them (a JSON string's reader finds them as escapes): the lines are then cut
+    /// without a search.
+    pub(crate) fn judge_with(&self, text: &str, breaks: Option<&[usize]>) -> (Vec<Edit>, Option<Held>) {
+        let edits = self.proposed(text, breaks);
         match self.guard(text, &edits) {
             Some(held) => (Vec::new(), Some(held)),
             None => (edits, None),
@@ -278,12 +285,13 @@ impl Cleaner {
     }
 
     /// The rules' edits before the guards.
-    fn proposed(&self, text: &str) -> Vec<Edit> {
+    fn proposed(&self, text: &str, breaks: Option<&[usize]>) -> Vec<Edit> {
         const BOM: char = '\u{FEFF}';
         let Some(rest) = text.strip_prefix(BOM) else {
-            return engine::run(&self.rules, &self.index, text);
+            return engine::run_with(&self.rules, &self.index, text, breaks);
         };
-        let mut edits = engine::run(&self.rules, &self.index, rest);
+        let shifted: Option<Vec<usize>> = breaks.map(|b| b.iter().map(|&p| p - BOM.len_utf8()).collect());
+        let mut edits = engine::run_with(&self.rules, &self.index, rest, shifted.as_deref());
         for e in &mut edits {
             e.start += BOM.len_utf8();
             e.end += BOM.len_utf8();

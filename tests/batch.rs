@@ -104,6 +104,31 @@ fn batch_output_equals_cleaning_each_document_alone() {
     }
 }
 
+/// The batch reader hands the engine the offsets of a value's `\n` and `\r` escapes as its line
+/// breaks: records whose texts end lines with `\n`, `\r\n` or a lone `\r`, open with a byte-order
+/// mark, or spell a line break `\u000a` / `\u000D` (no canonical escape: its lines are searched),
+/// are cleaned as each text alone.
+#[test]
+fn line_breaks_from_escapes_clean_as_the_text_alone() {
+    let mut input = String::new();
+    let mut texts = 0;
+    for line in fixture_lines() {
+        let v: Value = serde_json::from_str(&line).unwrap();
+        let text = v["text"].as_str().unwrap();
+        for (k, variant) in [text.to_string(), text.replace('\n', "\r\n"), text.replace('\n', "\r"), format!("\u{feff}{text}"), format!("\u{feff}{}", text.replace('\n', "\r\n"))].into_iter().enumerate() {
+            let literal = serde_json::to_string(&variant).unwrap();
+            input.push_str(&format!("{{\"k\":{k},\"text\":{literal}}}\n"));
+            let spelled = literal.replacen("\\n", "\\u000a", 1).replacen("\\r", "\\u000D", 1);
+            input.push_str(&format!("{{\"k\":{k},\"text\":{spelled}}}\n"));
+            texts += 1;
+        }
+    }
+    assert!(texts > 20 && input.contains("\\r\\n") && input.contains("\\u000a"));
+    let (out, r) = run_lib(&input, &Options { threads: 1, ..Options::default() }, &mut ());
+    r.unwrap();
+    assert_matches_per_document(&input, &out);
+}
+
 #[test]
 fn observer_sees_every_record_in_order_with_its_edits() {
     struct Collect(Vec<Doc>);
