@@ -767,8 +767,11 @@ fn next_to_escape(bytes: &[u8], mut from: usize) -> usize {
 struct Chunk {
     seq: u64,
     input: Arc<str>,
-    /// Line number of the first line (1-based).
+    /// Line number of the first line (1-based); 0 when the reader did not count the lines
+    /// before it (see [`read_chunks`]).
     first_line: u64,
+    /// The first chunk of its input.
+    starts_input: bool,
     data: Vec<u8>,
 }
 
@@ -787,13 +790,18 @@ struct Done {
     summary: Summary,
     /// The run stops after this chunk's output.
     fatal: Option<BatchError>,
+    /// The line number after the chunk's last line (when it had no fatal error).
+    next_line: u64,
 }
 
-/// Reads the inputs in order as chunks of whole lines; stops when `send` returns false.
+/// Reads the inputs in order as chunks of whole lines; stops when `send` returns false. With
+/// `count_lines`, each chunk knows the number of its first line; without, only the first chunk
+/// of each input does (1), and the caller, which cleans the chunks in order, numbers the others
+/// from the lines the last chunk had: a count less over every byte of the input.
 ///
 /// Reads go straight into the chunk, in blocks; the bytes after the chunk's last line end are
 /// carried over to the next chunk. A line longer than `chunk_bytes` makes a bigger chunk.
-fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, mut send: impl FnMut(Item) -> bool) {
+fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool, mut send: impl FnMut(Item) -> bool) {
     let mut seq = 0;
     for input in inputs {
         let name: Arc<str> = input.name.as_str().into();
@@ -806,6 +814,7 @@ fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, mut send: impl FnMut(Item
             }
         };
         let mut line_no = 1;
+        let mut starts_input = true;
         let mut carry = Vec::new();
         loop {
             let mut data = Vec::with_capacity(chunk_bytes + (chunk_bytes >> 3));
@@ -827,10 +836,13 @@ fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, mut send: impl FnMut(Item
             let cut = if eof { data.len() } else { memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1) };
             carry = data.split_off(cut);
             if !data.is_empty() {
-                let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
-                let item = Item::Lines(Chunk { seq, input: name.clone(), first_line: line_no, data });
+                let first_line = if count_lines || starts_input { line_no } else { 0 };
+                if count_lines {
+                    line_no += memchr::memchr_iter(b'\n', &data).count() as u64;
+                }
+                let item = Item::Lines(Chunk { seq, input: name.clone(), first_line, starts_input, data });
                 seq += 1;
-                line_no += lines;
+                starts_input = false;
                 if !send(item) {
                     return;
                 }
@@ -856,6 +868,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         bad: Vec::new(),
         summary: Summary::default(),
         fatal: None,
+        next_line: 0,
     };
     let mut edits_json = Vec::new();
     let mut spare = Unescaped::default();
@@ -949,6 +962,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
             spare.marks = marks;
         }
     }
+    done.next_line = line_no;
     done
 }
 
@@ -977,6 +991,7 @@ fn failed_done(seq: u64, file: String, error: io::Error) -> Done {
         bad: Vec::new(),
         summary: Summary::default(),
         fatal: Some(BatchError::Input { file, error }),
+        next_line: 0,
     }
 }
 
@@ -994,9 +1009,17 @@ pub fn run(
     let chunk_bytes = opts.chunk_bytes.max(1);
     let result = if opts.threads <= 1 {
         let mut result = Ok(());
-        read_chunks(inputs, chunk_bytes, |item| {
+        let mut next_line = 1;
+        read_chunks(inputs, chunk_bytes, false, |item| {
             let done = match item {
-                Item::Lines(c) => process(cleaner, opts, c),
+                Item::Lines(mut c) => {
+                    if !c.starts_input {
+                        c.first_line = next_line;
+                    }
+                    let done = process(cleaner, opts, c);
+                    next_line = done.next_line;
+                    done
+                }
                 Item::Failed { seq, file, error } => failed_done(seq, file, error),
             };
             result = emit(done, out, observer, &mut summary);
@@ -1033,7 +1056,7 @@ fn run_parallel(
     std::thread::scope(|s| {
         let stop = &stop;
         s.spawn(move || {
-            read_chunks(inputs, chunk_bytes, |item| {
+            read_chunks(inputs, chunk_bytes, true, |item| {
                 token_rx.recv().is_ok() && !stop.load(Ordering::Relaxed) && work_tx.send(item).is_ok()
             });
         });

@@ -220,6 +220,51 @@ fn missing_and_non_string_fields_are_bad_records() {
     }
 }
 
+/// Bad lines are named by their input and their line in it, in inputs of many chunks (the
+/// reader counts lines for the workers; on one thread the lines the last chunk held number the
+/// next), and the count starts again with each input.
+#[test]
+fn bad_lines_are_numbered_across_chunks_and_inputs() {
+    struct Bad(Vec<(String, u64)>);
+    impl Observer for Bad {
+        fn bad_line(&mut self, b: &batch::BadLine) {
+            self.0.push((b.file.clone(), b.line));
+        }
+    }
+    // The fixture's records between short ones, about 300 KB an input: several chunks of at
+    // least 64 KB each.
+    let mut good = fixture_lines();
+    good.extend((0..200).map(|k| format!("{{\"id\":{k},\"text\":\"Paragraph {k} of the story.\\n\\nShare this article\"}}")));
+    let mut texts = Vec::new();
+    let mut want = Vec::new();
+    for (name, every) in [("first", 97), ("second", 41)] {
+        let mut t = String::new();
+        let mut n = 0;
+        while t.len() < 300_000 {
+            for l in &good {
+                n += 1;
+                if n % every == 0 {
+                    t.push_str("not json\n");
+                    want.push((name.to_string(), n));
+                } else {
+                    t.push_str(l);
+                    t.push('\n');
+                }
+            }
+        }
+        texts.push((name, t));
+    }
+    assert!(want.len() > 20);
+    for threads in [1, 2] {
+        let cleaner = Cleaner::new().unwrap();
+        let inputs = texts.iter().map(|(name, t)| Input::reader(*name, std::io::Cursor::new(t.clone().into_bytes()))).collect();
+        let mut bad = Bad(Vec::new());
+        let opts = Options { threads, skip_bad: true, chunk_bytes: 1 << 16, ..Options::default() };
+        batch::run(&cleaner, &opts, inputs, &mut Vec::new(), &mut bad).unwrap();
+        assert_eq!(bad.0, want, "{threads} threads");
+    }
+}
+
 #[test]
 fn skip_bad_counts_in_the_summary_and_blank_lines_pass_through() {
     let good = noisy_line();
