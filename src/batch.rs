@@ -1273,13 +1273,7 @@ mod tests {
             }
         }
         // Random mixes, long ones included.
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
             let n = (next() % 12) as usize;
             let body: String = (0..n).map(|_| pieces[(next() % pieces.len() as u64) as usize].as_str()).collect();
@@ -1333,13 +1327,8 @@ mod tests {
             "a", "é", "€", "😀", "plain text ", "x".repeat(40).leak(), r#"\""#, r"\\", r"\/", r"\b", r"\f", r"\n", r"\r", r"\t", r"\u0001", r"\u001f",
             r"\u001F", r"\u0008", r"\u000a", r"\u0041", r"\u00e9", r"\u20ac", r"\ud83d\ude00", r"\u007f", "\u{7f}",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::xorshift(0x2545_F491_4F6C_DD1D);
+        let mut next = move |n: usize| (rng() % n as u64) as usize;
         let (mut cut, mut escaped) = (0, 0);
         for round in 0..3000 {
             let body: String = (0..next(14)).map(|_| pieces[next(pieces.len())]).collect();

@@ -139,15 +139,9 @@ mod tests {
     #[test]
     fn lines_without_carriage_returns_are_split_alike() {
         let parts = ["", "a", " ", "\t", "\u{a0}", "\u{3000}", "x y", " b", "é", "\u{2028}", "-", "\u{85}", "😀 "];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         // The generator steps for every text too: a text of no parts must not leave it where it
         // was (every later text would be empty).
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x9E37_79B9_7F4A_7C15);
         let mut with_lines = 0;
         for _ in 0..5000 {
             let mut text = String::new();
@@ -178,14 +172,8 @@ mod tests {
     #[test]
     fn known_breaks_give_the_same_lines() {
         let parts = ["", "a", " ", "\t", "\u{a0}", "x y", "é", "\u{2028}", "\n", "\r", "\r\n", "\n\r", "\r\r\n"];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
         let mut with_cr = 0;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..5000 {
             let mut text = String::new();
             for _ in 0..next() % 11 {

@@ -402,6 +402,17 @@ pub(crate) fn fixture_texts() -> Vec<String> {
     paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
 }
 
+/// A xorshift generator for the tests' random cases, the same cases on every run.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 /// Every line of every file of `fixtures/` (see [`fixture_texts`]).
 #[cfg(test)]
 pub(crate) fn fixture_lines() -> Vec<String> {
