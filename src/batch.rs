@@ -796,8 +796,8 @@ struct Done {
 
 /// Reads the inputs in order as chunks of whole lines; stops when `send` returns false. With
 /// `count_lines`, each chunk knows the number of its first line; without, only the first chunk
-/// of each input does (1), and the caller, which cleans the chunks in order, numbers the others
-/// from the lines the last chunk had: a count less over every byte of the input.
+/// of each input does (1), and the caller, which cleans the chunks in order, numbers each other
+/// chunk from the line after the last one it cleaned: one pass less over every byte of the input.
 ///
 /// Reads go straight into the chunk, in blocks; the bytes after the chunk's last line end are
 /// carried over to the next chunk. A line longer than `chunk_bytes` makes a bigger chunk.
@@ -872,7 +872,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
     };
     let mut edits_json = Vec::new();
     let mut spare = Unescaped::default();
-    let mut breaks: Vec<usize> = Vec::new();
+    let mut break_buf: Vec<usize> = Vec::new();
     let mut line_no = chunk.first_line;
     let mut rest = &data[..];
     while !rest.is_empty() {
@@ -910,9 +910,9 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         // A `\n` or `\r` in the value was an escape, which the reader marked: the lines are cut
         // at those marks (a value without marks, not canonical, is searched).
         let breaks = rec.marks.as_ref().map(|marks| {
-            breaks.clear();
-            breaks.extend(marks.iter().map(|&(end, _)| end - 1).filter(|&p| matches!(text.as_bytes()[p], b'\n' | b'\r')));
-            &breaks[..]
+            break_buf.clear();
+            break_buf.extend(marks.iter().map(|&(end, _)| end - 1).filter(|&p| matches!(text.as_bytes()[p], b'\n' | b'\r')));
+            &break_buf[..]
         });
         let (edits, held) = cleaner.judge_with(text, breaks);
         let s = &mut done.summary;

@@ -197,6 +197,13 @@ impl Caption {
         w
     }
 
+    /// Whether `line` ends with an agency, before white space and closing brackets: the only
+    /// finding this rule can make on a line without a cue hit (see [`Caption::judge`]).
+    #[inline]
+    pub fn ends_with_agency(&self, line: &str) -> bool {
+        self.trailing_agency(line).is_some()
+    }
+
     /// The agency that `line` ends with, before white space and closing brackets (see
     /// [`Caption::agency_credit`]), and the line without what follows it.
     fn trailing_agency<'l>(&self, line: &'l str) -> Option<(&'l str, &String)> {
