@@ -95,8 +95,8 @@ pub(crate) struct Index {
     /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
-    /// Some caption rule has agencies: agency credits need no automaton hit, so every line is
-    /// judged.
+    /// Some caption rule has agencies: agency credits need no automaton hit, so a line without
+    /// one is still judged when it ends with an agency (see [`ends_with_agency`]).
     has_agencies: bool,
     /// Indices of the rules that judge cue hits (`cues` and `caption`), and of the foreign-token
     /// rules, in rule order: the per-line loops visit these, not every rule.
@@ -777,11 +777,12 @@ impl<'a> FromIterator<&'a str> for TokenSet {
 #[inline]
 fn load_le(b: &[u8]) -> u64 {
     let n = b.len();
-    let at = |i: usize, w: usize| b[i..i + w].iter().rev().fold(0u64, |x, &y| x << 8 | u64::from(y));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().unwrap_or_default()));
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes(b[i..i + 2].try_into().unwrap_or_default()));
     match n {
         8.. => u64::from_le_bytes(b[..8].try_into().unwrap_or_default()),
-        4..=7 => u64::from(u32::from_le_bytes(b[..4].try_into().unwrap_or_default())) | u64::from(u32::from_le_bytes(b[n - 4..n].try_into().unwrap_or_default())) << (8 * (n - 4)),
-        2..=3 => at(0, 2) | at(n - 2, 2) << (8 * (n - 2)),
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        2..=3 => u16_at(0) | u16_at(n - 2) << (8 * (n - 2)),
         1 => u64::from(b[0]),
         _ => 0,
     }
