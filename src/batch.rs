@@ -487,8 +487,10 @@ impl ValueError {
 /// Position of a raw control character inside a JSON string of `raw`, which JSON forbids. The
 /// field parser checks its own string, but skipped values are not checked byte by byte.
 fn control_in_string(raw: &[u8]) -> Option<usize> {
-    // Nearly every line has no control byte at all: one vectorised pass says so.
-    if !raw.iter().fold(false, |any, &b| any | (b < 0x20)) {
+    // Nearly every line has no control byte at all: one vectorised pass says so, by the least
+    // byte (one vector minimum per 16 bytes; a compare and an OR per 16 bytes took three times
+    // the instructions).
+    if raw.iter().fold(u8::MAX, |least, &b| least.min(b)) >= 0x20 {
         return None;
     }
     let mut in_string = false;
