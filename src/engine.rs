@@ -1488,10 +1488,25 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
         while cur[k] < bound[k + 1] {
             let g = segs[cur[k]];
             let mut sk = s[k];
-            for (j, &byte) in bytes[pos[k]..g.to].iter().enumerate() {
+            // Two bytes a turn, one test of both states for a match (see `scan_lanes`).
+            let seg = &bytes[pos[k]..g.to];
+            let pairs = seg.chunks_exact(2);
+            let odd = pairs.remainder().first();
+            for (j, pair) in pairs.enumerate() {
+                let first = step(dfa, sk, pair[0]);
+                sk = step(dfa, first, pair[1]);
+                if (first | sk) & 1 == 1 {
+                    for (at, state) in [(2 * j + 1, first), (2 * j + 2, sk)] {
+                        if state & 1 == 1 {
+                            ends.push((pos[k] + at, cur[k], state as u32));
+                        }
+                    }
+                }
+            }
+            if let Some(&byte) = odd {
                 sk = step(dfa, sk, byte);
                 if sk & 1 == 1 {
-                    ends.push((pos[k] + j + 1, cur[k], sk as u32));
+                    ends.push((g.to, cur[k], sk as u32));
                 }
             }
             cur[k] += 1;
