@@ -1578,6 +1578,8 @@ struct Scratch {
     token_buf: String,
     norm_buf: String,
     gates_open: Vec<u32>,
+    /// The line-pattern searchers' sets of hits (see [`crate::lineset::LineSet::searcher_in`]).
+    pattern_hits: [Option<regex_automata::PatternSet>; 4],
     to_end: Vec<(u32, usize)>,
     guarded: Vec<usize>,
 }
@@ -1735,10 +1737,11 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let mut token_buf = std::mem::take(&mut s.token_buf);
     let mut norm_buf = std::mem::take(&mut s.norm_buf);
     let mut line_hits = std::mem::take(&mut s.line_hits);
-    let mut patterns = index.regex.searcher();
-    let mut gated_patterns = index.gated.searcher();
-    let mut digit_patterns = index.digits.searcher();
-    let mut floating_patterns = index.floating.searcher();
+    let [kept_hits, kept_gated, kept_digits, kept_floating] = std::mem::take(&mut s.pattern_hits);
+    let mut patterns = index.regex.searcher_in(kept_hits);
+    let mut gated_patterns = index.gated.searcher_in(kept_gated);
+    let mut digit_patterns = index.digits.searcher_in(kept_digits);
+    let mut floating_patterns = index.floating.searcher_in(kept_floating);
     let mut gates_open = std::mem::take(&mut s.gates_open);
     let mut i = 0;
     let mut content_seen = 0;
@@ -1979,7 +1982,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     keep_run_in_titles(&doc, &mut claims);
     let edits = resolve(&doc, rules, &claims, inline);
     let runs = std::mem::take(&mut s.runs);
-    *s = Scratch { claims, hits, line_chars, line_masks, line_latin, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded };
+    let pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
+    *s = Scratch { claims, hits, line_chars, line_masks, line_latin, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded, pattern_hits };
     edits
 }
 
