@@ -458,6 +458,7 @@ fn push_alphanumeric_run(out: &mut String, bytes: &[u8], i: usize) -> usize {
         let len = v.len();
         v.extend_from_slice(&(x | letters >> 2).to_le_bytes());
         v.truncate(len + n);
+        debug_assert!(v[len..].iter().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()));
         at += n;
         if n < 8 {
             return at - i;
