@@ -716,8 +716,8 @@ impl Index {
 impl Index {
     /// The head of `normalize_label(line)` that [`Index::quoted_rule`] reads, into `buf`: the
     /// leading numbers and as many tokens after them as the longest quoted phrase has, after at
-    /// least one (the count). A paragraph that ends with a quotation mark, which news text has on
-    /// every other line, is normalised for a few words, not to its end.
+    /// least one (the count). A paragraph that ends with a quotation mark, common in news text,
+    /// is normalised for a few words, not to its end.
     fn quoted_head<'b>(&self, line: &str, buf: &'b mut String) -> &'b str {
         let (mut seen, mut numbers, mut counting) = (0, 0, true);
         buf.clear();
