@@ -941,8 +941,7 @@ fn line_stats(line: &str) -> (usize, u16, bool) {
     let blocks = bytes.chunks_exact(32);
     let tail = blocks.remainder();
     for (k, b) in blocks.enumerate() {
-        // The block's bytes ORed together, which the compiler does in vector registers.
-        if b.iter().fold(0, |any, &x| any | x) >= 0x80 {
+        if !b.is_ascii() {
             for (j, c) in b.chunks_exact(8).enumerate() {
                 one(32 * k + 8 * j, word(c));
             }

@@ -175,8 +175,7 @@ fn next_to_look_at(b: &[u8], from: usize, seen: Option<Script>) -> usize {
     let word = |c: &[u8]| u64::from_le_bytes(c.try_into().expect("eight bytes"));
     let mut i = from;
     while let Some(c) = b.get(i..i + 32) {
-        // The block's bytes ORed together, which the compiler does in vector registers.
-        if c.iter().fold(0, |any, &x| any | x) >= 0x80 {
+        if !c.is_ascii() {
             for (k, w) in c.chunks_exact(8).enumerate() {
                 if let Some(p) = first(word(w), i + 8 * k) {
                     return p;
