@@ -37,45 +37,29 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     pub fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
-        let mut lines = Vec::with_capacity(bytes.len() / 64 + 1);
-        let mut push = |start, end, next| lines.push(Line::new(text, start, end, next));
+        let capacity = bytes.len() / 64 + 1;
         if memchr::memchr(b'\r', bytes).is_none() {
-            // Only `\n` ends lines (nearly every text): a search for one byte, not two, and one
-            // searcher over the whole text.
-            let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', bytes) {
-                push(start, end, end + 1);
-                start = end + 1;
-            }
-            if start < bytes.len() {
-                push(start, bytes.len(), bytes.len());
-            }
+            // Only `\n` ends lines (nearly every text): a search for one byte, not two.
+            Self::from_terminators(text, memchr::memchr_iter(b'\n', bytes), capacity)
         } else {
-            let mut start = 0;
-            while start < bytes.len() {
-                let (end, next) = match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-                    Some(i) => {
-                        let end = start + i;
-                        let next = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
-                        (end, next)
-                    }
-                    None => (bytes.len(), bytes.len()),
-                };
-                push(start, end, next);
-                start = next;
-            }
+            Self::from_terminators(text, memchr::memchr2_iter(b'\n', b'\r', bytes), capacity)
         }
-        Document { text, lines }
     }
 
     /// [`Document::new`] of a text whose line terminators are known: `breaks` holds the offset
     /// of every `\n` and every `\r` in `text`, in order (a JSON string's are the offsets of its
     /// `\n` and `\r` escapes, which its reader has already found). No search for them.
     pub(crate) fn with_breaks(text: &'a str, breaks: &[usize]) -> Self {
+        Self::from_terminators(text, breaks.iter().copied(), breaks.len() + 1)
+    }
+
+    /// The lines of `text`, cut at `ends`: the offsets of its `\n`s and `\r`s in order (a
+    /// `\r\n` ends one line).
+    fn from_terminators(text: &'a str, ends: impl Iterator<Item = usize>, capacity: usize) -> Self {
         let bytes = text.as_bytes();
-        let mut lines = Vec::with_capacity(breaks.len() + 1);
+        let mut lines = Vec::with_capacity(capacity);
         let mut start = 0;
-        for &end in breaks {
+        for end in ends {
             if end < start {
                 continue; // the `\n` of a `\r\n`, taken with its `\r`
             }
@@ -167,8 +151,9 @@ mod tests {
         assert!(with_lines > 1000, "{with_lines}");
     }
 
-    /// A document from the offsets of its terminators is the document from its text: every
-    /// mix of `\n`, `\r\n` and lone `\r`, at either end, doubled, around blank lines.
+    /// A document from the offsets of its terminators, and one from its text, both have the
+    /// lines of a plain split at `\r\n`, `\n` and `\r`: every mix of them, at either end,
+    /// doubled, around blank lines.
     #[test]
     fn known_breaks_give_the_same_lines() {
         let parts = ["", "a", " ", "\t", "\u{a0}", "x y", "é", "\u{2028}", "\n", "\r", "\r\n", "\n\r", "\r\r\n"];
@@ -181,7 +166,28 @@ mod tests {
             }
             let breaks: Vec<usize> = text.bytes().enumerate().filter(|&(_, b)| b == b'\n' || b == b'\r').map(|(i, _)| i).collect();
             with_cr += usize::from(text.contains('\r'));
-            assert_eq!(Document::with_breaks(&text, &breaks).lines, Document::new(&text).lines, "{text:?}");
+            // (start, end, next) of each line, one byte at a time.
+            let mut want = Vec::new();
+            let (b, mut start, mut i) = (text.as_bytes(), 0, 0);
+            while i < b.len() {
+                if b[i] == b'\n' || b[i] == b'\r' {
+                    let next = if b[i..].starts_with(b"\r\n") { i + 2 } else { i + 1 };
+                    want.push((start, i, next));
+                    (start, i) = (next, next);
+                } else {
+                    i += 1;
+                }
+            }
+            if start < b.len() {
+                want.push((start, b.len(), b.len()));
+            }
+            for d in [Document::with_breaks(&text, &breaks), Document::new(&text)] {
+                let got: Vec<(usize, usize, usize)> = d.lines.iter().map(|l| (l.start, l.end, l.next)).collect();
+                assert_eq!(got, want, "{text:?}");
+                for (i, l) in d.lines.iter().enumerate() {
+                    assert_eq!(l.blank, d.line(i).trim().is_empty(), "{text:?}");
+                }
+            }
         }
         assert!(with_cr > 1000, "{with_cr}");
     }
