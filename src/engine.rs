@@ -1688,6 +1688,8 @@ struct Scratch {
     guarded: Vec<usize>,
     /// The end windows of the document's long lines (see [`Index::cue_line_chars`]).
     windows: Vec<(usize, usize)>,
+    /// The script groups' cue hits of the document's lines.
+    script_found: Vec<(u32, u32, u32, u32)>,
 }
 
 impl Scratch {
@@ -1719,6 +1721,7 @@ impl Scratch {
         self.to_end.clear();
         self.guarded.clear();
         self.windows.clear();
+        self.script_found.clear();
         self
     }
 }
@@ -1821,18 +1824,37 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             hits.push((li as u32, pattern, (start - line.start) as u32, (end - start) as u32));
         });
     }
+    // The script groups' cues, on the lines that hold letters of their group: one scan of each
+    // group's lines for the document, each line scanned as if alone (a scan of each line by
+    // itself ran on one lane). (line, cue, offset in line, length), by line.
+    let mut script_found = std::mem::take(&mut s.script_found);
+    if !index.script_ac.is_empty() && doc_mask & !LATIN != 0 {
+        for sc in index.script_ac.iter().filter(|sc| doc_mask & (1 << sc.group) != 0) {
+            let Some(ac) = sc.automaton() else { continue };
+            runs.clear();
+            runs.extend(doc.lines.iter().zip(&line_masks).filter(|&(_, &m)| m & (1 << sc.group) != 0).map(|(l, _)| (l.start, l.end)));
+            let mut li = 0;
+            // Each match lies in one line, and they come by their ends: line by line.
+            ac.for_each_match_in(text, &runs, &mut lanes, |start, end, k| {
+                while doc.lines[li].next <= start && li + 1 < n {
+                    li += 1;
+                }
+                script_found.push((li as u32, sc.offset + k, (start - doc.lines[li].start) as u32, (end - start) as u32));
+            });
+        }
+        script_found.sort_by_key(|h| h.0);
+    }
     runs.clear();
     s.runs = runs;
-    // The script groups' cues on line `i`, for the groups of `mask`, with the line's other hits
-    // in `out`.
-    let script_hits = |i: usize, mask: u16, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut Vec<Seg>| {
+    // The script groups' cues on line `i`, for the groups of `mask`, added to the line's other
+    // hits in `out`; `at` is where the lines before `i` end in `script_found`.
+    let script_hits = |i: usize, mask: u16, out: &mut Vec<(u32, u32, u32, u32)>, at: &mut usize| {
         if mask != 0 {
-            let raw = doc.line(i);
-            for sc in index.script_ac.iter().filter(|sc| mask & (1 << sc.group) != 0) {
-                if let Some(ac) = sc.automaton() {
-                    ac.for_each_match_in(raw, &[(0, raw.len())], lanes, |start, end, k| out.push((i as u32, sc.offset + k, start as u32, (end - start) as u32)));
-                }
+            while script_found.get(*at).is_some_and(|h| (h.0 as usize) < i) {
+                *at += 1;
             }
+            let to = *at + script_found[*at..].iter().take_while(|h| h.0 as usize == i).count();
+            out.extend_from_slice(&script_found[*at..to]);
             // In the order one automaton would report them: by end.
             out.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
         }
@@ -1868,6 +1890,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Lines claimed by a pattern rule with `not_next_to`: their neighbours are judged at the end.
     let mut guarded = std::mem::take(&mut s.guarded);
     let mut next_window = 0;
+    let mut script_at = 0;
     while i < n {
         let line = doc.lines[i];
         // Hits of lines a region took were never looked at: skip them, or they would hide the
@@ -1926,7 +1949,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 windowed = windows.get(next_window).is_some_and(|&(l, from)| l == i && from > 0);
             }
             mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { line_masks[i] };
-            script_hits(i, mask, &mut line_hits, &mut lanes);
+            script_hits(i, mask, &mut line_hits, &mut script_at);
         }
         if claim.is_none() && chars <= index.max_pattern_chars {
             // The first pattern, in rule order, that matches and allows a line this long.
@@ -1973,7 +1996,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 inline.truncate(proposed);
                 let mut all = Vec::new();
                 scan_line(i, 0, &mut all, &mut lanes);
-                script_hits(i, mask, &mut all, &mut lanes);
+                script_hits(i, mask, &mut all, &mut script_at);
                 claim = judge_cues(rules, index, &all, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
             }
         }
@@ -2096,7 +2119,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let edits = resolve(&doc, rules, &claims, inline);
     let runs = std::mem::take(&mut s.runs);
     let pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
-    *s = Scratch { claims, hits, line_chars, line_masks, line_latin, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded, pattern_hits, windows };
+    *s = Scratch { claims, hits, line_chars, line_masks, line_latin, runs, lanes, line_hits, caption_hits, toks: scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded, pattern_hits, windows, script_found };
     edits
 }
 
