@@ -589,7 +589,7 @@ impl Context {
                         high = true;
                         let at = i;
                         i += c.len_utf8();
-                        if c.is_alphanumeric() {
+                        if crate::text::is_alphanumeric(c) {
                             start = start.min(at);
                             end = i;
                         }
