@@ -92,6 +92,10 @@ pub(crate) struct Index {
     /// Every floating pattern needs a digit (see [`crate::lineset::needs_digit`]): the floating set
     /// is tried only on lines with one.
     floating_needs_digit: bool,
+    /// Every floating pattern has its first digit within this many characters of the line's
+    /// start (see [`crate::rules::entries::digit_within`]): a line whose first digit comes later
+    /// skips the floating set. `None` when some pattern has no such bound.
+    floating_digit_within: Option<usize>,
     /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
@@ -412,6 +416,7 @@ impl Index {
             }
         }
         let floating_needs_digit = !floating.is_empty() && floating.iter().all(|h| crate::lineset::needs_digit(h));
+        let floating_digit_within = floating.iter().map(|h| crate::rules::entries::digit_within(h)).try_fold(0, |m, b| Some(m.max(b?)));
         let has_agencies = rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()));
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
         // The builds are independent: the document cue automaton, the four line-pattern sets
@@ -493,7 +498,7 @@ impl Index {
                 _ => 0,
             })
             .fold(max_pattern_chars, usize::max);
-        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules, cue_line_chars })
+        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, floating_digit_within, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules, cue_line_chars })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token
@@ -1971,7 +1976,11 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if digit && !index.digits.is_empty() {
                 first = earliest(first, digit_patterns.first(trimmed, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))));
             }
-            if !index.floating.is_empty() && chars <= index.floating_max_chars && (digit || !index.floating_needs_digit) {
+            if !index.floating.is_empty()
+                && chars <= index.floating_max_chars
+                && (digit || !index.floating_needs_digit)
+                && index.floating_digit_within.is_none_or(|n| crate::lineset::digit_within(trimmed, n))
+            {
                 first = earliest(first, floating_patterns.first(trimmed, |p| Some(index.floating_ids[p]).filter(|&k| allowed(k))));
             }
             gates_open.clear();
@@ -2998,6 +3007,37 @@ mod tests {
         assert_eq!(rule_of(long).as_deref(), Some("b-later"), "too long for a-first");
         assert_eq!(rule_of("Posted at 9:15").as_deref(), Some("a-first"));
         assert_eq!(rule_of("10:30 and more"), None);
+    }
+
+    /// The default rules' floating patterns have a bound on the characters before their first
+    /// digit, and a line past it, which the engine no longer hands to the floating set, is one
+    /// the set does not match: every fixture line, and time stamps after openings of every
+    /// length in several scripts.
+    #[test]
+    fn lines_past_the_floating_digit_bound_match_no_floating_pattern() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let index = &cleaner.index;
+        let n = index.floating_digit_within.expect("the default floating patterns have a bound");
+        let mut searcher = index.floating.searcher();
+        let mut lines: Vec<String> = crate::fixture_lines().into_iter().map(|l| crate::text::trim(&l).to_string()).collect();
+        for filler in ["a", "ä", "ж", "年", " "] {
+            for k in 0..n + 8 {
+                for stamp in ["March 3, 2020 10:15 am", "2018.08.25 15:24", "3/3/2020, 10:15 (GMT+7)", "2020年3月3日 10:15", "12 May 2024 09:30 CET"] {
+                    lines.push(format!("{}{stamp}", filler.repeat(k)));
+                    lines.push(format!("Updated{}: {stamp}", filler.repeat(k)));
+                }
+            }
+        }
+        let (mut matched, mut past) = (0, 0);
+        for line in &lines {
+            let within = crate::lineset::digit_within(line, n);
+            if !searcher.matches(line).is_empty() {
+                assert!(within, "{line:?}");
+                matched += 1;
+            }
+            past += usize::from(!within);
+        }
+        assert!(matched > 50 && past > 50, "{matched} {past}");
     }
 
     /// The lane scan reports exactly the matches of aho-corasick's own overlapping search, in the

@@ -236,6 +236,52 @@ mod tests {
         }
     }
 
+    /// `digit_within` bounds the characters before a match's first digit: no line whose first
+    /// digit comes later is matched (tried with every count of characters of one, two and three
+    /// bytes before a part that matches), and the bound is the one the pattern spells.
+    #[test]
+    fn digit_within_bounds_the_characters_before_the_first_digit() {
+        use crate::rules::entries::digit_within as bound;
+        let hir = |p: &str| regex_syntax::Parser::new().parse(&crate::rules::pattern::wrap(p)).unwrap();
+        let cases = [
+            ("[^0-9!?]{0,20}[0-9]{1,2}:[0-9]{2}", Some(20), "10:30"),
+            ("(?:updated|posted):? [0-9]{1,2}:[0-9]{2}", Some(9), "9:41"),
+            ("© 20[0-9]{2} .+", Some(2), "2024 x"),
+            ("(?:ab|cdé)[0-9]+", Some(3), "1"),
+            ("x{2,3}(?:[0-9]|y[0-9])", Some(4), "7"),
+            ("[^0-9]*[0-9]+", None, "12"),
+            ("(?:[0-9]+ )?comments", None, "comments"),
+            ("(?:[0-9]+|one) [0-9]", None, "one 1"),
+            ("share", None, "share"),
+        ];
+        let mut rejected = 0;
+        for (p, want, tail) in cases {
+            let h = hir(p);
+            assert_eq!(bound(&h), want, "{p}");
+            let Some(n) = want else { continue };
+            let set = LineSet::new(&[&h], 1 << 20, 1 << 20).unwrap();
+            let mut searcher = set.searcher();
+            for filler in ["a", "é", "漢", " "] {
+                for k in 0..n + 6 {
+                    // The opening the pattern needs, its filler part stretched or not.
+                    for head in ["", "updated ", "posted: ", "© 20", "ab", "cdé", "xx", "xxx", "xxxy"] {
+                        let line = format!("{head}{}{tail}", filler.repeat(k));
+                        let within = digit_within(&line, n);
+                        if !searcher.matches(&line).is_empty() {
+                            assert!(within, "{p} matches {line:?}, first digit past {n} characters");
+                        }
+                        rejected += usize::from(!within);
+                    }
+                }
+            }
+        }
+        assert!(rejected > 100);
+        // Characters, not bytes: a digit after 20 two-byte letters is within 20.
+        assert!(digit_within(&format!("{}1", "é".repeat(20)), 20));
+        assert!(!digit_within(&format!("{}1", "é".repeat(21)), 20));
+        assert!(!digit_within("no digit at all", 99));
+    }
+
     /// The block and word tests find a digit exactly where a byte-by-byte test does: every byte
     /// value at every place of a line of every length up to three words, and of lengths around
     /// one and two blocks, among bytes next to the digits.
@@ -326,6 +372,25 @@ pub(crate) fn has_digit(line: &str) -> bool {
         }
     }
     rest.iter().any(u8::is_ascii_digit)
+}
+
+/// Whether `line` has an ASCII digit with at most `n` characters before it (see
+/// [`crate::rules::entries::digit_within`]): a character is every byte that is not a UTF-8
+/// continuation byte.
+pub(crate) fn digit_within(line: &str, n: usize) -> bool {
+    let mut chars = 0;
+    for &b in line.as_bytes() {
+        if b.is_ascii_digit() {
+            return true;
+        }
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+            if chars > n {
+                return false;
+            }
+        }
+    }
+    false
 }
 
 pub(crate) use crate::rules::entries::is_floating;

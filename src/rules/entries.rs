@@ -118,6 +118,49 @@ pub(crate) fn needs_digit(hir: &Hir) -> bool {
     }
 }
 
+/// At most how many characters a line `hir` matches has before its first ASCII digit, when every
+/// such line has one ([`needs_digit`]) and that number is bounded: the first part of a
+/// concatenation that needs a digit, after parts of bounded length. `None` otherwise. A line whose
+/// first digit comes later is matched by no such pattern (`[^0-9!?]{0,20}[0-9]{1,2}…`: 20).
+pub(crate) fn digit_within(hir: &Hir) -> Option<usize> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let at = lit.0.iter().position(u8::is_ascii_digit)?;
+            Some(lit.0[..at].iter().filter(|&&b| b & 0xC0 != 0x80).count())
+        }
+        HirKind::Class(_) => needs_digit(hir).then_some(0),
+        HirKind::Repetition(r) => (r.min >= 1).then(|| digit_within(&r.sub)).flatten(),
+        HirKind::Capture(c) => digit_within(&c.sub),
+        HirKind::Concat(parts) => {
+            let mut before = 0usize;
+            for part in parts {
+                if let Some(within) = digit_within(part) {
+                    return before.checked_add(within);
+                }
+                before = before.checked_add(max_chars(part)?)?;
+            }
+            None
+        }
+        HirKind::Alternation(branches) => branches.iter().map(digit_within).try_fold(0, |m, b| Some(m.max(b?))),
+        HirKind::Empty | HirKind::Look(_) => None,
+    }
+}
+
+/// The most characters a match of `hir` can have; `None` when unbounded.
+fn max_chars(hir: &Hir) -> Option<usize> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(lit.0.iter().filter(|&&b| b & 0xC0 != 0x80).count()),
+        HirKind::Class(_) => Some(1),
+        HirKind::Repetition(r) => max_chars(&r.sub)?.checked_mul(r.max? as usize),
+        HirKind::Capture(c) => max_chars(&c.sub),
+        HirKind::Concat(parts) => parts.iter().try_fold(0usize, |n, p| n.checked_add(max_chars(p)?)),
+        HirKind::Alternation(branches) => branches.iter().try_fold(0usize, |m, b| Some(m.max(max_chars(b)?))),
+        HirKind::Empty | HirKind::Look(_) => Some(0),
+    }
+}
+
 /// Appends the encoding of `entries` to `out`: their count, then each entry's first pattern, its
 /// gate (the number of phrases plus one, 0 for none, then each phrase's length and bytes) and its
 /// tree ([`super::hircode::encode`]).
