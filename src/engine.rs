@@ -1028,17 +1028,25 @@ impl LineAcc<'_> {
                 l &= l - 1;
             }
         } else {
-            // Across the end of a line: byte by byte.
+            // Across the end of a line: the part of each line counted and looked up as above
+            // (text of two- and three-byte characters in short lines has many such blocks).
             let mut rest = high;
-            while rest != 0 {
-                let k = rest.trailing_zeros();
-                self.go_to(at + k as usize);
-                if leads >> k & 1 == 0 {
-                    self.continuations += 1;
-                } else {
-                    self.lead(at + k as usize);
+            loop {
+                let part = match self.end - at {
+                    n if n < BLOCK => rest & ((1 << n) - 1),
+                    _ => rest,
+                };
+                self.continuations += (part & !leads).count_ones() as usize;
+                let mut l = part & leads;
+                while l != 0 {
+                    self.lead(at + l.trailing_zeros() as usize);
+                    l &= l - 1;
                 }
-                rest &= rest - 1;
+                rest &= !part;
+                if rest == 0 {
+                    break;
+                }
+                self.go_to(at + rest.trailing_zeros() as usize);
             }
         }
     }
