@@ -919,10 +919,10 @@ const LEAD_GROUPS: [u16; 256] = {
 /// byte that is not a UTF-8 continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`) belong to
 /// a group, so only those are looked up, one per character instead of every byte.
 ///
-/// One pass over the whole text, 32 bytes at a time, not one per line: most blocks are all ASCII,
-/// and a pass per line paid for each line's ragged end (a line is 186 bytes on average in the
-/// trafilatura texts, and every other one is all ASCII). The bytes beyond ASCII are given to their
-/// lines by a cursor: line terminators are ASCII, so every such byte lies inside a line.
+/// One pass over the whole text, [`BLOCK`] bytes at a time, not one per line: many blocks are all
+/// ASCII, and a pass per line paid for each line's ragged end (a line is 186 bytes on average in
+/// the trafilatura texts, and every other one is all ASCII). The bytes beyond ASCII are given to
+/// their lines by a cursor: line terminators are ASCII, so every such byte lies inside a line.
 #[inline(never)]
 fn lines_stats(doc: &Document, chars: &mut Vec<usize>, masks: &mut Vec<u16>, latin: &mut Vec<bool>) {
     let lines = &doc.lines[..];
