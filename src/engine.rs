@@ -1713,7 +1713,7 @@ impl Scratch {
     /// Empties the buffers for the next document, or frees them all when one has grown past
     /// [`Scratch::KEEP`].
     fn keep(&mut self) {
-        if [self.claims.capacity(), self.hits.capacity(), self.line_chars.capacity(), self.line_hits.capacity(), self.toks.capacity(), self.norm_buf.capacity(), self.token_buf.capacity()]
+        if [self.claims.capacity(), self.hits.capacity(), self.script_found.capacity(), self.line_chars.capacity(), self.line_hits.capacity(), self.toks.capacity(), self.norm_buf.capacity(), self.token_buf.capacity()]
             .iter()
             .any(|&c| c > Self::KEEP)
         {
