@@ -915,9 +915,9 @@ const LEAD_GROUPS: [u16; 256] = {
 /// The characters of each line of `doc`, its script groups (the union of [`LEAD_GROUPS`] over its
 /// bytes) and whether its lead bytes prove every letter of it Latin ([`crate::text::passed_over`]:
 /// then it has no foreign island, and `ForeignToken::find` would pass it over), in `chars`,
-/// `masks` and `latin`, line by line: the engine needs all three for every line. A character is every
-/// byte that is not a UTF-8 continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`) belong to
-/// a group, so only those are looked up, one per character instead of every byte.
+/// `masks` and `latin`, line by line: the engine needs all three for every line. A character is
+/// every byte that is not a UTF-8 continuation byte (`10xxxxxx`); only lead bytes (`11xxxxxx`)
+/// belong to a group, so only those are looked up, one per character instead of every byte.
 ///
 /// One pass over the whole text, [`BLOCK`] bytes at a time, not one per line: many blocks are all
 /// ASCII, and a pass per line paid for each line's ragged end (a line is 186 bytes on average in
@@ -1699,8 +1699,9 @@ struct Scratch {
     pattern_hits: [Option<regex_automata::PatternSet>; 4],
     to_end: Vec<(u32, usize)>,
     guarded: Vec<usize>,
-    /// The end windows of the document's long lines (see [`Index::cue_line_chars`]).
-    windows: Vec<(usize, usize)>,
+    /// The long lines of the document whose cues were sought only in an end window after their
+    /// start (see [`Index::cue_line_chars`]), in order.
+    windowed: Vec<usize>,
     /// The script groups' cue hits of the document's lines.
     script_found: Vec<(u32, u32, u32, u32)>,
 }
@@ -1736,7 +1737,7 @@ impl Scratch {
         self.gates_open.clear();
         self.to_end.clear();
         self.guarded.clear();
-        self.windows.clear();
+        self.windowed.clear();
         self.script_found.clear();
     }
 }
@@ -1800,11 +1801,12 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let mut lanes = std::mem::take(&mut s.lanes);
     // Runs of lines that are not long and the end windows of the long lines, each scanned as if
     // alone (a cue never spans lines), all in one scan. Of a long line that is not blank, only
-    // the end a caption rule's trailing credit looks at is scanned: `windows` holds (line, start
-    // of its window), with no entry when there is no caption rule. A window scanned by itself
-    // took four times the time a byte: one lane, each step waiting on the one before.
+    // the end a caption rule's trailing credit looks at is scanned (nothing when there is no
+    // caption rule); `windowed` lists those whose window starts after their start. A window
+    // scanned by itself took four times the time a byte: one lane, each step waiting on the one
+    // before.
     let max_len = doc_ac.map_or(0, CueAutomaton::max_pattern_len);
-    let mut windows = std::mem::take(&mut s.windows);
+    let mut windowed_lines = std::mem::take(&mut s.windowed);
     let mut runs = std::mem::take(&mut s.runs);
     let mut a = 0;
     while a < n {
@@ -1813,7 +1815,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if !line.blank && !index.caption_rules.is_empty() {
                 let raw = doc.line(a);
                 let from = index.caption_rules.iter().map(|&r| if let Kind::Caption(c) = &rules[r as usize].kind { c.credit_window(raw, max_len) } else { raw.len() }).min().unwrap_or(raw.len());
-                windows.push((a, from));
+                if from > 0 {
+                    windowed_lines.push(a);
+                }
                 if from < raw.len() {
                     runs.push((line.start + from, line.end));
                 }
@@ -1876,11 +1880,11 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             out.sort_unstable_by_key(|&(_, cue, off, len)| (off + len, cue));
         }
     };
-    // The hits of the long line `i` from `from` on, as the document's scan would have found them.
-    let scan_line = |i: usize, from: usize, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut Vec<Seg>| {
+    // All the hits of the long line `i`, as the document's scan would have found them.
+    let scan_line = |i: usize, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut Vec<Seg>| {
         if let Some(ac) = doc_ac {
-            let raw = &doc.line(i)[from..];
-            ac.for_each_match_in(raw, &[(0, raw.len())], lanes, |start, end, pattern| out.push((i as u32, pattern, (from + start) as u32, (end - start) as u32)));
+            let raw = doc.line(i);
+            ac.for_each_match_in(raw, &[(0, raw.len())], lanes, |start, end, pattern| out.push((i as u32, pattern, start as u32, (end - start) as u32)));
         }
     };
 
@@ -1960,10 +1964,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             // A long line's hits are those of its end window (none without one).
             line_hits.extend_from_slice(&hits[line_hits_start..h]);
             if long(i) {
-                while windows.get(next_window).is_some_and(|&(l, _)| l < i) {
+                while windowed_lines.get(next_window).is_some_and(|&l| l < i) {
                     next_window += 1;
                 }
-                windowed = windows.get(next_window).is_some_and(|&(l, from)| l == i && from > 0);
+                windowed = windowed_lines.get(next_window) == Some(&i);
             }
             mask = if index.script_ac.is_empty() || doc_mask & !LATIN == 0 { 0 } else { line_masks[i] };
             script_hits(i, mask, &mut line_hits, &mut script_at);
@@ -1987,7 +1991,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if !index.floating.is_empty()
                 && chars <= index.floating_max_chars
                 && (digit || !index.floating_needs_digit)
-                && index.floating_digit_within.is_none_or(|n| crate::lineset::digit_within(trimmed, n))
+                && index.floating_digit_within.is_none_or(|n| crate::lineset::has_digit_within(trimmed, n))
             {
                 first = earliest(first, floating_patterns.first(trimmed, |p| Some(index.floating_ids[p]).filter(|&k| allowed(k))));
             }
@@ -2016,7 +2020,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 // A credit: judged again from all the line's hits, found as above.
                 inline.truncate(proposed);
                 let mut all = Vec::new();
-                scan_line(i, 0, &mut all, &mut lanes);
+                scan_line(i, &mut all, &mut lanes);
                 script_hits(i, mask, &mut all, &mut script_at);
                 claim = judge_cues(rules, index, &all, raw, chars, &mut cue_state, &mut caption_hits, line.start, &mut inline);
             }
@@ -2141,7 +2145,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Each buffer back in its place (`s.runs` is there already).
     s.pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
     (s.claims, s.hits, s.line_chars, s.line_masks, s.line_latin, s.lanes, s.line_hits, s.caption_hits) = (claims, hits, line_chars, line_masks, line_latin, lanes, line_hits, caption_hits);
-    (s.toks, s.cue_state, s.token_buf, s.norm_buf, s.gates_open, s.to_end, s.guarded, s.windows, s.script_found) = (scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded, windows, script_found);
+    (s.toks, s.cue_state, s.token_buf, s.norm_buf, s.gates_open, s.to_end, s.guarded, s.windowed, s.script_found) = (scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded, windowed_lines, script_found);
     edits
 }
 
@@ -3038,7 +3042,7 @@ mod tests {
         }
         let (mut matched, mut past) = (0, 0);
         for line in &lines {
-            let within = crate::lineset::digit_within(line, n);
+            let within = crate::lineset::has_digit_within(line, n);
             if !searcher.matches(line).is_empty() {
                 assert!(within, "{line:?}");
                 matched += 1;

@@ -266,7 +266,7 @@ mod tests {
                     // The opening the pattern needs, its filler part stretched or not.
                     for head in ["", "updated ", "posted: ", "© 20", "ab", "cdé", "xx", "xxx", "xxxy"] {
                         let line = format!("{head}{}{tail}", filler.repeat(k));
-                        let within = digit_within(&line, n);
+                        let within = has_digit_within(&line, n);
                         if !searcher.matches(&line).is_empty() {
                             assert!(within, "{p} matches {line:?}, first digit past {n} characters");
                         }
@@ -277,9 +277,9 @@ mod tests {
         }
         assert!(rejected > 100);
         // Characters, not bytes: a digit after 20 two-byte letters is within 20.
-        assert!(digit_within(&format!("{}1", "é".repeat(20)), 20));
-        assert!(!digit_within(&format!("{}1", "é".repeat(21)), 20));
-        assert!(!digit_within("no digit at all", 99));
+        assert!(has_digit_within(&format!("{}1", "é".repeat(20)), 20));
+        assert!(!has_digit_within(&format!("{}1", "é".repeat(21)), 20));
+        assert!(!has_digit_within("no digit at all", 99));
     }
 
     /// The block and word tests find a digit exactly where a byte-by-byte test does: every byte
@@ -377,7 +377,7 @@ pub(crate) fn has_digit(line: &str) -> bool {
 /// Whether `line` has an ASCII digit with at most `n` characters before it (see
 /// [`crate::rules::entries::digit_within`]): a character is every byte that is not a UTF-8
 /// continuation byte.
-pub(crate) fn digit_within(line: &str, n: usize) -> bool {
+pub(crate) fn has_digit_within(line: &str, n: usize) -> bool {
     let mut chars = 0;
     for &b in line.as_bytes() {
         if b.is_ascii_digit() {
