@@ -33,11 +33,16 @@ fn main() {
         let text = fs::read_to_string(f).unwrap_or_default();
         // A file or pattern that does not parse is left to the loader, which reports it.
         let mut own = Vec::new();
+        let mut guards = Vec::new();
         if let Ok(table) = text.parse::<toml::Table>() {
             patterns_of(&table, &mut own, &mut rule_lists);
+            guards_of(&table, &mut guards);
         }
         costs.push_str(&format!("    {},\n", hircode::load_cost(&text, &own)));
         sources.extend(own);
+        // The `not_next_to` guards are parsed when a line first needs them, not at load: their
+        // trees are stored too, and left out of the load cost.
+        sources.extend(guards);
     }
     out.push_str("]\n");
     costs.push_str("]\n");
@@ -89,6 +94,20 @@ fn main() {
     index.push_str("]\n");
     fs::write(Path::new(&out_dir).join("rule_entries.bin"), blob).unwrap();
     fs::write(Path::new(&out_dir).join("rule_entries.rs"), index).unwrap();
+}
+
+/// The `not_next_to` pattern sources of every `[[rule]]`, into `out`.
+fn guards_of(table: &toml::Table, out: &mut Vec<String>) {
+    let Some(toml::Value::Array(rules)) = table.get("rule") else { return };
+    for rule in rules {
+        if let Some(toml::Value::Table(by_lang)) = rule.get("not_next_to") {
+            for items in by_lang.values() {
+                if let toml::Value::Array(items) = items {
+                    out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
+                }
+            }
+        }
+    }
 }
 
 /// The pattern sources of every `[[rule]]` with a `patterns` table, into `out`, and each such

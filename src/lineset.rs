@@ -68,7 +68,11 @@ impl LineSet {
     ) -> Result<(LineSet, thompson::Compiler), String> {
         let mut compiler = thompson::Compiler::new();
         compiler.configure(thompson::Config::new().nfa_size_limit(Some(size_limit)).which_captures(WhichCaptures::Implicit));
-        let nfa: NFA = compiler.build_many_from_hir(hirs).map_err(|e| e.to_string())?;
+        let nfa: NFA = compiler.build_many_from_hir(hirs).map_err(|e| match e.size_limit() {
+            // Worded as the regex crate words it.
+            Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+            None => e.to_string(),
+        })?;
         let dfa = DFA::builder()
             .configure(
                 DFA::config()

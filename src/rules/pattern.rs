@@ -50,19 +50,28 @@ pub struct Pattern {
     pub not_next_to: Option<NotNextTo>,
 }
 
-/// The `not_next_to` patterns of a rule, wrapped and joined into one regex, compiled when a line
-/// first needs it (a user's file is compiled at load, where a pattern too big to compile is
-/// reported with its place; the default files are compiled by the tests).
+/// The `not_next_to` patterns of a rule, wrapped, compiled into one line set (as the shared set of
+/// all rules' `patterns`: an anchored forward search of a lazy DFA, see `src/lineset.rs`) when a
+/// line first needs it. A user's file is compiled at load, where a pattern too big to compile is
+/// reported with its place; the default files are compiled by the tests, from the trees `build.rs`
+/// parsed. The regex crate's full engine for the same patterns also compiled a reverse automaton
+/// and parsed them again: eight times the instructions, paid in the middle of a run.
 #[derive(Debug)]
 pub struct NotNextTo {
-    source: String,
-    regex: std::sync::OnceLock<Result<regex::Regex, String>>,
+    wrapped: Vec<String>,
+    set: std::sync::OnceLock<Result<crate::lineset::LineSet, String>>,
 }
 
+/// The lazy DFA cache of a [`NotNextTo`] set, per thread: it is searched only on the neighbours of
+/// the lines its rule matched.
+const GUARD_CACHE_CAPACITY: usize = 1 << 20;
+
 impl NotNextTo {
-    fn compiled(&self) -> &Result<regex::Regex, String> {
-        // Run only on the neighbours of a line the rule matched: one small regex.
-        self.regex.get_or_init(|| regex::RegexBuilder::new(&self.source).size_limit(SIZE_LIMIT).build().map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string()))
+    fn compiled(&self) -> &Result<crate::lineset::LineSet, String> {
+        self.set.get_or_init(|| {
+            let hirs = self.wrapped.iter().map(|w| super::parse_regex(w).map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string())).collect::<Result<Vec<Hir>, String>>()?;
+            crate::lineset::LineSet::keeping_compiler(&hirs, SIZE_LIMIT, GUARD_CACHE_CAPACITY).map(|(set, _)| set)
+        })
     }
 
     /// Whether the patterns compile (within the size limit).
@@ -72,7 +81,7 @@ impl NotNextTo {
 
     /// Whether `line` (trimmed) is one of the like lines.
     pub fn is_match(&self, line: &str) -> bool {
-        self.compiled().as_ref().is_ok_and(|re| re.is_match(line))
+        self.compiled().as_ref().is_ok_and(|set| !set.searcher_in(None).matches(line).is_empty())
     }
 }
 
@@ -136,13 +145,13 @@ impl Pattern {
                     }
                     wrapped.push(w);
                 }
-                let guard = NotNextTo { source: wrapped.join("|"), regex: std::sync::OnceLock::new() };
+                let guard = NotNextTo { wrapped, set: std::sync::OnceLock::new() };
                 if !ctx.builtin {
                     if let Err(e) = guard.compiled() {
                         return Err(ctx.error(map.span(), format!("`not_next_to`: {e}")));
                     }
                 }
-                (!wrapped.is_empty()).then_some(guard)
+                (!guard.wrapped.is_empty()).then_some(guard)
             }
             None => None,
         };
@@ -238,5 +247,44 @@ patterns.fr = ['mis à jour[ :]*[0-9]{1,2}:[0-9]{2}', '[0-9]{1,2}:[0-9]{2}', 'a|
             matched += usize::from(want);
         }
         assert!(matched >= 10, "the lines exercise the patterns");
+    }
+
+    /// Each default rule's `not_next_to` set says of every line what the regex crate's engine,
+    /// compiled from the same patterns joined into one regex (how they were searched before),
+    /// says: on every line of every fixture, and on lines each pattern's own words make.
+    #[test]
+    fn neighbour_guards_answer_what_the_joined_regex_answers() {
+        let mut lines: Vec<String> = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "txt") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    lines.extend(text.lines().map(|l| crate::text::trim(l).to_string()));
+                }
+            }
+        }
+        lines.sort();
+        lines.dedup();
+        let (mut guards, mut matched) = (0, 0);
+        for (path, text) in crate::rules::default_files() {
+            for rule in crate::rules::load_builtin_str(path, text, &mut Default::default()).unwrap() {
+                let crate::rules::Kind::Pattern(Pattern { not_next_to: Some(g), .. }) = &rule.kind else { continue };
+                guards += 1;
+                let joined = regex::RegexBuilder::new(&g.wrapped.join("|")).size_limit(SIZE_LIMIT).build().unwrap();
+                // Lines made of a pattern's literal words: "printed in Germany", "12 letters".
+                let made = g.wrapped.iter().map(|w| w.replace(['(', ')', '?', ':', '^', '$', '*', '+', '|', '[', ']', '\\'], " ").replace("i ", "")).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
+                for line in lines.iter().cloned().chain(made) {
+                    let want = joined.is_match(&line);
+                    assert_eq!(g.is_match(&line), want, "{path}: rule {}: {line:?}", rule.id);
+                    matched += usize::from(want);
+                }
+            }
+        }
+        assert!(guards >= 2, "{guards} guards");
+        assert!(matched >= 10, "{matched} lines matched a guard");
     }
 }
