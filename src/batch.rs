@@ -861,7 +861,36 @@ fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool, mut se
 }
 
 /// Cleans the records of one chunk.
-fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
+/// The buffers [`process`] reuses from record to record, kept by its thread from chunk to chunk:
+/// made anew for each chunk, the field's buffer grew again to the longest value of every chunk,
+/// and each growth copied what it had.
+#[derive(Default)]
+struct Buffers {
+    spare: Unescaped,
+    breaks: Vec<usize>,
+    edits_json: Vec<u8>,
+}
+
+impl Buffers {
+    /// Bytes of room a kept buffer may hold: one that grew past this for a long record is freed.
+    const KEEP_BYTES: usize = 1 << 20;
+
+    /// Frees the buffers that a long record made big.
+    fn keep(&mut self) {
+        let big = |bytes: usize| bytes > Self::KEEP_BYTES;
+        if big(self.spare.text.capacity()) || big(self.spare.marks.capacity() * std::mem::size_of::<(usize, usize)>()) {
+            self.spare = Unescaped::default();
+        }
+        if big(self.breaks.capacity() * std::mem::size_of::<usize>()) {
+            self.breaks = Vec::new();
+        }
+        if big(self.edits_json.capacity()) {
+            self.edits_json = Vec::new();
+        }
+    }
+}
+
+fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk, bufs: &mut Buffers) -> Done {
     let data = &chunk.data;
     let mut done = Done {
         seq: chunk.seq,
@@ -872,9 +901,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         fatal: None,
         next_line: 0,
     };
-    let mut edits_json = Vec::new();
-    let mut spare = Unescaped::default();
-    let mut break_buf: Vec<usize> = Vec::new();
+    let Buffers { spare, breaks: break_buf, edits_json } = bufs;
     let mut line_no = chunk.first_line;
     let mut rest = &data[..];
     while !rest.is_empty() {
@@ -891,7 +918,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
             done.out.push(b'\n');
             continue;
         }
-        let rec = match parse_record_with(raw, &opts.field, &mut spare) {
+        let rec = match parse_record_with(raw, &opts.field, spare) {
             Ok(r) => r,
             Err(reason) => {
                 let bad = BadLine { file: chunk.input.to_string(), line: this_line, reason };
@@ -929,7 +956,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         }
         if opts.with_edits {
             edits_json.clear();
-            serde_json::to_writer(&mut edits_json, &edit_records(text, &edits)).expect("writing to a Vec");
+            serde_json::to_writer(&mut *edits_json, &edit_records(text, &edits)).expect("writing to a Vec");
         }
         let ej = opts.with_edits.then_some(&edits_json[..]);
         if edits.is_empty() {
@@ -965,6 +992,7 @@ fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk) -> Done {
         }
     }
     done.next_line = line_no;
+    bufs.keep();
     done
 }
 
@@ -1012,13 +1040,14 @@ pub fn run(
     let result = if opts.threads <= 1 {
         let mut result = Ok(());
         let mut next_line = 1;
+        let mut bufs = Buffers::default();
         read_chunks(inputs, chunk_bytes, false, |item| {
             let done = match item {
                 Item::Lines(mut c) => {
                     if !c.starts_input {
                         c.first_line = next_line;
                     }
-                    let done = process(cleaner, opts, c);
+                    let done = process(cleaner, opts, c, &mut bufs);
                     next_line = done.next_line;
                     done
                 }
@@ -1078,6 +1107,7 @@ fn run_parallel(
 }
 
 fn worker(cleaner: &Cleaner, opts: &Options, work: &Mutex<Receiver<Item>>, done: &std::sync::mpsc::Sender<Done>, stop: &AtomicBool) {
+    let mut bufs = Buffers::default();
     loop {
         let item = match work.lock() {
             Ok(rx) => rx.recv(),
@@ -1088,7 +1118,7 @@ fn worker(cleaner: &Cleaner, opts: &Options, work: &Mutex<Receiver<Item>>, done:
             return;
         }
         let d = match item {
-            Item::Lines(c) => process(cleaner, opts, c),
+            Item::Lines(c) => process(cleaner, opts, c, &mut bufs),
             Item::Failed { seq, file, error } => failed_done(seq, file, error),
         };
         if done.send(d).is_err() {

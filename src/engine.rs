@@ -1447,16 +1447,16 @@ impl CueAutomaton {
     /// [`CueAutomaton::for_each_match_in`] over the whole text.
     #[cfg(test)]
     fn for_each_match(&self, text: &str, f: impl FnMut(usize, usize, u32)) {
-        self.for_each_match_in(text, &[(0, text.len())], &mut Vec::new(), f);
+        self.for_each_match_in(text, &[(0, text.len())], &mut ScanBufs::default(), f);
     }
 
     /// Calls `f(start, end, pattern)` for every match, overlapping ones included, in the order of
     /// their ends (at one end, in the automaton's order), as `find_overlapping_iter` reports them,
     /// over each of `segments` (byte ranges of `text`, in order, not overlapping, each starting at
-    /// a character boundary) as if each were searched alone: matches inside segments. `lanes` is
+    /// a character boundary) as if each were searched alone: matches inside segments. `bufs` is
     /// room for the scan's work, kept by the caller from scan to scan (a scan of one line would
-    /// otherwise allocate it).
-    fn for_each_match_in(&self, text: &str, segments: &[(usize, usize)], lanes: &mut Vec<Seg>, mut f: impl FnMut(usize, usize, u32)) {
+    /// otherwise allocate it, and every scan grew its list of match ends from empty).
+    fn for_each_match_in(&self, text: &str, segments: &[(usize, usize)], bufs: &mut ScanBufs, mut f: impl FnMut(usize, usize, u32)) {
         let dfa = match self {
             CueAutomaton::Dfa(d) => d,
             CueAutomaton::General(ac) => {
@@ -1469,6 +1469,7 @@ impl CueAutomaton {
             }
         };
         let bytes = text.as_bytes();
+        let ScanBufs { segs: lanes, ends } = bufs;
         // The segments, laid end to end, are cut into four lanes of (nearly) equal length,
         // scanned in one loop: the state chains are independent, so the CPU overlaps their table
         // look-ups (the table does not fit in L1, so a single chain waits on every byte). Every
@@ -1516,19 +1517,19 @@ impl CueAutomaton {
                 bound[k] = bound[k].max(bound[k - 1]);
             }
         }
-        let mut ends: Vec<(usize, usize, u32)> = Vec::new();
+        ends.clear();
         if dfa.is_match(dfa.start) {
             // An empty pattern: a match at the start of every segment, before its first byte.
             ends.extend(lanes.iter().enumerate().map(|(k, seg)| (seg.from, k, dfa.start)));
         }
-        match_states(dfa, bytes, lanes, &bound, &mut ends);
+        match_states(dfa, bytes, lanes, &bound, ends);
         if !one || dfa.is_match(dfa.start) {
             // In the order of their ends; at one end, the earlier segment's first: a lane's
             // overrun (longer matches, starting in an earlier lane) before the next lane's own,
             // as one automaton lists them.
             ends.sort_unstable_by_key(|&(end, k, _)| (end, k));
         }
-        for (end, k, sid) in ends {
+        for &(end, k, sid) in ends.iter() {
             let seg = lanes[k];
             for &(p, len) in dfa.matches(sid) {
                 let start = end - len as usize;
@@ -1538,6 +1539,14 @@ impl CueAutomaton {
             }
         }
     }
+}
+
+/// The cue scan's room for its work (see [`CueAutomaton::for_each_match_in`]): the pieces of its
+/// lanes, and the ends of the matches they found, as (offset just past the match, piece, state).
+#[derive(Debug, Default)]
+struct ScanBufs {
+    segs: Vec<Seg>,
+    ends: Vec<(usize, usize, u32)>,
 }
 
 /// One piece of a lane of the cue scan (see [`CueAutomaton::for_each_match_in`]): bytes
@@ -1687,13 +1696,15 @@ struct Scratch {
     line_latin: Vec<bool>,
     /// The runs of lines the cue scan reads, and the scan's lanes.
     runs: Vec<(usize, usize)>,
-    lanes: Vec<Seg>,
+    lanes: ScanBufs,
     line_hits: Vec<(u32, u32, u32, u32)>,
     caption_hits: LineHits,
     toks: Vec<crate::rules::foreign_token::Tok>,
     cue_state: Vec<(u32, u8)>,
     token_buf: String,
     norm_buf: String,
+    /// The words of a line's glued start so far (see [`glued_start`]).
+    words_buf: String,
     gates_open: Vec<u32>,
     /// The line-pattern searchers' sets of hits (see [`crate::lineset::LineSet::searcher_in`]).
     pattern_hits: [Option<regex_automata::PatternSet>; 4],
@@ -1714,7 +1725,7 @@ impl Scratch {
     /// Empties the buffers for the next document, or frees them all when one has grown past
     /// [`Scratch::KEEP`].
     fn keep(&mut self) {
-        if [self.claims.capacity(), self.hits.capacity(), self.script_found.capacity(), self.line_chars.capacity(), self.line_hits.capacity(), self.toks.capacity(), self.norm_buf.capacity(), self.token_buf.capacity()]
+        if [self.claims.capacity(), self.hits.capacity(), self.script_found.capacity(), self.lanes.ends.capacity(), self.line_chars.capacity(), self.line_hits.capacity(), self.toks.capacity(), self.norm_buf.capacity(), self.token_buf.capacity(), self.words_buf.capacity()]
             .iter()
             .any(|&c| c > Self::KEEP)
         {
@@ -1727,12 +1738,14 @@ impl Scratch {
         self.line_masks.clear();
         self.line_latin.clear();
         self.runs.clear();
-        self.lanes.clear();
+        self.lanes.segs.clear();
+        self.lanes.ends.clear();
         self.line_hits.clear();
         self.caption_hits.credit_at.clear();
         self.toks.clear();
         self.cue_state.clear();
         self.token_buf.clear();
+        self.words_buf.clear();
         self.norm_buf.clear();
         self.gates_open.clear();
         self.to_end.clear();
@@ -1881,7 +1894,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         }
     };
     // All the hits of the long line `i`, as the document's scan would have found them.
-    let scan_line = |i: usize, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut Vec<Seg>| {
+    let scan_line = |i: usize, out: &mut Vec<(u32, u32, u32, u32)>, lanes: &mut ScanBufs| {
         if let Some(ac) = doc_ac {
             let raw = doc.line(i);
             ac.for_each_match_in(raw, &[(0, raw.len())], lanes, |start, end, pattern| out.push((i as u32, pattern, start as u32, (end - start) as u32)));
@@ -1894,6 +1907,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let mut scratch = std::mem::take(&mut s.toks);
     let mut cue_state = std::mem::take(&mut s.cue_state);
     let mut token_buf = std::mem::take(&mut s.token_buf);
+    let mut words_buf = std::mem::take(&mut s.words_buf);
     let mut norm_buf = std::mem::take(&mut s.norm_buf);
     let mut line_hits = std::mem::take(&mut s.line_hits);
     let [kept_hits, kept_gated, kept_digits, kept_floating] = std::mem::take(&mut s.pattern_hits);
@@ -2077,7 +2091,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 // A line normalised above (`norm_line`) has its first token in `norm_buf`: that
                 // normalisation went at least to the end of it.
                 let first = (chars <= index.tables.max_short).then(|| &norm_buf[..norm_buf.bytes().position(|b| b == b' ').unwrap_or(norm_buf.len())]);
-                if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf) {
+                if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf, &mut words_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) {
                             let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims);
@@ -2145,7 +2159,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Each buffer back in its place (`s.runs` is there already).
     s.pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
     (s.claims, s.hits, s.line_chars, s.line_masks, s.line_latin, s.lanes, s.line_hits, s.caption_hits) = (claims, hits, line_chars, line_masks, line_latin, lanes, line_hits, caption_hits);
-    (s.toks, s.cue_state, s.token_buf, s.norm_buf, s.gates_open, s.to_end, s.guarded, s.windowed, s.script_found) = (scratch, cue_state, token_buf, norm_buf, gates_open, to_end, guarded, windowed_lines, script_found);
+    (s.toks, s.cue_state, s.token_buf, s.norm_buf, s.words_buf, s.gates_open, s.to_end, s.guarded, s.windowed, s.script_found) = (scratch, cue_state, token_buf, norm_buf, words_buf, gates_open, to_end, guarded, windowed_lines, script_found);
     edits
 }
 
@@ -2564,7 +2578,7 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
 /// space, by a headline: the rest does not open in lower case, does not end like a sentence and is
 /// at most `headline_max_chars` long. A start of one word must be of a script without case
 /// (`関連記事`): "Related Party Transactions" is a heading of its own.
-fn glued_start(index: &Index, rules: &[Rule], raw: &str, first: Option<&str>, buf: &mut String) -> Option<u32> {
+fn glued_start(index: &Index, rules: &[Rule], raw: &str, first: Option<&str>, buf: &mut String, so_far: &mut String) -> Option<u32> {
     let heads = &index.tables.glued_heads;
     // Most lines are gone after their first word: it opens no glued start. `first`, when given,
     // is that word normalised (empty for a line without words).
@@ -2575,7 +2589,7 @@ fn glued_start(index: &Index, rules: &[Rule], raw: &str, first: Option<&str>, bu
     let mut tokens = 0;
     let mut opens = false;
     // The words so far, as `buf` holds them: made only for a line whose first word opens a start.
-    let mut so_far = String::new();
+    so_far.clear();
     buf.clear();
     normalize_into(raw, buf, |tok| {
         tokens += 1;
@@ -3085,7 +3099,7 @@ mod tests {
         let reference = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).unwrap();
         let text: String = "abcd x Photo: AP © 2019 a longer cue phrase ab\n".chars().cycle().take(5000).collect();
         let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-        let mut lanes = Vec::new();
+        let mut lanes = ScanBufs::default();
         let mut layouts = 0;
         for seed in 0..400u64 {
             // A layout of segments: lengths and gaps from a small generator, mostly short.
@@ -3552,8 +3566,8 @@ mod tests {
             let mut whole = String::new();
             normalize_into(line, &mut whole, |_| true);
             let want = glued_start_in(index, rules, line, &whole);
-            assert_eq!(glued_start(index, rules, line, None, &mut buf), want, "{line:?}");
-            assert_eq!(glued_start(index, rules, line, Some(first), &mut buf), want, "{line:?}");
+            assert_eq!(glued_start(index, rules, line, None, &mut buf, &mut String::new()), want, "{line:?}");
+            assert_eq!(glued_start(index, rules, line, Some(first), &mut buf, &mut String::new()), want, "{line:?}");
             found += usize::from(want.is_some());
         }
         assert!(found > 10, "{found} glued starts");
