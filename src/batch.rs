@@ -860,7 +860,6 @@ fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool, mut se
     }
 }
 
-/// Cleans the records of one chunk.
 /// The buffers [`process`] reuses from record to record, kept by its thread from chunk to chunk:
 /// made anew for each chunk, the field's buffer grew again to the longest value of every chunk,
 /// and each growth copied what it had.
@@ -890,6 +889,7 @@ impl Buffers {
     }
 }
 
+/// Cleans the records of one chunk, in the thread's buffers `bufs`.
 fn process(cleaner: &Cleaner, opts: &Options, chunk: Chunk, bufs: &mut Buffers) -> Done {
     let data = &chunk.data;
     let mut done = Done {
@@ -1188,6 +1188,33 @@ mod tests {
     }
 
     use super::*;
+
+    /// A thread's buffers serve chunk after chunk, holding the room its longest value took, and
+    /// are freed after a chunk with a value past [`Buffers::KEEP_BYTES`]; the output is each
+    /// chunk's cleaning alone either way.
+    #[test]
+    fn buffers_are_kept_between_chunks_unless_a_record_made_them_big() {
+        let cleaner = Cleaner::new().unwrap();
+        let opts = Options { with_edits: true, ..Options::default() };
+        let chunk = |seq: u64, text: &str| Chunk { seq, input: Arc::from("t.jsonl"), first_line: 1, starts_input: seq == 0, data: format!("{}\n", serde_json::json!({ "id": 1, "text": text })).into_bytes() };
+        let small = "Line one of the story.\nShare this article\nLine two of the story.";
+        let big = format!("{}\n{small}", "A sentence of the article that goes on. ".repeat(40_000));
+        let mut bufs = Buffers::default();
+        let mut outs = Vec::new();
+        for (seq, text) in [small, &big, small].into_iter().enumerate() {
+            let done = process(&cleaner, &opts, chunk(seq as u64, text), &mut bufs);
+            let alone = process(&cleaner, &opts, chunk(seq as u64, text), &mut Buffers::default());
+            assert_eq!(done.out, alone.out, "chunk {seq}");
+            outs.push(done.out);
+            let room = bufs.spare.text.capacity();
+            if text.len() > Buffers::KEEP_BYTES {
+                assert_eq!(room, 0, "a value of {} bytes left {room} bytes of room", text.len());
+            } else {
+                assert!(room >= text.len(), "the value's room ({room} bytes) is kept for the next chunk");
+            }
+        }
+        assert_eq!(outs[0], outs[2]);
+    }
 
     fn rec(line: &str) -> Result<Record<'_>, String> {
         parse_record(line.as_bytes(), "text")
