@@ -1149,10 +1149,10 @@ impl CueDfa {
         }
         let start = nfa.start_state(Anchored::No).ok()?;
         // The trie's edges, found by walking each cue from the start (anchored: only the trie's
-        // own transitions), not by asking every state for every code: `edges[s]` holds
-        // (code, child) for each edge out of NFA state `s`. Every state but the start has one
-        // parent, so a child is recorded the first time it is reached.
-        let mut edges: Vec<Vec<(u8, StateID)>> = Vec::new();
+        // own transitions), not by asking every state for every code: (parent, code, child) for
+        // each edge. Every state but the start has one parent, so a child is recorded the first
+        // time it is reached.
+        let mut found: Vec<(u32, u8, StateID)> = Vec::new();
         let mut reached: Vec<bool> = Vec::new();
         for cue in coded {
             let mut sid = start;
@@ -1167,14 +1167,29 @@ impl CueDfa {
                 }
                 if !reached[ti] {
                     reached[ti] = true;
-                    if edges.len() <= si {
-                        edges.resize_with(si + 1, Vec::new);
-                    }
-                    edges[si].push((c, t));
+                    found.push((u32::try_from(si).ok()?, c, t));
                 }
                 sid = t;
             }
         }
+        // The edges out of NFA state `s` are `edges[from[s]..from[s + 1]]`, (code, child), in the
+        // order of their codes: counted and placed by parent, then each state's few sorted. (A
+        // list per state was as much work again in allocations and frees.)
+        let states = reached.len().max(start.as_usize() + 1);
+        let mut from = vec![0u32; states + 1];
+        for &(p, _, _) in &found {
+            from[p as usize + 1] += 1;
+        }
+        for s in 0..states {
+            from[s + 1] += from[s];
+        }
+        let mut edges = vec![(0u8, start); found.len()];
+        let mut next = from.clone();
+        for &(p, c, t) in &found {
+            edges[next[p as usize] as usize] = (c, t);
+            next[p as usize] += 1;
+        }
+        let out_of = |s: StateID| from[s.as_usize()] as usize..from[s.as_usize() + 1] as usize;
         // Breadth-first: `order[k]` is the NFA state of state k, its children numbered in the
         // order of their codes from `first_child[k]` on. The order depends on the trie alone,
         // so it is known before any row is filled, and with it where each row goes.
@@ -1183,10 +1198,9 @@ impl CueDfa {
         let mut k = 0;
         while k < order.len() {
             first_child.push(u32::try_from(order.len()).ok()?);
-            if let Some(out) = edges.get_mut(order[k].as_usize()) {
-                out.sort_unstable_by_key(|&(c, _)| c);
-                order.extend(out.iter().map(|&(_, t)| t));
-            }
+            let out = &mut edges[out_of(order[k])];
+            out.sort_unstable_by_key(|&(c, _)| c);
+            order.extend(out.iter().map(|&(_, t)| t));
             k += 1;
         }
         // Rows: the states that are not match states first (in breadth-first order), then the
@@ -1221,15 +1235,13 @@ impl CueDfa {
                 let f = fail[k] as usize;
                 table.copy_within(f..f + alphabet, a);
             }
-            if let Some(out) = edges.get(order[k].as_usize()) {
-                for (j, &(c, _)) in out.iter().enumerate() {
-                    let child = first_child[k] as usize + j;
-                    let e = a + usize::from(c);
-                    if k != 0 {
-                        fail[child] = table[e];
-                    }
-                    table[e] = at[child];
+            for (j, &(c, _)) in edges[out_of(order[k])].iter().enumerate() {
+                let child = first_child[k] as usize + j;
+                let e = a + usize::from(c);
+                if k != 0 {
+                    fail[child] = table[e];
                 }
+                table[e] = at[child];
             }
         }
         let mut matches = Vec::new();
