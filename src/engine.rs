@@ -1708,7 +1708,7 @@ struct Scratch {
     line_chars: Vec<usize>,
     line_masks: Vec<u16>,
     line_latin: Vec<bool>,
-    /// The runs of lines the cue scan reads, and the scan's lanes.
+    /// The runs of lines the cue scan reads, and the scan's lanes and match ends.
     runs: Vec<(usize, usize)>,
     lanes: ScanBufs,
     line_hits: Vec<(u32, u32, u32, u32)>,

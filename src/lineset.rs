@@ -48,7 +48,6 @@ impl std::fmt::Debug for LineSet {
 impl LineSet {
     /// Compiles `hirs` (each already wrapped by `pattern::wrap`) into one set. `size_limit` bounds
     /// the NFA; `cache_capacity` the lazy DFA's transition cache per thread.
-    #[cfg(test)]
     pub(crate) fn new<H: std::borrow::Borrow<Hir>>(
         hirs: &[H],
         size_limit: usize,

@@ -70,7 +70,7 @@ impl NotNextTo {
     fn compiled(&self) -> &Result<crate::lineset::LineSet, String> {
         self.set.get_or_init(|| {
             let hirs = self.wrapped.iter().map(|w| super::parse_regex(w).map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string())).collect::<Result<Vec<Hir>, String>>()?;
-            crate::lineset::LineSet::keeping_compiler(&hirs, SIZE_LIMIT, GUARD_CACHE_CAPACITY).map(|(set, _)| set)
+            crate::lineset::LineSet::new(&hirs, SIZE_LIMIT, GUARD_CACHE_CAPACITY)
         })
     }
 
@@ -254,19 +254,7 @@ patterns.fr = ['mis à jour[ :]*[0-9]{1,2}:[0-9]{2}', '[0-9]{1,2}:[0-9]{2}', 'a|
     /// says: on every line of every fixture, and on lines each pattern's own words make.
     #[test]
     fn neighbour_guards_answer_what_the_joined_regex_answers() {
-        let mut lines: Vec<String> = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|x| x == "txt") {
-                    let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    lines.extend(text.lines().map(|l| crate::text::trim(l).to_string()));
-                }
-            }
-        }
+        let mut lines: Vec<String> = crate::fixture_lines().iter().map(|l| crate::text::trim(l).to_string()).collect();
         lines.sort();
         lines.dedup();
         let (mut guards, mut matched) = (0, 0);
