@@ -2150,7 +2150,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         open_to_end(&doc, &line_chars, rules, &to_end, &mut claims, &inline);
     }
     // 3. Whole-page context, for documents that look like a rendered page.
-    let mut lang = None;
+    // The language sample and the detector's answer, made once for all context rules; each rule
+    // names the language by its own function words when they name one (see
+    // `Context::confident_language`), and asks the detector only when they do not.
+    let (mut sample, mut detected) = (None, None);
     for (ri, rule) in rules.iter().enumerate() {
         if let Kind::Context(c) = &rule.kind {
             if c.active_counted(&doc, &line_chars) {
@@ -2158,7 +2161,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 // Captions, credits, bylines and time stamps stand inside articles: they are no
                 // boilerplate neighbours of the lines around them.
                 let inside: Vec<bool> = claims.iter().map(|c| c.is_some_and(|c| matches!(rules[c.rule as usize].category, Category::Caption | Category::Timestamp))).collect();
-                let l = *lang.get_or_insert_with(|| crate::profile::language(&doc));
+                let sample: &String = sample.get_or_insert_with(|| crate::profile::sample(&doc));
+                let l = c.confident_language(sample).or_else(|| *detected.get_or_insert_with(|| crate::profile::detect(sample)));
                 for (i, reason) in c.bad_lines(&doc, &taken, &inside, l) {
                     claims[i] = Some(Claim { rule: ri as u32, reason });
                 }

@@ -1,5 +1,7 @@
 //! The language profile of a document, computed only when a rule asks for it and only on a
-//! bounded sample, so that its cost does not grow with the document.
+//! bounded sample, so that its cost does not grow with the document. The context rule first asks
+//! its own function words (`Context::confident_language`) and this detector only when they name
+//! no language.
 
 use crate::document::Document;
 
@@ -9,6 +11,16 @@ pub const SAMPLE_BYTES: usize = 4096;
 /// ISO 639-1 code of the document's main language, from `whatlang` on a sample of its longest
 /// lines (the prose, not the menus). `None` when the detector is unsure.
 pub fn language(doc: &Document) -> Option<&'static str> {
+    detect(&sample(doc))
+}
+
+/// The language `whatlang` finds in `sample` (see [`language`]).
+pub(crate) fn detect(sample: &str) -> Option<&'static str> {
+    iso639_1(whatlang::detect(sample)?.lang())
+}
+
+/// The sample [`language`] reads: the longest lines, up to [`SAMPLE_BYTES`].
+pub(crate) fn sample(doc: &Document) -> String {
     let mut lines: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
     lines.sort_by_key(|&i| std::cmp::Reverse(doc.lines[i].end - doc.lines[i].start));
     let mut sample = String::with_capacity(SAMPLE_BYTES);
@@ -25,8 +37,7 @@ pub fn language(doc: &Document) -> Option<&'static str> {
         sample.push_str(l);
         sample.push('\n');
     }
-    let info = whatlang::detect(&sample)?;
-    iso639_1(info.lang())
+    sample
 }
 
 /// Maps whatlang's ISO 639-3 languages to the two-letter codes rule files use.

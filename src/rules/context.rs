@@ -80,6 +80,8 @@ pub struct Context {
     /// Normalised headings (see [`crate::text::normalize_label`]) that open article content made
     /// of short lines.
     pub content_headings: FastSet<String>,
+    /// The stop words by word, built the first time a page's language is asked.
+    guesser: std::sync::OnceLock<Option<Guesser>>,
 }
 
 /// The stop words of one language by their first and their last byte: bit `n` of `first[b]`
@@ -148,6 +150,53 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
+/// Calls `f(word, ascii)` for every word of `line`, in order: `split_whitespace` and
+/// `trim_to_alphanumeric` in one walk, ASCII bytes told by table and only other characters
+/// decoded (a word runs from the first letter or digit of a token to the end of its last one;
+/// `ascii` when it is all ASCII).
+#[inline(always)]
+fn each_word(line: &str, mut f: impl FnMut(&str, bool)) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (mut start, mut end, mut high) = (usize::MAX, 0usize, false);
+        while let Some(&x) = b.get(i) {
+            match BYTE_CLASS[usize::from(x)] {
+                SPACE => break,
+                ALNUM => {
+                    start = start.min(i);
+                    i += 1;
+                    end = i;
+                }
+                OTHER => i += 1,
+                _ => {
+                    let c = line[i..].chars().next().expect("a char starts at a lead byte");
+                    if c.is_whitespace() {
+                        break;
+                    }
+                    high = true;
+                    let at = i;
+                    i += c.len_utf8();
+                    if crate::text::is_alphanumeric(c) {
+                        start = start.min(at);
+                        end = i;
+                    }
+                }
+            }
+        }
+        if start < end {
+            let w = &line[start..end];
+            f(w, !high || w.is_ascii());
+        }
+        // Past the white space that ended the token.
+        i += match b.get(i) {
+            Some(&x) if x < 0x80 => 1,
+            Some(_) => line[i..].chars().next().map_or(1, char::len_utf8),
+            None => 0,
+        };
+    }
+}
+
 /// Is `w` (not empty, trimmed to letters and digits, `ascii` when it is) one of the stop words
 /// `sw`, of at most `longest` bytes and of the `shapes`? `quote` is false when the line holds
 /// no ASCII apostrophe, `curly` when it holds no `’`; `buf` is scratch space.
@@ -181,6 +230,49 @@ fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &s
         Some(a) => sw.contains(&buf[..a]) || sw.contains(buf.as_str()),
         // Lower-cased, the word itself must fit a stop word's shape.
         None => shapes.may_hold(buf.as_bytes()) && sw.contains(buf.as_str()),
+    }
+}
+
+/// A page's language is taken from its function words (see [`Context::confident_language`]) when
+/// the best language's density reaches this share of its `stopwords_high`...
+const GUESS_MIN_SCORE: f64 = 1.0;
+/// ... and this multiple of the next best language's.
+const GUESS_MARGIN: f64 = 1.5;
+
+/// The stop words of every language with no particles (see [`Context::confident_language`]), for
+/// one look-up per word: each word's languages as bits.
+#[derive(Debug)]
+struct Guesser {
+    /// The languages, in the order of their codes, and the `stopwords_high` of each.
+    langs: Vec<(String, f64)>,
+    words: FastMap<Box<str>, u32>,
+    longest: usize,
+}
+
+impl Guesser {
+    const MAX_LANGUAGES: usize = 32;
+
+    /// `None` when there are more languages than bits, or one has no positive threshold.
+    fn new(c: &Context) -> Option<Guesser> {
+        let mut codes: Vec<&String> = c.stopwords.keys().filter(|l| !c.particles.contains_key(*l)).collect();
+        codes.sort();
+        if codes.len() > Self::MAX_LANGUAGES {
+            return None;
+        }
+        let mut langs = Vec::with_capacity(codes.len());
+        let mut words: FastMap<Box<str>, u32> = FastMap::default();
+        for (k, lang) in codes.into_iter().enumerate() {
+            let high = c.t("stopwords_high", Some(lang));
+            if high.is_nan() || high <= 0.0 {
+                return None;
+            }
+            langs.push((lang.clone(), high));
+            for w in &c.stopwords[lang] {
+                *words.entry(w.as_str().into()).or_default() |= 1 << k;
+            }
+        }
+        let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
+        Some(Guesser { langs, words, longest })
     }
 }
 
@@ -383,7 +475,7 @@ impl Context {
             short_chars: t("short_chars") as usize,
             length_low: t("length_low") as usize,
         };
-        Ok(Context { stopwords, longest_stopword, particles, shapes, thresholds, activation, content_headings })
+        Ok(Context { stopwords, longest_stopword, particles, shapes, thresholds, activation, content_headings, guesser: std::sync::OnceLock::new() })
     }
 
     fn t(&self, name: &str, lang: Option<&str>) -> f64 {
@@ -542,6 +634,71 @@ impl Context {
         Self::density_in(self.lexicon(lang), line, buf)
     }
 
+    /// The language whose function words make `sample` (prose: the longest lines of a page) most
+    /// like prose by that language's own `stopwords_high`, when the sample is in Latin letters,
+    /// that language's density reaches [`GUESS_MIN_SCORE`] times its threshold and no other
+    /// language's score comes within [`GUESS_MARGIN`] of it; `None` otherwise, and the caller
+    /// asks the language detector. The rule needs the lexicon under which the page's prose reads
+    /// as prose, and for most pages the function words name it at once, in one walk over the
+    /// sample's words; the detector (`whatlang`) scores the sample's trigrams against every
+    /// language of its script, at about a hundred times the cost. A page in a language without a
+    /// lexicon (Slovak, Catalan, Swedish) rarely reads as prose in another's, and then the
+    /// detector names its language and the rule leaves the page alone, as before.
+    pub fn confident_language(&self, sample: &str) -> Option<&str> {
+        let latin = |c: char| c.is_ascii() || !c.is_alphabetic() || c <= '\u{024F}' || ('\u{1E00}'..='\u{1EFF}').contains(&c);
+        if !sample.is_ascii() && !sample.chars().all(latin) {
+            return None;
+        }
+        let (mut first, mut second): ((f64, Option<&str>), f64) = ((0.0, None), 0.0);
+        for (lang, density, high) in self.densities(sample)? {
+            let score = density / high;
+            if score > first.0 {
+                second = first.0;
+                first = (score, Some(lang));
+            } else if score > second {
+                second = score;
+            }
+        }
+        let (score, lang) = first;
+        (score >= GUESS_MIN_SCORE && score >= GUESS_MARGIN * second).then_some(lang?)
+    }
+
+    /// The density of `text` ([`Context::density`]) in each language with stop words and no
+    /// particles, in the order of their codes, with the language's `stopwords_high`: all in one
+    /// walk over the words, each looked up once. `None` when `text` has no word, or there are
+    /// more such languages than [`Guesser::MAX_LANGUAGES`].
+    fn densities(&self, text: &str) -> Option<impl Iterator<Item = (&str, f64, f64)>> {
+        let g = self.guesser.get_or_init(|| Guesser::new(self)).as_ref()?;
+        let mut hits = [0u32; Guesser::MAX_LANGUAGES];
+        let mut words = 0u32;
+        let mut buf = String::new();
+        let find = |w: &str| g.words.get(w).copied().unwrap_or(0);
+        each_word(text, |w, ascii| {
+            words += 1;
+            buf.clear();
+            if ascii {
+                // Longer than every stop word and with no apostrophe to elide one: none.
+                if w.len() > g.longest && !w.contains('\'') {
+                    return;
+                }
+                buf.push_str(w);
+                buf.make_ascii_lowercase();
+            } else {
+                buf.extend(w.chars().flat_map(char::to_lowercase));
+            }
+            // As `is_stop_word` counts an elided article or pronoun.
+            let mut of = match buf.find(['\'', '’']) {
+                Some(a) => find(&buf[..a]) | find(&buf),
+                None => find(&buf),
+            };
+            while of != 0 {
+                hits[of.trailing_zeros() as usize] += 1;
+                of &= of - 1;
+            }
+        });
+        (words > 0).then(|| g.langs.iter().zip(hits).map(move |((lang, high), h)| (lang.as_str(), f64::from(h) / f64::from(words), *high)))
+    }
+
     /// [`Context::density`] in the function words `lex`.
     fn density_in(lex: Lexicon, line: &str, buf: &mut String) -> f64 {
         if let Some(p) = lex.particles {
@@ -565,49 +722,10 @@ impl Context {
         let quote = memchr::memchr(b'\'', line.as_bytes()).is_some();
         let curly = !line.is_ascii() && memchr::memmem::find(line.as_bytes(), "’".as_bytes()).is_some();
         let (mut words, mut hits) = (0usize, 0usize);
-        // `split_whitespace` and `trim_to_alphanumeric` in one walk, ASCII bytes told by table and
-        // only other characters decoded: a word runs from the first letter or digit of a token
-        // to the end of its last one.
-        let b = line.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            let (mut start, mut end, mut high) = (usize::MAX, 0usize, false);
-            while let Some(&x) = b.get(i) {
-                match BYTE_CLASS[usize::from(x)] {
-                    SPACE => break,
-                    ALNUM => {
-                        start = start.min(i);
-                        i += 1;
-                        end = i;
-                    }
-                    OTHER => i += 1,
-                    _ => {
-                        let c = line[i..].chars().next().expect("a char starts at a lead byte");
-                        if c.is_whitespace() {
-                            break;
-                        }
-                        high = true;
-                        let at = i;
-                        i += c.len_utf8();
-                        if crate::text::is_alphanumeric(c) {
-                            start = start.min(at);
-                            end = i;
-                        }
-                    }
-                }
-            }
-            if start < end {
-                let w = &line[start..end];
-                words += 1;
-                hits += usize::from(is_stop_word(sw, longest, shapes, w, !high || w.is_ascii(), quote, curly, buf));
-            }
-            // Past the white space that ended the token.
-            i += match b.get(i) {
-                Some(&x) if x < 0x80 => 1,
-                Some(_) => line[i..].chars().next().map_or(1, char::len_utf8),
-                None => 0,
-            };
-        }
+        each_word(line, |w, ascii| {
+            words += 1;
+            hits += usize::from(is_stop_word(sw, longest, shapes, w, ascii, quote, curly, buf));
+        });
         if words == 0 {
             0.0
         } else {
@@ -620,7 +738,7 @@ impl Context {
     /// document's edge decided.
     /// Lines other rules removed (`taken`) count as boilerplate neighbours, except those `inside`
     /// an article (captions, time stamps), which are passed over like short lines.
-    pub fn bad_lines(&self, doc: &Document, taken: &[bool], inside: &[bool], lang: Option<&'static str>) -> Vec<(usize, &'static str)> {
+    pub fn bad_lines(&self, doc: &Document, taken: &[bool], inside: &[bool], lang: Option<&str>) -> Vec<(usize, &'static str)> {
         let lang = lang.filter(|l| self.stopwords.contains_key(*l) || self.particles.contains_key(*l));
         let Some(lang) = lang else { return Vec::new() };
         let lex = self.lexicon(lang);
@@ -939,6 +1057,95 @@ mod tests {
             }
         }
         assert!(some > 1000, "{some} lines with function words");
+    }
+
+    /// The densities of the language guess, all from one walk, are the rule's densities, to the
+    /// bit, in every language it guesses among, on the lines of the density test above and on
+    /// whole fixtures.
+    #[test]
+    fn guessed_densities_are_the_rules_densities() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let c = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
+        let mut texts: Vec<String> = vec!["L'homme qu'il a vu, c'est l’équipe d'AUJOURD'HUI.".into(), "It's THE end: it’s theirs, ISN'T it?".into(), "d’AUJOURD’HUI, l’ÉQUIPEMENT für’s ÜBERMÄẞIGE".into()];
+        for l in crate::fixture_lines() {
+            texts.extend([l.to_uppercase(), l.replace(' ', "'"), l.replace(' ', "’ "), l]);
+        }
+        texts.extend(crate::fixture_texts());
+        let mut buf = String::new();
+        let (mut langs, mut some) = (HashSet::new(), 0);
+        for t in &texts {
+            let Some(densities) = c.densities(t) else { continue };
+            for (lang, d, high) in densities {
+                assert_eq!(d.to_bits(), c.density(t, lang, &mut buf).to_bits(), "{lang}: {t:?}");
+                assert_eq!(high, c.t("stopwords_high", Some(lang)));
+                assert!(!c.particles.contains_key(lang));
+                langs.insert(lang.to_string());
+                some += usize::from(d > 0.0);
+            }
+        }
+        assert!(langs.len() >= 10 && some > 1000, "{} languages, {some} texts with function words", langs.len());
+    }
+
+    /// The longest lines of a page, as the language sample takes them.
+    fn sample(text: &str) -> String {
+        let doc = crate::document::Document::new(text);
+        crate::profile::sample(&doc)
+    }
+
+    /// Where the function words name a language, the language detector names the same one, on
+    /// every fixture page long enough to be sampled; prose in languages the rule has no lexicon
+    /// for names none of the rule's, nor does prose in another script.
+    #[test]
+    fn guessed_languages_are_the_detectors() {
+        let cleaner = crate::Cleaner::new().unwrap();
+        let c = cleaner.rules().iter().find_map(|r| if let Kind::Context(c) = &r.kind { Some(c) } else { None }).unwrap();
+        let mut named = HashSet::new();
+        for text in crate::fixture_texts() {
+            let sample = sample(&text);
+            if sample.len() < 400 {
+                continue;
+            }
+            if let Some(lang) = c.confident_language(&sample) {
+                let detected = crate::profile::detect(&sample);
+                assert_eq!(Some(lang), detected, "{sample:?}");
+                named.insert(lang.to_string());
+            }
+        }
+        assert!(named.len() >= 2, "languages named by their function words: {named:?}");
+        // Prose in languages with a lexicon: named, as the detector names it.
+        let known = [
+            ("fr", "Le conseil municipal a adopté mardi le budget de l'année prochaine, et la maire a indiqué que les nouvelles lignes de bus seraient mises en service au printemps. Les habitants ont surtout posé des questions sur le prix des billets et sur la date à laquelle commenceront les travaux du pont, qui est fermé depuis deux ans."),
+            ("es", "El ayuntamiento aprobó el martes el presupuesto para el año que viene, y la alcaldesa dijo que las nuevas líneas de autobús entrarán en servicio en la primavera. Los vecinos preguntaron sobre todo por el precio de los billetes y por la fecha en que empezarán las obras del puente, que lleva dos años cerrado."),
+            ("pt", "A câmara municipal aprovou na terça-feira o orçamento para o próximo ano, e a presidente disse que as novas linhas de autocarro vão entrar em funcionamento na primavera. Os moradores perguntaram sobretudo pelo preço dos bilhetes e pela data em que vão começar as obras da ponte, que está fechada há dois anos."),
+            ("it", "Il consiglio comunale ha approvato martedì il bilancio per il prossimo anno, e la sindaca ha detto che le nuove linee di autobus entreranno in servizio in primavera. I cittadini hanno chiesto soprattutto del prezzo dei biglietti e di quando cominceranno i lavori sul ponte, che è chiuso da due anni."),
+            ("nl", "De gemeenteraad heeft dinsdag de begroting voor het komende jaar goedgekeurd, en de burgemeester zei dat de nieuwe buslijnen in het voorjaar gaan rijden. De bewoners vroegen vooral naar de prijs van de kaartjes en naar het moment waarop het werk aan de brug over de rivier begint, die al twee jaar dicht is."),
+            ("pl", "Rada miasta we wtorek przyjęła budżet na przyszły rok, a prezydent miasta powiedziała, że nowe linie autobusowe zaczną kursować wiosną. Mieszkańcy pytali przede wszystkim o ceny biletów i o to, kiedy rozpocznie się remont mostu na rzece, który od dwóch lat jest zamknięty."),
+        ];
+        let mut known_named = Vec::new();
+        for (code, prose) in known {
+            let sample = sample(&format!("{prose}\n\n{prose}\n"));
+            let detected = crate::profile::detect(&sample);
+            assert_eq!(detected, Some(code), "{prose}");
+            if let Some(lang) = c.confident_language(&sample) {
+                assert_eq!(lang, code, "{prose}");
+                known_named.push(code);
+            }
+        }
+        assert!(known_named.len() >= 4, "{known_named:?}");
+        let unknown = [
+            // Slovak, Catalan, Swedish, Romanian: close kin of languages with a lexicon.
+            "Mestské zastupiteľstvo v utorok schválilo rozpočet na budúci rok a primátorka povedala, že nové autobusové linky budú v prevádzke od jari. Obyvatelia sa na verejnom stretnutí pýtali najmä na ceny lístkov a na to, kedy sa začne s opravou mosta cez rieku, ktorý je už dva roky uzavretý.",
+            "El consell municipal va aprovar dimarts el pressupost per a l'any vinent i l'alcaldessa va dir que les noves línies d'autobús funcionaran a partir de la primavera. Els veïns van preguntar sobretot pel preu dels bitllets i per quan començaran les obres del pont sobre el riu, que fa dos anys que està tancat.",
+            "Kommunfullmäktige godkände på tisdagen budgeten för nästa år och kommunalrådet sade att de nya busslinjerna ska börja trafikera till våren. Invånarna frågade på det öppna mötet främst om biljettpriserna och om när arbetet med bron över floden ska börja, eftersom den har varit stängd i två år.",
+            "Consiliul local a aprobat marți bugetul pentru anul viitor, iar primarul a spus că noile linii de autobuz vor funcționa din primăvară. Locuitorii au întrebat la întâlnirea publică mai ales despre prețul biletelor și despre momentul în care vor începe lucrările la podul peste râu, închis de doi ani.",
+            // Russian and Korean: not in Latin letters.
+            "Городской совет во вторник утвердил бюджет на следующий год, и мэр сказала, что новые автобусные маршруты заработают весной.",
+            "시의회는 화요일에 내년 예산을 승인했고 시장은 새 버스 노선이 봄부터 운행될 것이라고 말했다.",
+        ];
+        for prose in unknown {
+            let page = format!("{prose}\n\n{prose}\n");
+            assert_eq!(c.confident_language(&sample(&page)), None, "{prose}");
+        }
     }
 
     const PROSE: &str = "The council said that it would review the plan in the spring, and that the new lines had been debated for almost two years by the residents of the town.";
