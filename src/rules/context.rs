@@ -81,7 +81,7 @@ pub struct Context {
     /// of short lines.
     pub content_headings: FastSet<String>,
     /// The stop words by word, built the first time a page's language is asked.
-    guesser: std::sync::OnceLock<Option<Guesser>>,
+    guesser: std::sync::OnceLock<Option<Box<Guesser>>>,
 }
 
 /// The stop words of one language by their first and their last byte: bit `n` of `first[b]`
@@ -239,6 +239,30 @@ const GUESS_MIN_SCORE: f64 = 1.0;
 /// ... and this multiple of the next best language's.
 const GUESS_MARGIN: f64 = 1.5;
 
+/// For each line, the class of the nearest line above it and of the nearest below it that
+/// `counts` (`None` past the document's edge): two passes, where a walk from each line over the
+/// lines between took time in the square of a run's length (whole pages hold runs of hundreds of
+/// short lines).
+fn neighbours(class: &[Class], counts: impl Fn(Class) -> bool) -> (Vec<Option<Class>>, Vec<Option<Class>>) {
+    let mut above = Vec::with_capacity(class.len());
+    let mut last = None;
+    for &c in class {
+        above.push(last);
+        if counts(c) {
+            last = Some(c);
+        }
+    }
+    let mut below = vec![None; class.len()];
+    last = None;
+    for (i, &c) in class.iter().enumerate().rev() {
+        below[i] = last;
+        if counts(c) {
+            last = Some(c);
+        }
+    }
+    (above, below)
+}
+
 /// The stop words of every language with no particles (see [`Context::confident_language`]), for
 /// one look-up per word: each word's languages as bits.
 #[derive(Debug)]
@@ -247,6 +271,8 @@ struct Guesser {
     langs: Vec<(String, f64)>,
     words: FastMap<Box<str>, u32>,
     longest: usize,
+    /// The shapes of all the words (see [`WordShapes`]).
+    shapes: WordShapes,
 }
 
 impl Guesser {
@@ -272,7 +298,8 @@ impl Guesser {
             }
         }
         let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
-        Some(Guesser { langs, words, longest })
+        let shapes = WordShapes::new(langs.iter().flat_map(|(lang, _)| &c.stopwords[lang]));
+        Some(Guesser { langs, words, longest, shapes })
     }
 }
 
@@ -668,7 +695,7 @@ impl Context {
     /// walk over the words, each looked up once. `None` when `text` has no word, or there are
     /// more such languages than [`Guesser::MAX_LANGUAGES`].
     fn densities(&self, text: &str) -> Option<impl Iterator<Item = (&str, f64, f64)>> {
-        let g = self.guesser.get_or_init(|| Guesser::new(self)).as_ref()?;
+        let g = self.guesser.get_or_init(|| Guesser::new(self).map(Box::new)).as_ref()?;
         let mut hits = [0u32; Guesser::MAX_LANGUAGES];
         let mut words = 0u32;
         let mut buf = String::new();
@@ -676,18 +703,22 @@ impl Context {
         each_word(text, |w, ascii| {
             words += 1;
             buf.clear();
-            if ascii {
-                // Longer than every stop word and with no apostrophe to elide one: none.
-                if w.len() > g.longest && !w.contains('\'') {
+            let apostrophe = if ascii {
+                let apostrophe = memchr::memchr(b'\'', w.as_bytes());
+                // Of a length no stop word with its first and last letters has, and with no
+                // apostrophe to elide one: none (as `is_stop_word` tells it).
+                if apostrophe.is_none() && (w.len() > g.longest || !g.shapes.may_hold(w.as_bytes())) {
                     return;
                 }
                 buf.push_str(w);
                 buf.make_ascii_lowercase();
+                apostrophe
             } else {
                 buf.extend(w.chars().flat_map(char::to_lowercase));
-            }
+                buf.find(['\'', '’'])
+            };
             // As `is_stop_word` counts an elided article or pronoun.
-            let mut of = match buf.find(['\'', '’']) {
+            let mut of = match apostrophe {
                 Some(a) => find(&buf[..a]) | find(&buf),
                 None => find(&buf),
             };
@@ -764,13 +795,16 @@ impl Context {
                 let whole = crate::text::trim(doc.line(i));
                 let line = without_marker(whole);
                 let chars = crate::text::char_len(line) as f64;
+                if chars < low {
+                    // No density: a short line joins no run of prose (below), and whole pages
+                    // are mostly short lines (menus, link lists).
+                    return Class::Short;
+                }
                 let d = Self::density_in(lex, line, &mut buf);
                 if line.len() == whole.len() {
                     unmarked_density[k] = Some(d);
                 }
-                if chars < low {
-                    Class::Short
-                } else if d >= sw_high && chars > high {
+                if d >= sw_high && chars > high {
                     Class::Good
                 } else if d >= sw_low || (chars > high && sentences(line) as f64 >= prose_sentences) {
                     Class::NearGood
@@ -804,35 +838,25 @@ impl Context {
             }
             k = run_end;
         }
-        // Nearest settled neighbour; `None` at the document's edge, which counts as bad: the
-        // position prior (boilerplate lives at the top and bottom of a page).
-        let neighbour = |class: &[Class], i: usize, step: isize, skip_near: bool| -> Option<Class> {
-            let mut j = i as isize + step;
-            while j >= 0 && (j as usize) < class.len() {
-                match class[j as usize] {
-                    Class::Short => {}
-                    Class::NearGood if skip_near => {}
-                    c => return Some(c),
-                }
-                j += step;
-            }
-            None
-        };
+        // Nearest settled neighbours (see `neighbours`); `None` at the document's edge, which
+        // counts as bad: the position prior (boilerplate lives at the top and bottom of a page).
         let bad = |c: Option<Class>| c.unwrap_or(Class::Bad);
         let mut why: Vec<&'static str> = vec![WHY_POOR; class.len()];
         let before = class.clone();
+        let settled_of = |c: Class| !matches!(c, Class::Short | Class::NearGood);
+        let (above, below) = neighbours(&before, settled_of);
+        let (above_near, below_near) = neighbours(&before, |c| c != Class::Short);
         for i in 0..class.len() {
             if before[i] != Class::Short {
                 continue;
             }
-            let (p, n) = (neighbour(&before, i, -1, true), neighbour(&before, i, 1, true));
+            let (p, n) = (above[i], below[i]);
             why[i] = if p.is_none() || n.is_none() { WHY_SHORT_EDGE } else { WHY_SHORT };
             class[i] = match (bad(p), bad(n)) {
                 (Class::Good, Class::Good) => Class::Good,
                 (Class::Bad, Class::Bad) => Class::Bad,
                 (p, n) => {
-                    let near = (p == Class::Bad && bad(neighbour(&before, i, -1, false)) == Class::NearGood)
-                        || (n == Class::Bad && bad(neighbour(&before, i, 1, false)) == Class::NearGood);
+                    let near = (p == Class::Bad && bad(above_near[i]) == Class::NearGood) || (n == Class::Bad && bad(below_near[i]) == Class::NearGood);
                     if near { Class::Good } else { Class::Bad }
                 }
             };
@@ -858,9 +882,10 @@ impl Context {
             }
         }
         let settled = class.clone();
+        let (above, below) = neighbours(&settled, settled_of);
         for i in 0..class.len() {
             if settled[i] == Class::NearGood {
-                let (p, n) = (neighbour(&settled, i, -1, true), neighbour(&settled, i, 1, true));
+                let (p, n) = (above[i], below[i]);
                 why[i] = if p.is_none() || n.is_none() { WHY_NEAR_EDGE } else { WHY_NEAR };
                 class[i] = if bad(p) == Class::Bad && bad(n) == Class::Bad { Class::Bad } else { Class::Good };
             }
