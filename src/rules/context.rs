@@ -10,7 +10,11 @@
 //! stays silent there.
 //!
 //! Each line is then a paragraph. Its class comes from its length and its stop-word density in the
-//! document's language (detected on a bounded sample; stop words are data, per language):
+//! document's language (stop words are data, per language). The language comes from a bounded
+//! sample, the page's longest lines: it is the one whose stop words make the sample read as prose
+//! by that language's own `stopwords_high`, with no other language's density within a margin of
+//! it (see [`Context::confident_language`]); when no language does, `whatlang` names it, and a
+//! language without stop words here leaves the page alone:
 //! - shorter than `length_low` characters: *short*;
 //! - density at least `stopwords_high` and longer than `length_high`: *good*;
 //! - density at least `stopwords_low`, or longer than `length_high` with at least
@@ -663,8 +667,8 @@ impl Context {
 
     /// The language whose function words make `sample` (prose: the longest lines of a page) most
     /// like prose by that language's own `stopwords_high`, when the sample is in Latin letters,
-    /// that language's density reaches [`GUESS_MIN_SCORE`] times its threshold and no other
-    /// language's score comes within [`GUESS_MARGIN`] of it; `None` otherwise, and the caller
+    /// that language's density reaches `GUESS_MIN_SCORE` times its threshold and no other
+    /// language's score comes within `GUESS_MARGIN` of it; `None` otherwise, and the caller
     /// asks the language detector. The rule needs the lexicon under which the page's prose reads
     /// as prose, and for most pages the function words name it at once, in one walk over the
     /// sample's words; the detector (`whatlang`) scores the sample's trigrams against every
