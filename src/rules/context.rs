@@ -783,6 +783,8 @@ impl Context {
         let (indent_sentences, indent_headings) = (self.t("indent_sentences", Some(lang)) > 0.0, self.t("indent_headings", Some(lang)) > 0.0);
         let mut buf = String::new();
         let idx: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.lines[i].blank).collect();
+        // Each of those lines trimmed, once: the passes below read them several times.
+        let trimmed: Vec<&str> = idx.iter().map(|&i| crate::text::trim(doc.line(i))).collect();
         // The density of each line without a list marker, kept for the run check below (which
         // looks at the whole line: the same line when it has no marker).
         let mut unmarked_density: Vec<Option<f64>> = vec![None; idx.len()];
@@ -796,7 +798,7 @@ impl Context {
                 if taken[i] {
                     return Class::Bad;
                 }
-                let whole = crate::text::trim(doc.line(i));
+                let whole = trimmed[k];
                 let line = without_marker(whole);
                 let chars = crate::text::char_len(line) as f64;
                 if chars < low {
@@ -827,8 +829,7 @@ impl Context {
             }
             let run_end = (k..class.len()).find(|&j| !matches!(class[j], Class::Good | Class::NearGood)).unwrap_or(class.len());
             let (mut chars, mut words, mut hits) = (0.0, 0.0, 0.0);
-            for (&i, known) in idx[k..run_end].iter().zip(&unmarked_density[k..run_end]) {
-                let line = crate::text::trim(doc.line(i));
+            for (&line, known) in trimmed[k..run_end].iter().zip(&unmarked_density[k..run_end]) {
                 let c = crate::text::char_len(line) as f64;
                 chars += c;
                 let d = known.unwrap_or_else(|| Self::density_in(lex, line, &mut buf));
@@ -870,12 +871,12 @@ impl Context {
         // (related headlines, share buttons, authors) even where it sits between good lines,
         // unless the line before it ends with a colon (a list the prose introduces). Its lines
         // are bad; the neighbours of near-good lines see them so.
-        let item: Vec<bool> = idx.iter().map(|&i| is_list_item(crate::text::trim(doc.line(i)))).collect();
+        let item: Vec<bool> = trimmed.iter().map(|l| is_list_item(l)).collect();
         let (min_items, link_share) = (self.t("link_list_min_items", None), self.t("link_list_share", None));
         let mut link_list = vec![false; class.len()];
         let in_list = |k: usize| item[k] && before[k] == Class::Short && !taken[idx[k]];
         for std::ops::Range { start: k, end } in runs(class.len(), in_list) {
-            let links = (k..end).filter(|&j| link_like(without_marker(crate::text::trim(doc.line(idx[j]))))).count();
+            let links = (k..end).filter(|&j| link_like(without_marker(trimmed[j]))).count();
             let introduced = k > 0 && doc.line(idx[k - 1]).trim_end().ends_with(':');
             if (end - k) as f64 >= min_items && links as f64 >= link_share * (end - k) as f64 && !introduced {
                 for j in k..end {
@@ -960,10 +961,10 @@ impl Context {
         if any_good && !self.content_headings.is_empty() {
             for k in 0..class.len() {
                 // A list item is a menu entry ("* Zutaten" on a food site's menu), not a heading.
-                if class[k] == Class::Good || taken[idx[k]] || item[k] || !crate::text::fewer_chars_than(crate::text::trim(doc.line(idx[k])), 40) {
+                if class[k] == Class::Good || taken[idx[k]] || item[k] || !crate::text::fewer_chars_than(trimmed[k], 40) {
                     continue;
                 }
-                if !self.content_headings.contains(&crate::text::normalize_label(crate::text::trim(doc.line(idx[k])))) {
+                if !self.content_headings.contains(&crate::text::normalize_label(trimmed[k])) {
                     continue;
                 }
                 // The list ends at a good line, or at a line another rule took (an ad label, a
