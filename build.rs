@@ -35,8 +35,17 @@ fn main() {
         let mut own = Vec::new();
         let mut guards = Vec::new();
         if let Ok(table) = text.parse::<toml::Table>() {
-            patterns_of(&table, &mut own, &mut rule_lists);
-            guards_of(&table, &mut guards);
+            let rules = match table.get("rule") {
+                Some(toml::Value::Array(rules)) => &rules[..],
+                _ => &[],
+            };
+            for rule in rules {
+                if let Some(list) = sources_of(rule, "patterns") {
+                    own.extend(list.iter().cloned());
+                    rule_lists.push(list);
+                }
+                guards.extend(sources_of(rule, "not_next_to").into_iter().flatten());
+            }
         }
         costs.push_str(&format!("    {},\n", hircode::load_cost(&text, &own)));
         sources.extend(own);
@@ -96,36 +105,12 @@ fn main() {
     fs::write(Path::new(&out_dir).join("rule_entries.rs"), index).unwrap();
 }
 
-/// The `not_next_to` pattern sources of every `[[rule]]`, into `out`.
-fn guards_of(table: &toml::Table, out: &mut Vec<String>) {
-    let Some(toml::Value::Array(rules)) = table.get("rule") else { return };
-    for rule in rules {
-        if let Some(toml::Value::Table(by_lang)) = rule.get("not_next_to") {
-            for items in by_lang.values() {
-                if let toml::Value::Array(items) = items {
-                    out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
-                }
-            }
-        }
-    }
-}
-
-/// The pattern sources of every `[[rule]]` with a `patterns` table, into `out`, and each such
-/// rule's list into `rules` (languages in key order, as the loader's `BTreeMap` has them).
-fn patterns_of(table: &toml::Table, out: &mut Vec<String>, rules_out: &mut Vec<Vec<String>>) {
-    let Some(toml::Value::Array(rules)) = table.get("rule") else { return };
-    for rule in rules {
-        if let Some(toml::Value::Table(by_lang)) = rule.get("patterns") {
-            let mut langs: Vec<_> = by_lang.iter().collect();
-            langs.sort_by(|a, b| a.0.cmp(b.0));
-            let mut list = Vec::new();
-            for (_, items) in langs {
-                if let toml::Value::Array(items) = items {
-                    list.extend(items.iter().filter_map(|v| v.as_str().map(String::from)));
-                }
-            }
-            out.extend(list.iter().cloned());
-            rules_out.push(list);
-        }
-    }
+/// The pattern sources of `rule`'s `key` table (`patterns`, `not_next_to`: a list per
+/// language), languages in key order as the loader's `BTreeMap` has them; `None` when the rule has
+/// no such table.
+fn sources_of(rule: &toml::Value, key: &str) -> Option<Vec<String>> {
+    let toml::Value::Table(by_lang) = rule.get(key)? else { return None };
+    let mut langs: Vec<_> = by_lang.iter().collect();
+    langs.sort_by(|a, b| a.0.cmp(b.0));
+    Some(langs.into_iter().filter_map(|(_, items)| items.as_array()).flatten().filter_map(|v| v.as_str().map(String::from)).collect())
 }
