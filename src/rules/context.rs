@@ -228,12 +228,22 @@ fn is_stop_word(sw: &FastSet<String>, longest: usize, shapes: &WordShapes, w: &s
             }
         }
     }
-    // An elided article or pronoun counts as the word it is ("l'homme", "qu'il", "it's").
-    let apostrophe = if ascii { buf.bytes().position(|b| b == b'\'') } else { buf.find(['\'', '’']) };
-    match apostrophe {
+    match elision(buf, ascii) {
         Some(a) => sw.contains(&buf[..a]) || sw.contains(buf.as_str()),
         // Lower-cased, the word itself must fit a stop word's shape.
         None => shapes.may_hold(buf.as_bytes()) && sw.contains(buf.as_str()),
+    }
+}
+
+/// Where the lower-cased word `w` (`ascii` when it is) holds an apostrophe: an elided article or
+/// pronoun before it counts as the word it is ("l'homme", "qu'il", "it's"), and so does the whole.
+#[inline]
+fn elision(w: &str, ascii: bool) -> Option<usize> {
+    if ascii {
+        // Words are short: a plain loop, no call.
+        w.bytes().position(|b| b == b'\'')
+    } else {
+        w.find(['\'', '’'])
     }
 }
 
@@ -709,22 +719,19 @@ impl Context {
         each_word(text, |w, ascii| {
             words += 1;
             buf.clear();
-            let apostrophe = if ascii {
-                let apostrophe = memchr::memchr(b'\'', w.as_bytes());
+            if ascii {
                 // Of a length no stop word with its first and last letters has, and with no
                 // apostrophe to elide one: none (as `is_stop_word` tells it).
-                if apostrophe.is_none() && (w.len() > g.longest || !g.shapes.may_hold(w.as_bytes())) {
+                if (w.len() > g.longest || !g.shapes.may_hold(w.as_bytes())) && !w.contains('\'') {
                     return;
                 }
                 buf.push_str(w);
                 buf.make_ascii_lowercase();
-                apostrophe
             } else {
                 buf.extend(w.chars().flat_map(char::to_lowercase));
-                buf.find(['\'', '’'])
-            };
+            }
             // As `is_stop_word` counts an elided article or pronoun.
-            let mut of = match apostrophe {
+            let mut of = match elision(&buf, ascii) {
                 Some(a) => find(&buf[..a]) | find(&buf),
                 None => find(&buf),
             };
