@@ -18,8 +18,12 @@ use crate::rules::caption::{Finding, LineHits};
 use crate::rules::{pattern, Kind, Rule};
 use crate::text::{case_variants, char_len, normalize_into, normalize_label};
 use crate::Edit;
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{AhoCorasick, Anchored, MatchKind};
+use aho_corasick::AhoCorasick;
+#[cfg(test)]
+use aho_corasick::{
+    automaton::{Automaton, StateID},
+    Anchored, MatchKind,
+};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -1103,7 +1107,7 @@ enum CueAutomaton {
 }
 
 /// The transitions and matches of the DFA aho-corasick would build, in one table of our own (see
-/// [`CueDfa::from_nfa`]) so that a step is two look-ups (the byte's code, then the next state; the
+/// [`CueDfa::from_trie`]) so that a step is two look-ups (the byte's code, then the next state; the
 /// library's DFA also maps the code to its own byte class, and checks the bounds), and a match is
 /// one compare.
 #[derive(Debug)]
@@ -1132,83 +1136,122 @@ struct CueDfa {
 const CODES: u32 = 256;
 
 impl CueDfa {
-    /// Builds the table from aho-corasick's trie (its noncontiguous NFA) over codes
-    /// `0..=max_code`: the states in breadth-first order from the start, each row filled from the
-    /// trie's own transitions and, where it has none, from the row of the state's failure target,
-    /// which is shallower and so already filled. That is the DFA the library's builder makes from
-    /// the same NFA, state for state, at a tenth of the work: the library finds every transition
-    /// by following failure links in the NFA (a quarter of all start-up work went there). Each
-    /// state's matches are the NFA's, in its order (they already include those of the failure
-    /// targets), as the library's DFA copies them. The match states get the last rows, at odd
-    /// offsets (see [`CueDfa::width`]). `None` when a code is out of range or a row offset would
-    /// overflow.
-    fn from_nfa(nfa: &aho_corasick::nfa::noncontiguous::NFA, coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
+    /// Builds the table of the Aho-Corasick automaton of the cues `coded`, over codes
+    /// `0..=max_code`, with the overlapping (standard) semantics the scan reports: the automaton
+    /// aho-corasick's builder makes of the same cues, state for state, without the library. (Its
+    /// noncontiguous NFA, from which this table was built before, was most of the work: the
+    /// automaton of the ASCII and Latin cues took 23.1 M instructions that way, 12.0 M this way.)
+    ///
+    /// The trie is made from the cues in sorted order, so that each cue only adds the nodes past
+    /// its common prefix with the one before. The states are numbered breadth first from the
+    /// start, each node's children in the order of their codes; each row is filled from the
+    /// trie's own edges and, where it has none, from the row of the state's failure target,
+    /// which is shallower and so already filled. A state's matches are its own cues (in their
+    /// order) and then those of its failure target's, as the library lists them. The match
+    /// states get the last rows, at odd offsets (see [`CueDfa::width`]). `None` when a cue is
+    /// empty (lexicons reject empty phrases, and the library reports one at every position), a
+    /// code is out of range, or a row offset would overflow.
+    fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
         let alphabet = usize::from(max_code) + 1;
-        if codes.iter().any(|&c| usize::from(c) >= alphabet) {
+        if codes.iter().any(|&c| usize::from(c) >= alphabet) || coded.iter().any(|cue| cue.is_empty() || cue.iter().any(|&c| usize::from(c) >= alphabet)) {
             return None;
         }
-        let start = nfa.start_state(Anchored::No).ok()?;
-        // The trie's edges, found by walking each cue from the start (anchored: only the trie's
-        // own transitions), not by asking every state for every code: (parent, code, child) for
-        // each edge. Every state but the start has one parent, so a child is recorded the first
-        // time it is reached.
-        let mut found: Vec<(u32, u8, StateID)> = Vec::new();
-        let mut reached: Vec<bool> = Vec::new();
-        for cue in coded {
-            let mut sid = start;
-            for &c in cue {
-                let t = nfa.next_state(Anchored::Yes, sid, c);
-                if nfa.is_dead(t) || t == sid || usize::from(c) >= alphabet {
-                    return None;
-                }
-                let (si, ti) = (sid.as_usize(), t.as_usize());
-                if reached.len() <= ti {
-                    reached.resize(ti + 1, false);
-                }
-                if !reached[ti] {
-                    reached[ti] = true;
-                    found.push((u32::try_from(si).ok()?, c, t));
-                }
-                sid = t;
+        // The trie: node 0 is the start; (parent, code, child) for each edge, and (node, cue) for
+        // the node each cue ends at. Sorted stably, equal cues keep their order.
+        let mut sorted: Vec<u32> = (0..u32::try_from(coded.len()).ok()?).collect();
+        sorted.sort_by(|&a, &b| coded[a as usize].cmp(&coded[b as usize]));
+        let mut found: Vec<(u32, u8, u32)> = Vec::new();
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(coded.len());
+        // The nodes of the previous cue's prefixes, by length.
+        let mut path: Vec<u32> = vec![0];
+        let mut prev: &[u8] = &[];
+        for &p in &sorted {
+            let cue = &coded[p as usize][..];
+            let common = prev.iter().zip(cue).take_while(|(a, b)| a == b).count();
+            path.truncate(common + 1);
+            for &c in &cue[common..] {
+                let child = u32::try_from(found.len() + 1).ok()?;
+                found.push((*path.last()?, c, child));
+                path.push(child);
             }
+            ends.push((*path.last()?, p));
+            prev = cue;
         }
-        // The edges out of NFA state `s` are `edges[from[s]..from[s + 1]]`, (code, child), in the
-        // order of their codes: counted and placed by parent, then each state's few sorted. (A
-        // list per state was as much work again in allocations and frees.)
-        let states = reached.len().max(start.as_usize() + 1);
+        // The edges out of node `s` are `edges[from[s]..from[s + 1]]`, (code, child), in the
+        // order of their codes (the nodes were made in that order); the cues that end at `s` are
+        // `own[own_from[s]..own_from[s + 1]]`, in their order.
+        let states = found.len() + 1;
         let mut from = vec![0u32; states + 1];
-        for &(p, _, _) in &found {
-            from[p as usize + 1] += 1;
+        for &(parent, _, _) in &found {
+            from[parent as usize + 1] += 1;
         }
         for s in 0..states {
             from[s + 1] += from[s];
         }
-        let mut edges = vec![(0u8, start); found.len()];
+        let mut edges = vec![(0u8, 0u32); found.len()];
         let mut next = from.clone();
-        for &(p, c, t) in &found {
-            edges[next[p as usize] as usize] = (c, t);
-            next[p as usize] += 1;
+        for &(parent, c, child) in &found {
+            edges[next[parent as usize] as usize] = (c, child);
+            next[parent as usize] += 1;
         }
-        let out_of = |s: StateID| from[s.as_usize()] as usize..from[s.as_usize() + 1] as usize;
-        // Breadth-first: `order[k]` is the NFA state of state k, its children numbered in the
-        // order of their codes from `first_child[k]` on. The order depends on the trie alone,
-        // so it is known before any row is filled, and with it where each row goes.
-        let mut order: Vec<StateID> = vec![start];
-        let mut first_child: Vec<u32> = Vec::new();
+        let out_of = |s: u32| from[s as usize] as usize..from[s as usize + 1] as usize;
+        let mut own_from = vec![0u32; states + 1];
+        for &(node, _) in &ends {
+            own_from[node as usize + 1] += 1;
+        }
+        for s in 0..states {
+            own_from[s + 1] += own_from[s];
+        }
+        let mut own = vec![0u32; ends.len()];
+        let mut next = own_from.clone();
+        for &(node, p) in &ends {
+            own[next[node as usize] as usize] = p;
+            next[node as usize] += 1;
+        }
+        let own_of = |s: u32| &own[own_from[s as usize] as usize..own_from[s as usize + 1] as usize];
+        // Breadth-first: `order[k]` is the node of state k, its children numbered in the order of
+        // their codes from `first_child[k]` on. The order depends on the trie alone, so it is
+        // known before any row is filled, and with it where each row goes.
+        let mut order: Vec<u32> = vec![0];
+        let mut first_child: Vec<u32> = Vec::with_capacity(states);
         let mut k = 0;
         while k < order.len() {
             first_child.push(u32::try_from(order.len()).ok()?);
-            let out = &mut edges[out_of(order[k])];
-            out.sort_unstable_by_key(|&(c, _)| c);
-            order.extend(out.iter().map(|&(_, t)| t));
+            order.extend(edges[out_of(order[k])].iter().map(|&(_, t)| t));
             k += 1;
+        }
+        // Each node's failure target (the node of its longest proper suffix in the trie), in
+        // breadth-first order, so that a target's own target is known; and whether the node or
+        // one on its chain of targets ends a cue (a match state).
+        let child_of = |s: u32, c: u8| {
+            let out = &edges[out_of(s)];
+            out.binary_search_by_key(&c, |&(code, _)| code).ok().map(|i| out[i].1)
+        };
+        let mut fail = vec![0u32; states];
+        let mut is_match = vec![false; states];
+        for &s in &order {
+            is_match[s as usize] = !own_of(s).is_empty() || (s != 0 && is_match[fail[s as usize] as usize]);
+            for &(c, t) in &edges[out_of(s)] {
+                if s != 0 {
+                    let mut f = fail[s as usize];
+                    fail[t as usize] = loop {
+                        if let Some(x) = child_of(f, c) {
+                            break x;
+                        }
+                        if f == 0 {
+                            break 0;
+                        }
+                        f = fail[f as usize];
+                    };
+                }
+            }
         }
         // Rows: the states that are not match states first (in breadth-first order), then the
         // match states, one entry further on (see `CueDfa::width`).
         let n = order.len();
-        let mut rows: Vec<usize> = (0..n).filter(|&k| !nfa.is_match(order[k])).collect();
+        let mut rows: Vec<usize> = (0..n).filter(|&k| !is_match[order[k] as usize]).collect();
         let others = rows.len();
-        rows.extend((0..n).filter(|&k| nfa.is_match(order[k])));
+        rows.extend((0..n).filter(|&k| is_match[order[k] as usize]));
         let width = (alphabet + 1).next_multiple_of(2);
         let offset = |row: usize| CODES as usize + row * width + usize::from(row >= others);
         let len = u32::try_from(offset(n)).ok()?;
@@ -1219,38 +1262,44 @@ impl CueDfa {
         }
         // The rows are filled in place, in breadth-first order: a row starts as a copy of its
         // failure target's row (the start's: all back to the start), which is shallower and so
-        // already filled, and takes the trie's edges over it. `fail[k]` is the table offset of
+        // already filled, and takes the trie's edges over it. `fail_at[k]` is the table offset of
         // state k's failure target: for a child of the start, the start; else where its parent's
         // failure target goes on the child's code, the entry the edge overwrites.
         let mut table: Vec<u32> = vec![0; len as usize];
         for (t, &c) in table.iter_mut().zip(codes) {
             *t = u32::from(c);
         }
-        let mut fail: Vec<u32> = vec![at[0]; n];
+        let mut fail_at: Vec<u32> = vec![at[0]; n];
         for k in 0..n {
             let a = at[k] as usize;
             if k == 0 {
                 table[a..a + alphabet].fill(at[0]);
             } else {
-                let f = fail[k] as usize;
+                let f = fail_at[k] as usize;
                 table.copy_within(f..f + alphabet, a);
             }
             for (j, &(c, _)) in edges[out_of(order[k])].iter().enumerate() {
                 let child = first_child[k] as usize + j;
                 let e = a + usize::from(c);
                 if k != 0 {
-                    fail[child] = table[e];
+                    fail_at[child] = table[e];
                 }
                 table[e] = at[child];
             }
         }
+        // Each match state's cues: its own, then down its chain of failure targets.
         let mut matches = Vec::new();
         for &k in &rows {
             table[at[k] as usize + alphabet] = u32::try_from(matches.len()).ok()?;
-            let sid = order[k];
-            for m in 0..nfa.match_len(sid) {
-                let p = nfa.match_pattern(sid, m);
-                matches.push((p.as_u32(), u32::try_from(nfa.pattern_len(p)).ok()?));
+            if is_match[order[k] as usize] {
+                let mut s = order[k];
+                loop {
+                    matches.extend(own_of(s).iter().map(|&p| (p, coded[p as usize].len() as u32)));
+                    if s == 0 {
+                        break;
+                    }
+                    s = fail[s as usize];
+                }
             }
         }
         Some(CueDfa {
@@ -1259,7 +1308,7 @@ impl CueDfa {
             start: at[0],
             width: width as u32,
             matches: matches.into_boxed_slice(),
-            max_pattern_len: nfa.max_pattern_len(),
+            max_pattern_len: coded.iter().map(Vec::len).max().unwrap_or(0),
         })
     }
 
@@ -1268,7 +1317,7 @@ impl CueDfa {
     /// its byte classes (here one per code, and one for the bytes above them) rounded up to a
     /// power of two; its first two states are the dead and the fail state, and its match states
     /// come next. `None` when the DFA is not laid out so. The reference for
-    /// [`CueDfa::from_nfa`], which builds the same automaton without the library's DFA.
+    /// [`CueDfa::from_trie`], which builds the same automaton without the library's DFA.
     #[cfg(test)]
     fn new(dfa: &aho_corasick::dfa::DFA, codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
         let start = dfa.start_state(Anchored::No).ok()?.as_u32();
@@ -1329,7 +1378,7 @@ impl CueDfa {
                 }
             }
         }
-        // The rows moved as `from_nfa` lays them out: the match states' (in order, so that the
+        // The rows moved as `from_trie` lays them out: the match states' (in order, so that the
         // counts stay) last and at odd offsets.
         let (old_width, width) = ((alphabet + 1) as usize, (alphabet as usize + 1).next_multiple_of(2));
         let old: Vec<usize> = (0..row).step_by(stride as usize).map(|r| id(r) as usize).collect();
@@ -1433,12 +1482,6 @@ impl CueAutomaton {
         Coded { lower, codes, max_code: next, coded }
     }
 
-    /// aho-corasick's trie of the coded patterns, with the overlapping (standard) semantics the
-    /// scan reports.
-    fn trie(coded: &[Vec<u8>]) -> Option<aho_corasick::nfa::noncontiguous::NFA> {
-        aho_corasick::nfa::noncontiguous::NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(coded).ok()
-    }
-
     fn build(patterns: &[String]) -> Result<CueAutomaton, String> {
         // The DFA's table has a column per class of bytes, rounded up to a power of two, and the
         // library makes a class of every byte a cue uses and of every gap between two such
@@ -1450,8 +1493,7 @@ impl CueAutomaton {
         // took 128 columns that way, their codes take 64 (half the table to build and to keep
         // in cache).
         let Coded { lower, codes, max_code, coded } = Self::code(patterns);
-        // The trie is dropped once its table is built (see `CueDfa::from_nfa`).
-        let dfa = coded.and_then(|coded| CueDfa::from_nfa(&Self::trie(&coded)?, &coded, &codes, max_code));
+        let dfa = coded.and_then(|coded| CueDfa::from_trie(&coded, &codes, max_code));
         Ok(match dfa {
             Some(d) => CueAutomaton::Dfa(Box::new(d)),
             None => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
@@ -1581,7 +1623,7 @@ fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
     let table = &*dfa.table;
     // SAFETY: the table holds the 256 codes first, each below `alphabet`; `s` is the start state
     // or the next state of a state, and every state is the first entry of a whole row of
-    // `width > alphabet` entries. `CueDfa::from_nfa` makes the table so (and the tests'
+    // `width > alphabet` entries. `CueDfa::from_trie` makes the table so (and the tests'
     // `CueDfa::new`), and nothing changes it afterwards.
     unsafe {
         debug_assert!(table.len() > 256);
@@ -3182,7 +3224,7 @@ mod tests {
         (ours, CueDfa::new(&library, &codes, max_code))
     }
 
-    /// `CueDfa::from_nfa` makes, state for state, the automaton that copying the library's DFA
+    /// `CueDfa::from_trie` makes, state for state, the automaton that copying the library's DFA
     /// makes (`CueDfa::new`, which it replaced): on the default rules' cue sets (every script
     /// group, and the ASCII and Latin cues together) and on sets of other shapes, both report the
     /// same matches in the same order, over text holding every cue and over real pages.
@@ -3246,7 +3288,7 @@ mod tests {
         }
     }
 
-    /// Every automaton of the default rules is a table of our own (see `CueDfa::from_nfa`), not
+    /// Every automaton of the default rules is a table of our own (see `CueDfa::from_trie`), not
     /// the slower general automaton.
     #[test]
     fn default_cue_automata_are_tables() {
