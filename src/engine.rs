@@ -1132,6 +1132,25 @@ struct CueDfa {
     max_pattern_len: usize,
 }
 
+/// The values of `items` grouped by their keys (below `n`), each group in the items' order: where
+/// each key's group starts (`n + 1` offsets, the last one the end), and the values.
+fn grouped<T: Copy + Default>(n: usize, items: &[(u32, T)]) -> (Vec<u32>, Vec<T>) {
+    let mut from = vec![0u32; n + 1];
+    for &(key, _) in items {
+        from[key as usize + 1] += 1;
+    }
+    for k in 0..n {
+        from[k + 1] += from[k];
+    }
+    let mut values = vec![T::default(); items.len()];
+    let mut next = from.clone();
+    for &(key, v) in items {
+        values[next[key as usize] as usize] = v;
+        next[key as usize] += 1;
+    }
+    (from, values)
+}
+
 /// The entries before the first row of [`CueDfa::table`]: the codes.
 const CODES: u32 = 256;
 
@@ -1156,11 +1175,11 @@ impl CueDfa {
         if codes.iter().any(|&c| usize::from(c) >= alphabet) || coded.iter().any(|cue| cue.is_empty() || cue.iter().any(|&c| usize::from(c) >= alphabet)) {
             return None;
         }
-        // The trie: node 0 is the start; (parent, code, child) for each edge, and (node, cue) for
+        // The trie: node 0 is the start; (parent, (code, child)) for each edge, and (node, cue) for
         // the node each cue ends at. Sorted stably, equal cues keep their order.
         let mut sorted: Vec<u32> = (0..u32::try_from(coded.len()).ok()?).collect();
         sorted.sort_by(|&a, &b| coded[a as usize].cmp(&coded[b as usize]));
-        let mut found: Vec<(u32, u8, u32)> = Vec::new();
+        let mut found: Vec<(u32, (u8, u32))> = Vec::new();
         let mut ends: Vec<(u32, u32)> = Vec::with_capacity(coded.len());
         // The nodes of the previous cue's prefixes, by length.
         let mut path: Vec<u32> = vec![0];
@@ -1171,7 +1190,7 @@ impl CueDfa {
             path.truncate(common + 1);
             for &c in &cue[common..] {
                 let child = u32::try_from(found.len() + 1).ok()?;
-                found.push((*path.last()?, c, child));
+                found.push((*path.last()?, (c, child)));
                 path.push(child);
             }
             ends.push((*path.last()?, p));
@@ -1181,33 +1200,9 @@ impl CueDfa {
         // order of their codes (the nodes were made in that order); the cues that end at `s` are
         // `own[own_from[s]..own_from[s + 1]]`, in their order.
         let states = found.len() + 1;
-        let mut from = vec![0u32; states + 1];
-        for &(parent, _, _) in &found {
-            from[parent as usize + 1] += 1;
-        }
-        for s in 0..states {
-            from[s + 1] += from[s];
-        }
-        let mut edges = vec![(0u8, 0u32); found.len()];
-        let mut next = from.clone();
-        for &(parent, c, child) in &found {
-            edges[next[parent as usize] as usize] = (c, child);
-            next[parent as usize] += 1;
-        }
+        let (from, edges) = grouped(states, &found);
         let out_of = |s: u32| from[s as usize] as usize..from[s as usize + 1] as usize;
-        let mut own_from = vec![0u32; states + 1];
-        for &(node, _) in &ends {
-            own_from[node as usize + 1] += 1;
-        }
-        for s in 0..states {
-            own_from[s + 1] += own_from[s];
-        }
-        let mut own = vec![0u32; ends.len()];
-        let mut next = own_from.clone();
-        for &(node, p) in &ends {
-            own[next[node as usize] as usize] = p;
-            next[node as usize] += 1;
-        }
+        let (own_from, own) = grouped(states, &ends);
         let own_of = |s: u32| &own[own_from[s as usize] as usize..own_from[s as usize + 1] as usize];
         // Breadth-first: `order[k]` is the node of state k, its children numbered in the order of
         // their codes from `first_child[k]` on. The order depends on the trie alone, so it is
