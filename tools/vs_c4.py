@@ -9,8 +9,9 @@ the same JSONL, in the same window, as README "Performance" reports it.
 The input (default /tmp/perf.jsonl, the trafilatura texts repeated to >= 200 MB) is built with
 ../shared/eval/c4_speed.py when it is missing. The C4 filter runs before, between and after two
 rounds of `--jsonl -j1` runs (each build in turn, the order reversed in the second round, so that
-neither always runs first), then `-j2` runs. Wall time of each run, peak RSS from the kernel's
-accounting of the child (`wait4`), and the ratio of the best run against the fastest C4 run of the
+neither always runs first), then `-j2` runs. Wall time of each run, its CPU time and peak RSS
+from the kernel's accounting of the child (`wait4`; the start-up's rule compile uses both cores,
+so CPU time can exceed wall time on one thread), and the ratio of the best run against the fastest C4 run of the
 window: the machine's speed moves from one window to the next, so only runs made side by side are
 compared. Nothing here is a test: timing never decides one.
 """
@@ -37,7 +38,7 @@ def c4(path):
 
 
 def run(binary, path, threads):
-    """One end-to-end run: (wall seconds, peak RSS in MB)."""
+    """One end-to-end run: (wall seconds, CPU seconds (user and system), peak RSS in MB)."""
     with open(path, "rb") as inp, open(os.devnull, "wb") as out:
         start = time.perf_counter()
         p = subprocess.Popen([binary, "--jsonl", f"-j{threads}"], stdin=inp, stdout=out)
@@ -47,7 +48,7 @@ def run(binary, path, threads):
     if p.returncode != 0:
         sys.exit(f"vs_c4: {binary} failed on {path}")
     # KB, as `/usr/bin/time` prints it; the README quotes it divided by 1000.
-    return wall, usage.ru_maxrss / 1000
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1000
 
 
 def main():
@@ -63,11 +64,13 @@ def main():
     mb = os.path.getsize(a.input) / 1e6
     builds = [("bin", a.bin)] + ([("base", a.base)] if a.base else [])
     times = {name: {1: [], 2: []} for name, _ in builds}
+    cpu = {name: {1: [], 2: []} for name, _ in builds}
     rss = {name: {1: [], 2: []} for name, _ in builds}
 
     def one(name, binary, threads):
-        wall, peak = run(binary, a.input, threads)
+        wall, seconds, peak = run(binary, a.input, threads)
         times[name][threads].append(wall)
+        cpu[name][threads].append(seconds)
         rss[name][threads].append(peak)
 
     print(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC, {mb:.0f} MB: {a.input}")
@@ -92,6 +95,7 @@ def main():
                 line += f" = {best / fastest:.1f}x the fastest C4 run"
             else:
                 line += f", {sorted(times[name][1])[0] / t[0]:.2f}x its -j1 best"
+            line += f"; CPU (user + system) best {min(cpu[name][threads]):.2f} s, median {statistics.median(cpu[name][threads]):.2f} s"
             line += f"; peak RSS {min(rss[name][threads]):.1f}-{max(rss[name][threads]):.1f} MB  ({binary})"
             print(line)
 
