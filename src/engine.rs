@@ -1257,29 +1257,25 @@ impl CueDfa {
         }
         // The rows are filled in place, in breadth-first order: a row starts as a copy of its
         // failure target's row (the start's: all back to the start), which is shallower and so
-        // already filled, and takes the trie's edges over it. `fail_at[k]` is the table offset of
-        // state k's failure target: for a child of the start, the start; else where its parent's
-        // failure target goes on the child's code, the entry the edge overwrites.
+        // already filled, and takes the trie's edges over it.
+        let mut state_of = vec![0u32; states];
+        for (k, &node) in order.iter().enumerate() {
+            state_of[node as usize] = k as u32;
+        }
         let mut table: Vec<u32> = vec![0; len as usize];
         for (t, &c) in table.iter_mut().zip(codes) {
             *t = u32::from(c);
         }
-        let mut fail_at: Vec<u32> = vec![at[0]; n];
         for k in 0..n {
             let a = at[k] as usize;
             if k == 0 {
                 table[a..a + alphabet].fill(at[0]);
             } else {
-                let f = fail_at[k] as usize;
+                let f = at[state_of[fail[order[k] as usize] as usize] as usize] as usize;
                 table.copy_within(f..f + alphabet, a);
             }
             for (j, &(c, _)) in edges[out_of(order[k])].iter().enumerate() {
-                let child = first_child[k] as usize + j;
-                let e = a + usize::from(c);
-                if k != 0 {
-                    fail_at[child] = table[e];
-                }
-                table[e] = at[child];
+                table[a + usize::from(c)] = at[first_child[k] as usize + j];
             }
         }
         // Each match state's cues: its own, then down its chain of failure targets.
