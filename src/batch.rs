@@ -13,10 +13,11 @@
 //!   rules leave alone is written as it came, without re-escaping anything; a cleaned field whose
 //!   literal is the one serde_json would write (nearly always) is cut between the edits, not
 //!   escaped anew.
-//! - **Waiting.** A reader cuts the stream into chunks of whole lines (about 512 KB), workers clean
-//!   chunks in parallel, and the writer puts them back in input order. A chunk may only be read
-//!   once a token is free, and a token is returned when its chunk has been written: at most
-//!   `window` chunks exist at once, so memory is bounded by the window, not by the stream.
+//! - **Waiting.** The stream is cut into chunks of whole lines (about 512 KB); each worker reads
+//!   the next chunk itself, in turn, and cleans it, so a chunk's bytes are written and read on one
+//!   core; the writer puts the cleaned chunks back in input order. A chunk may only be read once
+//!   a token is free, and a token is returned when its chunk has been written: at most `window`
+//!   chunks exist at once, so memory is bounded by the window, not by the stream.
 //!
 //! One thread (`threads == 1`) runs the same steps inline, without any thread or channel.
 //!
@@ -770,7 +771,7 @@ struct Chunk {
     seq: u64,
     input: Arc<str>,
     /// Line number of the first line (1-based); 0 when the reader did not count the lines
-    /// before it (see [`read_chunks`]).
+    /// before it (see [`Chunks`]).
     first_line: u64,
     /// The first chunk of its input.
     starts_input: bool,
@@ -796,39 +797,84 @@ struct Done {
     next_line: u64,
 }
 
-/// Reads the inputs in order as chunks of whole lines; stops when `send` returns false. With
+/// The inputs, read in order as chunks of whole lines, one chunk per [`Chunks::next`]. With
 /// `count_lines`, each chunk knows the number of its first line; without, only the first chunk
 /// of each input does (1), and the caller, which cleans the chunks in order, numbers each other
 /// chunk from the line after the last one it cleaned: one pass less over every byte of the input.
 ///
 /// Reads go straight into the chunk, in blocks; the bytes after the chunk's last line end are
-/// carried over to the next chunk. A line longer than `chunk_bytes` makes a bigger chunk.
-fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool, mut send: impl FnMut(Item) -> bool) {
-    let mut seq = 0;
-    for input in inputs {
-        let name: Arc<str> = input.name.as_str().into();
-        let file = input.name.clone();
-        let mut reader = match input.open() {
-            Ok(r) => r,
-            Err(error) => {
-                send(Item::Failed { seq, file, error });
-                return;
-            }
-        };
-        let mut line_no = 1;
-        let mut starts_input = true;
-        let mut carry = Vec::new();
+/// carried over to the next chunk. A line longer than `chunk_bytes` makes a bigger chunk. An
+/// input that fails to open or read ends the stream: the chunks before it, then one
+/// [`Item::Failed`], then nothing.
+///
+/// Pulled, not pushed: with several threads, each worker reads the next chunk itself (under a
+/// lock) and cleans it, so the chunk is written and read on one core. A reader thread of its own
+/// wrote every byte on one core for a worker on the other to read, through the shared cache, and
+/// its copies went to buffers that had gone cold cycling through the window.
+struct Chunks {
+    inputs: std::vec::IntoIter<Input>,
+    open: Option<OpenInput>,
+    chunk_bytes: usize,
+    count_lines: bool,
+    seq: u64,
+    /// An input failed: the item to give after the chunk read before it.
+    failure: Option<(String, io::Error)>,
+    ended: bool,
+}
+
+/// The input being read (see [`Chunks`]).
+struct OpenInput {
+    name: Arc<str>,
+    reader: Box<dyn Read + Send>,
+    line_no: u64,
+    starts_input: bool,
+    carry: Vec<u8>,
+}
+
+impl Chunks {
+    fn new(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool) -> Chunks {
+        Chunks { inputs: inputs.into_iter(), open: None, chunk_bytes, count_lines, seq: 0, failure: None, ended: false }
+    }
+
+    /// The next chunk of lines, or the failure that ends the stream; `None` at its end.
+    fn next(&mut self) -> Option<Item> {
         loop {
+            if let Some((file, error)) = self.failure.take() {
+                self.ended = true;
+                self.open = None;
+                return Some(Item::Failed { seq: self.seq, file, error });
+            }
+            if self.ended {
+                return None;
+            }
+            let open = match &mut self.open {
+                Some(open) => open,
+                None => {
+                    let Some(input) = self.inputs.next() else {
+                        self.ended = true;
+                        return None;
+                    };
+                    let name: Arc<str> = input.name.as_str().into();
+                    let file = input.name.clone();
+                    match input.open() {
+                        Ok(reader) => self.open.insert(OpenInput { name, reader, line_no: 1, starts_input: true, carry: Vec::new() }),
+                        Err(error) => {
+                            self.failure = Some((file, error));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let chunk_bytes = self.chunk_bytes;
             let mut data = Vec::with_capacity(chunk_bytes + (chunk_bytes >> 3));
-            data.append(&mut carry);
-            let mut failed = None;
+            data.append(&mut open.carry);
             let mut eof = false;
             while !eof && (data.len() < chunk_bytes || memchr::memrchr(b'\n', &data).is_none()) {
                 let want = chunk_bytes.saturating_sub(data.len()).max(64 << 10) as u64;
-                match reader.by_ref().take(want).read_to_end(&mut data) {
+                match open.reader.by_ref().take(want).read_to_end(&mut data) {
                     Ok(n) => eof = (n as u64) < want,
                     Err(e) => {
-                        failed = Some(e);
+                        self.failure = Some((open.name.to_string(), e));
                         break;
                     }
                 }
@@ -836,25 +882,22 @@ fn read_chunks(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool, mut se
             // At the end of the input the last line may lack its `\n`; otherwise (and after a
             // read error) only complete lines go.
             let cut = if eof { data.len() } else { memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1) };
-            carry = data.split_off(cut);
+            open.carry = data.split_off(cut);
+            let mut item = None;
             if !data.is_empty() {
-                let first_line = if count_lines || starts_input { line_no } else { 0 };
-                if count_lines {
-                    line_no += memchr::memchr_iter(b'\n', &data).count() as u64;
+                let first_line = if self.count_lines || open.starts_input { open.line_no } else { 0 };
+                if self.count_lines {
+                    open.line_no += memchr::memchr_iter(b'\n', &data).count() as u64;
                 }
-                let item = Item::Lines(Chunk { seq, input: name.clone(), first_line, starts_input, data });
-                seq += 1;
-                starts_input = false;
-                if !send(item) {
-                    return;
-                }
-            }
-            if let Some(error) = failed {
-                send(Item::Failed { seq, file, error });
-                return;
+                item = Some(Item::Lines(Chunk { seq: self.seq, input: open.name.clone(), first_line, starts_input: open.starts_input, data }));
+                self.seq += 1;
+                open.starts_input = false;
             }
             if eof {
-                break;
+                self.open = None;
+            }
+            if item.is_some() {
+                return item;
             }
         }
     }
@@ -1041,7 +1084,8 @@ pub fn run(
         let mut result = Ok(());
         let mut next_line = 1;
         let mut bufs = Buffers::default();
-        read_chunks(inputs, chunk_bytes, false, |item| {
+        let mut chunks = Chunks::new(inputs, chunk_bytes, false);
+        while let Some(item) = chunks.next() {
             let done = match item {
                 Item::Lines(mut c) => {
                     if !c.starts_input {
@@ -1054,8 +1098,10 @@ pub fn run(
                 Item::Failed { seq, file, error } => failed_done(seq, file, error),
             };
             result = emit(done, out, observer, &mut summary);
-            result.is_ok()
-        });
+            if result.is_err() {
+                break;
+            }
+        }
         result
     } else {
         run_parallel(cleaner, opts, inputs, chunk_bytes, out, observer, &mut summary)
@@ -1080,25 +1126,19 @@ fn run_parallel(
     for _ in 0..window {
         token_tx.send(()).expect("the token queue holds the window");
     }
-    let (work_tx, work_rx) = sync_channel::<Item>(window);
-    let work_rx = Arc::new(Mutex::new(work_rx));
+    let tokens = Mutex::new(token_rx);
+    let chunks = Mutex::new(Chunks::new(inputs, chunk_bytes, true));
     let (done_tx, done_rx) = channel::<Done>();
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
-        let stop = &stop;
-        s.spawn(move || {
-            read_chunks(inputs, chunk_bytes, true, |item| {
-                token_rx.recv().is_ok() && !stop.load(Ordering::Relaxed) && work_tx.send(item).is_ok()
-            });
-        });
+        let (stop, tokens, chunks) = (&stop, &tokens, &chunks);
         for _ in 0..threads {
-            let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
-            s.spawn(move || worker(cleaner, opts, &work_rx, &done_tx, stop));
+            s.spawn(move || worker(cleaner, opts, tokens, chunks, &done_tx, stop));
         }
         drop(done_tx);
         let result = write_in_order(&done_rx, &token_tx, out, observer, summary);
-        // Unblock and end the reader and workers: no more tokens, no more results wanted.
+        // Unblock and end the workers: no more tokens, no more results wanted.
         stop.store(true, Ordering::Relaxed);
         drop(token_tx);
         drop(done_rx);
@@ -1106,17 +1146,23 @@ fn run_parallel(
     })
 }
 
-fn worker(cleaner: &Cleaner, opts: &Options, work: &Mutex<Receiver<Item>>, done: &std::sync::mpsc::Sender<Done>, stop: &AtomicBool) {
+/// Takes a token, reads the next chunk and cleans it, until the chunks run out or the writer
+/// stops wanting them.
+fn worker(cleaner: &Cleaner, opts: &Options, tokens: &Mutex<Receiver<()>>, chunks: &Mutex<Chunks>, done: &std::sync::mpsc::Sender<Done>, stop: &AtomicBool) {
     let mut bufs = Buffers::default();
     loop {
-        let item = match work.lock() {
+        let token = match tokens.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok(item) = item else { return };
-        if stop.load(Ordering::Relaxed) {
+        if token.is_err() || stop.load(Ordering::Relaxed) {
             return;
         }
+        let item = match chunks.lock() {
+            Ok(mut c) => c.next(),
+            Err(_) => return,
+        };
+        let Some(item) = item else { return };
         let d = match item {
             Item::Lines(c) => process(cleaner, opts, c, &mut bufs),
             Item::Failed { seq, file, error } => failed_done(seq, file, error),

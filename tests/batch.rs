@@ -223,6 +223,55 @@ fn missing_and_non_string_fields_are_bad_records() {
 /// Bad lines are named by their input and their line in it, in inputs of many chunks (the
 /// reader counts lines for the workers; on one thread the lines the last chunk held number the
 /// next), and the count starts again with each input.
+/// An input that fails ends the run with an error naming it, after every whole record read
+/// before the failure is written, in order, whatever the threads: a reader that fails after
+/// some bytes (the partial line before the failure is not a record) and a file that does not
+/// exist, between two that do (the one after it is not read).
+#[test]
+fn a_failing_input_ends_the_run_after_everything_read_before_it() {
+    /// Gives `data`, then fails.
+    struct FailsAfter(std::io::Cursor<Vec<u8>>);
+    impl std::io::Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("the disk went away")),
+                n => Ok(n),
+            }
+        }
+    }
+    let input = many(3);
+    // Five bytes into a line: the reader fails in the middle of a record.
+    let whole = &input[..input[..input.len() * 2 / 3].rfind('\n').unwrap() + 1];
+    let cut = whole.len() + 5;
+    let dir = tempfile::tempdir().unwrap();
+    let (first, missing, last) = (dir.path().join("first.jsonl"), dir.path().join("missing.jsonl"), dir.path().join("last.jsonl"));
+    std::fs::write(&first, &input).unwrap();
+    std::fs::write(&last, &input).unwrap();
+    for threads in [1, 2, 3] {
+        let opts = Options { threads, chunk_bytes: 700, window: 3, ..Options::default() };
+        let cleaner = Cleaner::new().unwrap();
+        let mut out = Vec::new();
+        let r = batch::run(&cleaner, &opts, vec![Input::reader("flaky", FailsAfter(std::io::Cursor::new(input.as_bytes()[..cut].to_vec())))], &mut out, &mut ());
+        match r {
+            Err(batch::BatchError::Input { file, error }) => assert_eq!((file.as_str(), error.to_string().as_str()), ("flaky", "the disk went away"), "{threads} threads"),
+            other => panic!("{threads} threads: {other:?}"),
+        }
+        assert_eq!(String::from_utf8(out.clone()).unwrap().lines().count(), whole.lines().count(), "{threads} threads");
+        assert_matches_per_document(whole, &out);
+
+        let mut out = Vec::new();
+        let r = batch::run(&cleaner, &opts, vec![Input::path(&first), Input::path(&missing), Input::path(&last)], &mut out, &mut ());
+        match r {
+            Err(batch::BatchError::Input { file, error }) => {
+                assert_eq!(file, missing.display().to_string(), "{threads} threads");
+                assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
+            }
+            other => panic!("{threads} threads: {other:?}"),
+        }
+        assert_matches_per_document(&input, &out);
+    }
+}
+
 #[test]
 fn bad_lines_are_numbered_across_chunks_and_inputs() {
     struct Bad(Vec<(String, u64)>);
