@@ -1,5 +1,6 @@
 //! Linear time on hostile documents, shown by throughput at two sizes: if MB/s stays about the
-//! same from 10 MB to 100 MB, the work per byte is bounded. Not a test: nothing is asserted.
+//! same from 10 MB to 100 MB, the work per byte is bounded. The last line of each size reads one
+//! JSON Lines record of that size through the batch reader. Not a test: nothing is asserted.
 //!
 //! ```text
 //! cargo bench --bench hostile                 # 10 and 100 MB
@@ -55,5 +56,16 @@ fn main() {
             let size = doc.len() as f64 / (1 << 20) as f64;
             println!("{name:<50} {size:>8.1} {secs:>9.3} {:>9.1} {:>10}", size / secs, cleaned.edits.len());
         }
+        // The batch reader on one record of that size: a JSON line with no line break in it.
+        let text = repeat_to("talks resumed in Seoul on Monday, officials said ", mb << 20);
+        let record = format!("{{\"text\": \"{text}\"}}\n").into_bytes();
+        let size = record.len() as f64 / (1 << 20) as f64;
+        let opts = textsweep::batch::Options { threads: 1, ..Default::default() };
+        let input = textsweep::batch::Input::reader("record", std::io::Cursor::new(record));
+        let mut out = Vec::new();
+        let t = Instant::now();
+        textsweep::batch::run(&cleaner, &opts, vec![input], &mut out, &mut ()).expect("one record");
+        let secs = t.elapsed().as_secs_f64();
+        println!("{:<50} {size:>8.1} {secs:>9.3} {:>9.1} {:>10}", "one JSON Lines record (batch reader, -j1)", size / secs, "-");
     }
 }
