@@ -104,6 +104,67 @@ fn batch_output_equals_cleaning_each_document_alone() {
     }
 }
 
+/// Records longer than one read of the batch reader (64 KB), and longer than many chunks, are
+/// read whole and cleaned as each text alone, whether the reader gets them in odd pieces or at
+/// once, between short records, the last one without its closing `\n`: the reader looks for a
+/// line break only in the bytes each read adds.
+#[test]
+fn records_longer_than_a_read_are_read_whole() {
+    /// Gives at most 777 bytes a call.
+    struct Pieces(std::io::Cursor<Vec<u8>>);
+    /// The input read when each chunk was written.
+    struct Chunks(Vec<u64>);
+    impl batch::Observer for Chunks {
+        fn progress(&mut self, bytes_in: u64) {
+            self.0.push(bytes_in);
+        }
+    }
+    impl std::io::Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(777);
+            self.0.read(&mut buf[..n])
+        }
+    }
+    let records = fixture_lines();
+    // A record whose text is the noisy record's text many times over, `\n`-escaped between.
+    let long = |copies: usize| {
+        let v: Value = serde_json::from_str(&noisy_line()).unwrap();
+        let text = vec![v["text"].as_str().unwrap(); copies].join("\n");
+        serde_json::json!({ "id": format!("long-{copies}"), "text": text }).to_string()
+    };
+    let lines = [records[0].clone(), long(400), records[1].clone(), long(150), long(1), long(1200), records[2].clone()];
+    let input = lines.join("\n") + "\n";
+    assert!(lines.iter().filter(|l| l.len() > 64 << 10).count() >= 2, "two records span reads");
+    for threads in [1, 2] {
+        for chunk_bytes in [700, 1 << 16, 1 << 20] {
+            let opts = Options { threads, chunk_bytes, window: 3, ..Options::default() };
+            let cleaner = Cleaner::new().unwrap();
+            for pieces in [true, false] {
+                let bytes = input.as_bytes().to_vec();
+                let source = if pieces { Input::reader("pieces", Pieces(std::io::Cursor::new(bytes))) } else { Input::reader("whole", std::io::Cursor::new(bytes)) };
+                let mut out = Vec::new();
+                let mut chunks = Chunks(Vec::new());
+                let summary = batch::run(&cleaner, &opts, vec![source], &mut out, &mut chunks).unwrap();
+                assert_eq!(summary.records as usize, lines.len(), "{threads} threads, chunks of {chunk_bytes}, pieces {pieces}");
+                assert_matches_per_document(&input, &out);
+                // A chunk stops at the first line break once it holds `chunk_bytes`: it is never
+                // more than that, the longest record and one read (64 KB) of what follows.
+                let longest = lines.iter().map(|l| l.len() + 1).max().unwrap();
+                let sizes: Vec<u64> = chunks.0.windows(2).map(|w| w[1] - w[0]).chain(chunks.0.first().copied()).collect();
+                assert!(sizes.iter().all(|&b| b as usize <= chunk_bytes + longest + (64 << 10)), "{threads} threads, chunks of {chunk_bytes}: {sizes:?}");
+                if chunk_bytes < 1 << 20 {
+                    assert!(sizes.len() > 1, "{threads} threads, chunks of {chunk_bytes}: one chunk");
+                }
+            }
+            // The last record without its `\n` is read all the same.
+            let mut out = Vec::new();
+            let trimmed = input.trim_end_matches('\n');
+            batch::run(&cleaner, &opts, vec![Input::reader("no-eol", Pieces(std::io::Cursor::new(trimmed.as_bytes().to_vec())))], &mut out, &mut ()).unwrap();
+            assert_matches_per_document(trimmed, &out);
+        }
+    }
+}
+
 /// The batch reader hands the engine the offsets of a value's `\n` and `\r` escapes as its line
 /// breaks: records whose texts end lines with `\n`, `\r\n` or a lone `\r`, open with a byte-order
 /// mark, or spell a line break `\u000a` / `\u000D` (no canonical escape: its lines are searched),
