@@ -855,11 +855,10 @@ impl Chunks {
                         return None;
                     };
                     let name: Arc<str> = input.name.as_str().into();
-                    let file = input.name.clone();
                     match input.open() {
                         Ok(reader) => self.open.insert(OpenInput { name, reader, line_no: 1, starts_input: true, carry: Vec::new() }),
                         Err(error) => {
-                            self.failure = Some((file, error));
+                            self.failure = Some((name.to_string(), error));
                             continue;
                         }
                     }

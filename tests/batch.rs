@@ -112,17 +112,17 @@ fn batch_output_equals_cleaning_each_document_alone() {
 fn records_longer_than_a_read_are_read_whole() {
     /// Gives at most 777 bytes a call.
     struct Pieces(std::io::Cursor<Vec<u8>>);
+    impl std::io::Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(777);
+            self.0.read(&mut buf[..n])
+        }
+    }
     /// The input read when each chunk was written.
     struct Chunks(Vec<u64>);
     impl batch::Observer for Chunks {
         fn progress(&mut self, bytes_in: u64) {
             self.0.push(bytes_in);
-        }
-    }
-    impl std::io::Read for Pieces {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = buf.len().min(777);
-            self.0.read(&mut buf[..n])
         }
     }
     let records = fixture_lines();
@@ -135,10 +135,11 @@ fn records_longer_than_a_read_are_read_whole() {
     let lines = [records[0].clone(), long(400), records[1].clone(), long(150), long(1), long(1200), records[2].clone()];
     let input = lines.join("\n") + "\n";
     assert!(lines.iter().filter(|l| l.len() > 64 << 10).count() >= 2, "two records span reads");
+    let longest = lines.iter().map(|l| l.len() + 1).max().unwrap();
+    let cleaner = Cleaner::new().unwrap();
     for threads in [1, 2] {
         for chunk_bytes in [700, 1 << 16, 1 << 20] {
             let opts = Options { threads, chunk_bytes, window: 3, ..Options::default() };
-            let cleaner = Cleaner::new().unwrap();
             for pieces in [true, false] {
                 let bytes = input.as_bytes().to_vec();
                 let source = if pieces { Input::reader("pieces", Pieces(std::io::Cursor::new(bytes))) } else { Input::reader("whole", std::io::Cursor::new(bytes)) };
@@ -149,7 +150,6 @@ fn records_longer_than_a_read_are_read_whole() {
                 assert_matches_per_document(&input, &out);
                 // A chunk stops at the first line break once it holds `chunk_bytes`: it is never
                 // more than that, the longest record and one read (64 KB) of what follows.
-                let longest = lines.iter().map(|l| l.len() + 1).max().unwrap();
                 let sizes: Vec<u64> = chunks.0.windows(2).map(|w| w[1] - w[0]).chain(chunks.0.first().copied()).collect();
                 assert!(sizes.iter().all(|&b| b as usize <= chunk_bytes + longest + (64 << 10)), "{threads} threads, chunks of {chunk_bytes}: {sizes:?}");
                 if chunk_bytes < 1 << 20 {
@@ -281,9 +281,6 @@ fn missing_and_non_string_fields_are_bad_records() {
     }
 }
 
-/// Bad lines are named by their input and their line in it, in inputs of many chunks (the
-/// reader counts lines for the workers; on one thread the lines the last chunk held number the
-/// next), and the count starts again with each input.
 /// An input that fails ends the run with an error naming it, after every whole record read
 /// before the failure is written, in order, whatever the threads: a reader that fails after
 /// some bytes (the partial line before the failure is not a record) and a file that does not
@@ -333,6 +330,9 @@ fn a_failing_input_ends_the_run_after_everything_read_before_it() {
     }
 }
 
+/// Bad lines are named by their input and their line in it, in inputs of many chunks (the
+/// reader counts lines for the workers; on one thread the lines the last chunk held number the
+/// next), and the count starts again with each input.
 #[test]
 fn bad_lines_are_numbered_across_chunks_and_inputs() {
     struct Bad(Vec<(String, u64)>);
