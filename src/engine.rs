@@ -340,9 +340,9 @@ impl CueGroups {
                 // Cue ids: the ASCII group's are 0.., the Latin group's follow them.
                 let mut all = ascii.clone();
                 all.extend(pats);
-                with_latin = Some(ScriptCues { group: 0, offset: 0, patterns: all, ac: OnceLock::new() });
+                with_latin = Some(ScriptCues::new(0, 0, all));
             } else {
-                script_ac.push(ScriptCues { group: (g - 1) as u8, offset, patterns: pats, ac: OnceLock::new() });
+                script_ac.push(ScriptCues::new((g - 1) as u8, offset, pats));
             }
         }
         CueGroups { cues, ascii, with_latin, script_ac }
@@ -839,17 +839,65 @@ fn token_decides(tok: &str, set: &TokenSet) -> Option<bool> {
 /// one compare per byte, no prefilter (cues start with common letters, so a prefilter would
 /// stop at nearly every byte) and no search state kept in memory between matches. Where the DFA
 /// would be too big, the library's default automaton and its iterator.
-/// The cues of one script group and their automaton, built when a line first needs it.
+/// The cues of one script group and their automata, built when a line first needs them.
+///
+/// The table ([`CueAutomaton::Dfa`]) is fast but big: megabytes for a script with a few hundred
+/// cues (Greek: 618 with their case variants, 4.7 MB; Cyrillic 2.4 MB), and most corpora hold a
+/// few lines of most scripts (a Greek letter in a formula, a Cyrillic name): the trafilatura texts
+/// built every group's table in their first 7 MB, and on their 1 GB stream the Greek and Hebrew
+/// cues' tables took peak RSS from 58 to 66 MB. So a script group scans with the library's compact
+/// automaton, which reports the same matches in the same order at about a tenth of the table's
+/// speed, until its lines are a real part of the text (see [`ScriptCues::for_scan`]).
 #[derive(Debug)]
 struct ScriptCues {
     group: u8,
     /// Global cue id of this automaton's pattern 0.
     offset: u32,
     patterns: Vec<String>,
+    /// The library's contiguous NFA of the cues, until the table is built.
+    compact: OnceLock<Option<CueAutomaton>>,
     ac: OnceLock<Option<CueAutomaton>>,
 }
 
+/// A script group builds its table once a thread has scanned this many bytes of its lines, and
+/// they are at least [`TABLE_SHARE`] of the bytes that thread has cleaned: the compact automaton
+/// loses about 8 ns a byte to the table, so 1 MiB costs about what building a table of a few
+/// hundred cues does (4 ms for the Greek one), and a corpus in the script passes both within its
+/// first megabytes. On the 1 GB stream of trafilatura texts, Cyrillic (about 1 % of the bytes),
+/// Han and Kana and Hangul pass them; Greek, Arabic and Hebrew, and the Indic scripts (under 0.2 %)
+/// do not.
+const TABLE_AFTER_BYTES: usize = 1 << 20;
+/// See [`TABLE_AFTER_BYTES`]: a share of 1/256.
+const TABLE_SHARE: usize = 256;
+
+/// What a thread has scanned, for [`ScriptCues::for_scan`]: bytes of the documents it cleaned,
+/// and of each script group's lines.
+#[derive(Default, Clone, Copy)]
+struct Scanned {
+    cleaned: usize,
+    groups: [usize; GROUPS],
+}
+
 impl ScriptCues {
+    fn new(group: u8, offset: u32, patterns: Vec<String>) -> ScriptCues {
+        ScriptCues { group, offset, patterns, compact: OnceLock::new(), ac: OnceLock::new() }
+    }
+
+    /// The automaton for this group's lines of a document, given what this thread has scanned
+    /// (that document included): the table once built, or once the group's lines pass
+    /// [`TABLE_AFTER_BYTES`] and [`TABLE_SHARE`]; else the compact one.
+    fn for_scan(&self, seen: &Scanned) -> Option<&CueAutomaton> {
+        if let Some(table) = self.ac.get() {
+            return table.as_ref();
+        }
+        let bytes = seen.groups[usize::from(self.group)];
+        if bytes >= TABLE_AFTER_BYTES && bytes >= seen.cleaned / TABLE_SHARE {
+            return self.automaton();
+        }
+        self.compact.get_or_init(|| CueAutomaton::compact(&self.patterns).ok()).as_ref()
+    }
+
+    /// The table, built on first use.
     fn automaton(&self) -> Option<&CueAutomaton> {
         // `CueAutomaton::build` falls back from the DFA to the general automaton, which fails only
         // past aho-corasick's own limits (billions of states), far beyond any rule set; if it ever
@@ -1491,6 +1539,14 @@ impl CueAutomaton {
         })
     }
 
+    /// The library's contiguous NFA of `patterns`, as small as an automaton of them gets (a tenth
+    /// of the table or less), with the same matches in the same order as [`CueAutomaton::build`].
+    fn compact(patterns: &[String]) -> Result<CueAutomaton, String> {
+        let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
+        let ac = AhoCorasick::builder().ascii_case_insensitive(true).kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA)).build(&lower);
+        Ok(CueAutomaton::General(ac.map_err(|e| e.to_string())?))
+    }
+
     /// [`CueAutomaton::for_each_match_in`] over the whole text.
     #[cfg(test)]
     fn for_each_match(&self, text: &str, f: impl FnMut(usize, usize, u32)) {
@@ -1762,6 +1818,8 @@ struct Scratch {
     windowed: Vec<usize>,
     /// The script groups' cue hits of the document's lines.
     script_found: Vec<(u32, u32, u32, u32)>,
+    /// What this thread has scanned so far; kept when the buffers are freed.
+    scanned: Scanned,
 }
 
 impl Scratch {
@@ -1776,7 +1834,7 @@ impl Scratch {
             .iter()
             .any(|&c| c > Self::KEEP)
         {
-            *self = Scratch::default();
+            *self = Scratch { scanned: self.scanned, ..Scratch::default() };
             return;
         }
         self.claims.clear();
@@ -1853,6 +1911,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Latin letters beyond ASCII choose the document automaton; a document with no other group
     // needs no per-line script scan at all.
     let doc_mask = line_masks.iter().fold(0, |m, &g| m | g);
+    s.scanned.cleaned += text.len();
     let latin = index.with_latin.as_ref().filter(|_| doc_mask & LATIN != 0);
     let doc_ac = latin.map_or(index.ac.as_ref(), ScriptCues::automaton);
     let long = |i: usize| line_chars[i] > index.cue_line_chars;
@@ -1911,9 +1970,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let mut script_found = std::mem::take(&mut s.script_found);
     if !index.script_ac.is_empty() && doc_mask & !LATIN != 0 {
         for sc in index.script_ac.iter().filter(|sc| doc_mask & (1 << sc.group) != 0) {
-            let Some(ac) = sc.automaton() else { continue };
             runs.clear();
             runs.extend(doc.lines.iter().zip(&line_masks).filter(|&(_, &m)| m & (1 << sc.group) != 0).map(|(l, _)| (l.start, l.end)));
+            s.scanned.groups[usize::from(sc.group)] += runs.iter().map(|&(a, b)| b - a).sum::<usize>();
+            let Some(ac) = sc.for_scan(&s.scanned) else { continue };
             let mut li = 0;
             // Each match lies in one line, and they come by their ends: line by line.
             ac.for_each_match_in(text, &runs, &mut lanes, |start, end, k| {
@@ -3277,6 +3337,61 @@ mod tests {
             }
             proptest::prop_assert_eq!(a, b);
         }
+    }
+
+    /// Each script group's compact automaton reports what its table does, in the same order, on
+    /// the fixture lines with the group's own cues put in (as written and in other cases, at the
+    /// start, inside words and at the end, one cue running into the next): a document's edits do
+    /// not depend on which of the two its group used.
+    #[test]
+    fn script_groups_compact_automata_are_their_tables() {
+        let c = crate::Cleaner::new().unwrap();
+        let groups = &c.index.script_ac;
+        assert!(groups.len() >= 6, "the default rules have script groups");
+        let lines = crate::fixture_lines();
+        for sc in groups {
+            let (table, compact) = (sc.automaton().unwrap(), CueAutomaton::compact(&sc.patterns).unwrap());
+            assert!(matches!(table, CueAutomaton::Dfa(_)) && matches!(compact, CueAutomaton::General(_)));
+            let mut texts: Vec<String> = Vec::new();
+            for (k, cue) in sc.patterns.iter().enumerate() {
+                let line = &lines[k * 7 % lines.len()];
+                let cut = line.char_indices().map(|(i, _)| i).nth(k % 11).unwrap_or(line.len());
+                let next = &sc.patterns[(k + 1) % sc.patterns.len()];
+                texts.push(format!("{cue}{}{}{next}{}", &line[..cut], cue.to_uppercase(), &line[cut..]));
+            }
+            let mut found = 0;
+            for text in &texts {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                table.for_each_match(text, |s, e, p| a.push((s, e, p)));
+                compact.for_each_match(text, |s, e, p| b.push((s, e, p)));
+                assert_eq!(a, b, "group {}: {text:?}", sc.group);
+                found += a.len();
+            }
+            assert!(found >= 2 * sc.patterns.len(), "group {}: {found} matches", sc.group);
+        }
+    }
+
+    /// A script group scans with its compact automaton until a thread has scanned 1 MiB of its
+    /// lines and they are 1/256 of what the thread cleaned; then, and from then on for every
+    /// thread, with its table.
+    #[test]
+    fn script_groups_build_their_tables_when_their_lines_are_many() {
+        let c = crate::Cleaner::new().unwrap();
+        let sc = &c.index.script_ac[0];
+        let g = usize::from(sc.group);
+        let seen = |group: usize, cleaned: usize| {
+            let mut s = Scanned { cleaned, ..Scanned::default() };
+            s.groups[g] = group;
+            s
+        };
+        let is_table = |a: Option<&CueAutomaton>| matches!(a, Some(CueAutomaton::Dfa(_)));
+        // A page in the script, but short; many bytes, but a small share of a large corpus.
+        assert!(!is_table(sc.for_scan(&seen(40 << 10, 40 << 10))));
+        assert!(!is_table(sc.for_scan(&seen(TABLE_AFTER_BYTES, (TABLE_AFTER_BYTES + 1) * TABLE_SHARE))));
+        assert!(sc.ac.get().is_none(), "no table built yet");
+        assert!(is_table(sc.for_scan(&seen(TABLE_AFTER_BYTES, TABLE_AFTER_BYTES * TABLE_SHARE))));
+        // Built once, used by all.
+        assert!(is_table(sc.for_scan(&Scanned::default())));
     }
 
     /// Every automaton of the default rules is a table of our own (see `CueDfa::from_trie`), not
