@@ -845,28 +845,30 @@ fn token_decides(tok: &str, set: &TokenSet) -> Option<bool> {
 /// cues (Greek: 618 with their case variants, 4.7 MB; Cyrillic 2.4 MB), and most corpora hold a
 /// few lines of most scripts (a Greek letter in a formula, a Cyrillic name): the trafilatura texts
 /// built every group's table in their first 7 MB, and on their 1 GB stream the Greek and Hebrew
-/// cues' tables took peak RSS from 58 to 66 MB. So a script group scans with the library's compact
-/// automaton, which reports the same matches in the same order at about a tenth of the table's
-/// speed, until its lines are a real part of the text (see [`ScriptCues::for_scan`]).
+/// cues' tables took peak RSS from 58 to 66 MB. So a script group scans with the compact form of
+/// the same automaton ([`CueNfa`]: the same matches in the same order, a fraction of the memory
+/// and of the build, several times the table's instructions a byte), until its lines are a
+/// real part of the text (see [`ScriptCues::for_scan`]).
 #[derive(Debug)]
 struct ScriptCues {
     group: u8,
     /// Global cue id of this automaton's pattern 0.
     offset: u32,
     patterns: Vec<String>,
-    /// The library's contiguous NFA of the cues, until the table is built.
+    /// The compact automaton of the cues, until the table is built.
     compact: OnceLock<Option<CueAutomaton>>,
     ac: OnceLock<Option<CueAutomaton>>,
 }
 
 /// A script group builds its table once a thread has scanned this many bytes of its lines, and
-/// they are at least [`TABLE_SHARE`] of the bytes that thread has cleaned: the compact automaton
-/// loses about 8 ns a byte to the table, so 1 MiB costs about what building a table of a few
-/// hundred cues does (4 ms for the Greek one), and a corpus in the script passes both within its
-/// first megabytes. On the 1 GB stream of trafilatura texts, Cyrillic (about 1 % of the bytes),
-/// Han and Kana and Hangul pass them; Greek, Arabic and Hebrew, and the Indic scripts (under 0.2 %)
-/// do not.
-const TABLE_AFTER_BYTES: usize = 1 << 20;
+/// they are at least [`TABLE_SHARE`] of the bytes that thread has cleaned. The share keeps the big
+/// tables of scripts a corpus only touches (a Greek letter in a formula) out of memory; the
+/// minimum keeps a single page in the script from building one. On the trafilatura texts (206 MB
+/// and 1 GB), Cyrillic (1.6 % of the bytes: lines with a byte of the group's lead bytes), Han and
+/// Kana (0.7 %) and Hangul (0.8 %) pass them within the first megabytes; Arabic and Hebrew
+/// (0.2 %), Greek (0.1 %) and Indic (0.04 %) never do, and scan about 0.7 MB of 206 compactly. A
+/// minimum of 1 MiB made the first three scan 3 MB more compactly: about 6 % more instructions.
+const TABLE_AFTER_BYTES: usize = 64 << 10;
 /// See [`TABLE_AFTER_BYTES`]: a share of 1/256.
 const TABLE_SHARE: usize = 256;
 
@@ -1151,6 +1153,8 @@ fn pattern_group(p: &str) -> Option<usize> {
 enum CueAutomaton {
     /// The DFA, built over codes (see [`CueAutomaton::build`]), in a table of our own.
     Dfa(Box<CueDfa>),
+    /// The compact form (see [`ScriptCues`]).
+    Sparse(Box<CueNfa>),
     General(AhoCorasick),
 }
 
@@ -1199,28 +1203,30 @@ fn grouped<T: Copy + Default>(n: usize, items: &[(u32, T)]) -> (Vec<u32>, Vec<T>
     (from, values)
 }
 
-/// The entries before the first row of [`CueDfa::table`]: the codes.
-const CODES: u32 = 256;
+/// The Aho-Corasick automaton of some cues as a trie with failure targets, which
+/// [`CueDfa::from_trie`] turns into a table and [`CueNfa`] keeps as it is. Nodes are numbered in the
+/// order they were made; node 0 is the start.
+struct Trie {
+    /// The edges out of node `s` are `edges[from[s]..from[s + 1]]`, (code, child), by code.
+    from: Vec<u32>,
+    edges: Vec<(u8, u32)>,
+    /// The cues that end at node `s` are `own[own_from[s]..own_from[s + 1]]`, in their order.
+    own_from: Vec<u32>,
+    own: Vec<u32>,
+    /// The nodes breadth-first, and where each one's children start in that order.
+    order: Vec<u32>,
+    first_child: Vec<u32>,
+    /// Each node's failure target (the node of its longest proper suffix in the trie).
+    fail: Vec<u32>,
+    /// Whether the node or one on its chain of failure targets ends a cue.
+    is_match: Vec<bool>,
+}
 
-impl CueDfa {
-    /// Builds the table of the Aho-Corasick automaton of the cues `coded`, over codes
-    /// `0..=max_code`, with the overlapping (standard) semantics the scan reports: the automaton
-    /// aho-corasick's builder makes of the same cues, state for state, without the library. (Its
-    /// noncontiguous NFA, from which this table was built before, was most of the work: the
-    /// automaton of the ASCII and Latin cues took 23.1 M instructions that way, 12.0 M this way.)
-    ///
-    /// The trie is made from the cues in sorted order, so that each cue only adds the nodes past
-    /// its common prefix with the one before. The states are numbered breadth first from the
-    /// start, each node's children in the order of their codes; each row is filled from the
-    /// trie's own edges and, where it has none, from the row of the state's failure target,
-    /// which is shallower and so already filled. A state's matches are its own cues (in their
-    /// order) and then those of its failure target's, as the library lists them. The match
-    /// states get the last rows, at odd offsets (see [`CueDfa::width`]). `None` when a cue is
-    /// empty (lexicons reject empty phrases, and the library reports one at every position), a
-    /// code is out of range, or a row offset would overflow.
-    fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
-        let alphabet = usize::from(max_code) + 1;
-        if codes.iter().any(|&c| usize::from(c) >= alphabet) || coded.iter().any(|cue| cue.is_empty() || cue.iter().any(|&c| usize::from(c) >= alphabet)) {
+impl Trie {
+    /// The trie of the cues `coded`; `None` when a cue is empty (lexicons reject empty phrases,
+    /// and the library reports one at every position) or there are more than `u32` can count.
+    fn build(coded: &[Vec<u8>]) -> Option<Trie> {
+        if coded.iter().any(Vec::is_empty) {
             return None;
         }
         // The trie: node 0 is the start; (parent, (code, child)) for each edge, and (node, cue) for
@@ -1289,6 +1295,126 @@ impl CueDfa {
                 }
             }
         }
+        Some(Trie { from, edges, own_from, own, order, first_child, fail, is_match })
+    }
+}
+
+/// The compact form of a cue automaton: the trie with its failure targets, and for each node the
+/// nearest node on its chain of targets that ends a cue. A step follows an edge, or falls back
+/// along the failure targets until one has an edge for the code or the start is reached; the
+/// matches at a node are its own cues, then those down its chain, in the table's order (the
+/// table is this automaton with every fall-back taken in advance). About 20 bytes a node where
+/// the table takes a row of `alphabet` entries, and built in a fraction of the table's time; a
+/// step costs a few look-ups more.
+#[derive(Debug)]
+struct CueNfa {
+    codes: [u8; 256],
+    /// The start's edges by code, whole: in text of another script (a line that holds the group's
+    /// lead bytes for one sign) nearly every step is from the start, and stays there.
+    start: Box<[u32; 256]>,
+    from: Box<[u32]>,
+    edges: Box<[(u8, u32)]>,
+    fail: Box<[u32]>,
+    own_from: Box<[u32]>,
+    own: Box<[u32]>,
+    /// The nearest node, from the node itself down its chain of failure targets, that ends a
+    /// cue; 0 (the start, which ends none) when there is none.
+    next_end: Box<[u32]>,
+    /// Each cue's length in bytes.
+    lens: Box<[u32]>,
+    max_pattern_len: usize,
+}
+
+impl CueNfa {
+    fn new(coded: &[Vec<u8>], codes: &[u8; 256]) -> Option<CueNfa> {
+        let Trie { from, edges, own_from, own, order, fail, .. } = Trie::build(coded)?;
+        let mut next_end = vec![0u32; fail.len()];
+        for &s in &order[1..] {
+            let ends_here = own_from[s as usize] < own_from[s as usize + 1];
+            next_end[s as usize] = if ends_here { s } else { next_end[fail[s as usize] as usize] };
+        }
+        let mut start = Box::new([0u32; 256]);
+        for &(c, t) in &edges[from[0] as usize..from[1] as usize] {
+            start[usize::from(c)] = t;
+        }
+        Some(CueNfa {
+            codes: *codes,
+            start,
+            from: from.into_boxed_slice(),
+            edges: edges.into_boxed_slice(),
+            fail: fail.into_boxed_slice(),
+            own_from: own_from.into_boxed_slice(),
+            own: own.into_boxed_slice(),
+            next_end: next_end.into_boxed_slice(),
+            lens: coded.iter().map(|c| c.len() as u32).collect(),
+            max_pattern_len: coded.iter().map(Vec::len).max().unwrap_or(0),
+        })
+    }
+
+    fn memory_usage(&self) -> usize {
+        use std::mem::size_of_val;
+        [size_of_val(&*self.start), size_of_val(&*self.from), size_of_val(&*self.edges), size_of_val(&*self.fail), size_of_val(&*self.own_from), size_of_val(&*self.own), size_of_val(&*self.next_end), size_of_val(&*self.lens)].iter().sum()
+    }
+
+    /// The node after `s` on `code`.
+    fn step(&self, mut s: u32, code: u8) -> u32 {
+        while s != 0 {
+            let out = &self.edges[self.from[s as usize] as usize..self.from[s as usize + 1] as usize];
+            if let Ok(i) = out.binary_search_by_key(&code, |&(c, _)| c) {
+                return out[i].1;
+            }
+            s = self.fail[s as usize];
+        }
+        self.start[usize::from(code)]
+    }
+
+    /// As [`CueAutomaton::for_each_match_in`]: each segment from the start, matches by their ends.
+    fn for_each_match_in(&self, bytes: &[u8], segments: &[(usize, usize)], mut f: impl FnMut(usize, usize, u32)) {
+        for &(from, to) in segments {
+            let mut s = 0;
+            for (i, &b) in bytes[from..to].iter().enumerate() {
+                s = self.step(s, self.codes[usize::from(b)]);
+                let mut t = self.next_end[s as usize];
+                while t != 0 {
+                    let end = from + i + 1;
+                    for &p in &self.own[self.own_from[t as usize] as usize..self.own_from[t as usize + 1] as usize] {
+                        f(end - self.lens[p as usize] as usize, end, p);
+                    }
+                    t = self.next_end[self.fail[t as usize] as usize];
+                }
+            }
+        }
+    }
+}
+
+/// The entries before the first row of [`CueDfa::table`]: the codes.
+const CODES: u32 = 256;
+
+impl CueDfa {
+    /// Builds the table of the Aho-Corasick automaton of the cues `coded`, over codes
+    /// `0..=max_code`, with the overlapping (standard) semantics the scan reports: the automaton
+    /// aho-corasick's builder makes of the same cues, state for state, without the library. (Its
+    /// noncontiguous NFA, from which this table was built before, was most of the work: the
+    /// automaton of the ASCII and Latin cues took 23.1 M instructions that way, 12.0 M this way.)
+    ///
+    /// The trie is made from the cues in sorted order, so that each cue only adds the nodes past
+    /// its common prefix with the one before. The states are numbered breadth first from the
+    /// start, each node's children in the order of their codes; each row is filled from the
+    /// trie's own edges and, where it has none, from the row of the state's failure target,
+    /// which is shallower and so already filled. A state's matches are its own cues (in their
+    /// order) and then those of its failure target's, as the library lists them. The match
+    /// states get the last rows, at odd offsets (see [`CueDfa::width`]). `None` when a cue is
+    /// empty (lexicons reject empty phrases, and the library reports one at every position), a
+    /// code is out of range, or a row offset would overflow.
+    fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
+        let alphabet = usize::from(max_code) + 1;
+        if codes.iter().any(|&c| usize::from(c) >= alphabet) || coded.iter().any(|cue| cue.iter().any(|&c| usize::from(c) >= alphabet)) {
+            return None;
+        }
+        let Trie { from, edges, own_from, own, order, first_child, fail, is_match } = Trie::build(coded)?;
+        let states = from.len() - 1;
+        let out_of = |s: u32| from[s as usize] as usize..from[s as usize + 1] as usize;
+        let own_of = |s: u32| &own[own_from[s as usize] as usize..own_from[s as usize + 1] as usize];
         // Rows: the states that are not match states first (in breadth-first order), then the
         // match states, one entry further on (see `CueDfa::width`).
         let n = order.len();
@@ -1490,6 +1616,7 @@ impl CueAutomaton {
     fn max_pattern_len(&self) -> usize {
         match self {
             CueAutomaton::Dfa(d) => d.max_pattern_len,
+            CueAutomaton::Sparse(n) => n.max_pattern_len,
             CueAutomaton::General(ac) => ac.max_pattern_len(),
         }
     }
@@ -1497,6 +1624,7 @@ impl CueAutomaton {
     fn memory_usage(&self) -> usize {
         match self {
             CueAutomaton::Dfa(d) => d.memory_usage(),
+            CueAutomaton::Sparse(n) => n.memory_usage(),
             CueAutomaton::General(ac) => ac.memory_usage(),
         }
     }
@@ -1539,12 +1667,14 @@ impl CueAutomaton {
         })
     }
 
-    /// The library's contiguous NFA of `patterns`, as small as an automaton of them gets (a tenth
-    /// of the table or less), with the same matches in the same order as [`CueAutomaton::build`].
+    /// The compact form of [`CueAutomaton::build`]'s automaton ([`CueNfa`]), with the same matches
+    /// in the same order; the library's automaton where that cannot be built.
     fn compact(patterns: &[String]) -> Result<CueAutomaton, String> {
-        let lower: Vec<String> = patterns.iter().map(|p| p.to_ascii_lowercase()).collect();
-        let ac = AhoCorasick::builder().ascii_case_insensitive(true).kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA)).build(&lower);
-        Ok(CueAutomaton::General(ac.map_err(|e| e.to_string())?))
+        let Coded { lower, codes, coded, .. } = Self::code(patterns);
+        match coded.and_then(|coded| CueNfa::new(&coded, &codes)) {
+            Some(n) => Ok(CueAutomaton::Sparse(Box::new(n))),
+            None => Ok(CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?)),
+        }
     }
 
     /// [`CueAutomaton::for_each_match_in`] over the whole text.
@@ -1562,6 +1692,7 @@ impl CueAutomaton {
     fn for_each_match_in(&self, text: &str, segments: &[(usize, usize)], bufs: &mut ScanBufs, mut f: impl FnMut(usize, usize, u32)) {
         let dfa = match self {
             CueAutomaton::Dfa(d) => d,
+            CueAutomaton::Sparse(n) => return n.for_each_match_in(text.as_bytes(), segments, f),
             CueAutomaton::General(ac) => {
                 for &(from, to) in segments {
                     for m in ac.find_overlapping_iter(&text[from..to]) {
@@ -3319,6 +3450,26 @@ mod tests {
         /// (lexicons reject empty phrases) and which the two tables report differently at the
         /// text's ends.
         #[test]
+        fn random_compact_automata_report_what_their_tables_do(
+            patterns in proptest::collection::vec("[abAé ]{1,5}", 1..12),
+            text in "[abAÉé x]{0,300}",
+            cut in 0usize..300,
+        ) {
+            let (table, compact) = (CueAutomaton::build(&patterns).unwrap(), CueAutomaton::compact(&patterns).unwrap());
+            proptest::prop_assert!(matches!(table, CueAutomaton::Dfa(_)) && matches!(compact, CueAutomaton::Sparse(_)));
+            // Two segments, each searched as if alone.
+            let mut at = cut.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let segments = [(0, at), (at, text.len())];
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            table.for_each_match_in(&text, &segments, &mut ScanBufs::default(), |s, e, p| a.push((s, e, p)));
+            compact.for_each_match_in(&text, &segments, &mut ScanBufs::default(), |s, e, p| b.push((s, e, p)));
+            proptest::prop_assert_eq!(a, b);
+        }
+
+        #[test]
         fn random_tables_from_the_trie_are_the_library_dfa_tables(
             patterns in proptest::collection::vec("[abAé ]{1,5}", 1..12),
             text in "[abAÉé x]{0,300}",
@@ -3351,7 +3502,7 @@ mod tests {
         let lines = crate::fixture_lines();
         for sc in groups {
             let (table, compact) = (sc.automaton().unwrap(), CueAutomaton::compact(&sc.patterns).unwrap());
-            assert!(matches!(table, CueAutomaton::Dfa(_)) && matches!(compact, CueAutomaton::General(_)));
+            assert!(matches!(table, CueAutomaton::Dfa(_)) && matches!(compact, CueAutomaton::Sparse(_)));
             let mut texts: Vec<String> = Vec::new();
             for (k, cue) in sc.patterns.iter().enumerate() {
                 let line = &lines[k * 7 % lines.len()];
