@@ -3522,7 +3522,7 @@ mod tests {
         }
     }
 
-    /// A script group scans with its compact automaton until a thread has scanned 1 MiB of its
+    /// A script group scans with its compact automaton until a thread has scanned 64 KiB of its
     /// lines and they are 1/256 of what the thread cleaned; then, and from then on for every
     /// thread, with its table.
     #[test]
