@@ -349,6 +349,60 @@ impl CueGroups {
     }
 }
 
+/// Whether `line` holds `title` (a `normalize_label` form) between quotation marks: "Tap the
+/// “Share” button", "Блок «Читайте также» подбирает редактор", "在“Cookie设置”页面". A line that
+/// quotes a label is about it: the label over it is its title, and the line is no member of the
+/// region the label opens. An ASCII apostrophe opens a quotation only after a character that is no
+/// letter or digit ("it's" opens none).
+fn quotes(line: &str, title: &str) -> bool {
+    if title.is_empty() || !may_quote(line) {
+        return false;
+    }
+    let mut prev: Option<char> = None;
+    for (at, c) in line.char_indices() {
+        let opens = OPENING_QUOTES.contains(&c) || matches!(c, '《' | '〈' | '‹' | '＂');
+        if opens && !(c == '\'' && prev.is_some_and(char::is_alphanumeric)) {
+            let inner = &line[at + c.len_utf8()..];
+            // The quotation ends at the next closing mark, within a title's length.
+            let end = inner
+                .char_indices()
+                .take_while(|&(k, _)| k <= QUOTED_TITLE_MAX_BYTES)
+                .find(|&(_, q)| CLOSING_QUOTES.contains(&q) || matches!(q, '》' | '〉' | '＂'))
+                .map(|(k, _)| k);
+            if end.is_some_and(|e| normalize_label(&inner[..e]) == title) {
+                return true;
+            }
+        }
+        prev = Some(c);
+    }
+    false
+}
+
+/// Whether `line` may hold a quotation mark of [`quotes`]: each is ASCII or opens with one of these
+/// lead bytes, and most lines hold none.
+fn may_quote(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr3(b'"', b'\'', 0xE2, b).is_some() || memchr::memchr3(0xC2, 0xE3, 0xEF, b).is_some()
+}
+
+/// The longest quotation [`quotes`] compares with a title, in bytes.
+const QUOTED_TITLE_MAX_BYTES: usize = 120;
+
+/// Whether the trimmed line `raw` is an entry of a glossary or a vocabulary list, a term and its
+/// gloss around an equals sign ("Поделиться = share", "좋아요 = like"): such a line is about
+/// its words, and is no label, phrase or member of a region even when both sides are labels.
+fn is_glossary_entry(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    // `=` beside a space, or a full-width `＝` (EF BC 9D).
+    memchr::memchr2_iter(b'=', 0x9D, b).any(|i| {
+        if b[i] == b'=' {
+            (i > 0 && b[i - 1] == b' ') || b.get(i + 1) == Some(&b' ')
+        } else {
+            i >= 2 && b[i - 2..i] == [0xEF, 0xBC]
+        }
+    })
+}
+
 impl Index {
     pub(crate) fn build<'a>(rules: &'a [Rule]) -> Result<Index, String> {
         // The cue phrases in rule order, spelled out (case variants) in the cue automaton's job.
@@ -2188,6 +2242,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         let mut mask = 0;
         let mut claim: Option<Claim> = None;
         let line_norm = if chars <= index.tables.max_short { index.norm_line(trimmed, &mut norm_buf) } else { LineNorm::No };
+        // A glossary's entry is made of labels, and is none (asked only of the lines that may be).
+        let line_norm = if line_norm != LineNorm::No && is_glossary_entry(trimmed) { LineNorm::No } else { line_norm };
         // The whole normalised line: a line with only its head normalised is no cover of labels
         // and no region start (see `Index::norm_line`).
         let norm = (line_norm == LineNorm::Whole).then_some(norm_buf.as_str());
@@ -2285,7 +2341,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if let Some((r, s, glued)) = pending {
                 if let Kind::Region(g) = &rules[r as usize].kind {
                     let member = is_member(index, rules, g, rules[r as usize].category, trimmed)
-                        && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)));
+                        && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)))
+                        && !quotes(trimmed, &normalize_label(doc.line(s).trim()));
                     if member {
                         pending = None;
                         let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
@@ -2396,7 +2453,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     if !guarded.is_empty() {
         keep_list_items(&doc, rules, &guarded, &mut claims);
     }
-    keep_run_in_titles(&doc, &mut claims);
+    keep_run_in_titles(&doc, rules, &mut claims);
     let edits = resolve(&doc, rules, &claims, inline);
     // Each buffer back in its place (`s.runs` is there already).
     s.pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
@@ -2417,9 +2474,12 @@ const TITLE_SENTENCE_MIN_CHARS: usize = 20;
 /// "공유하기 기능이 …". The line is that sentence's title, not a widget label; a label over
 /// widget text ("Notwendige Cookies" over the cookie dialog's description, "Share" over "Share on
 /// Facebook") goes, since the line under it goes too. The words must be whole: "Share" over "Shares
-/// of the retailer rose …" is no title. The lines kept are decided on the claims as they stand, so
-/// cleaning the output again decides the same.
-fn keep_run_in_titles(doc: &Document, claims: &mut [Option<Claim>]) {
+/// of the retailer rose …" is no title. A line a rule of its own words took (not the page-context
+/// rule, which goes by the page's shape) is also a title when the sentence quotes it anywhere:
+/// "Share" over "Tap the “Share” button …", "分享" over "点击右上角的“分享”按钮 …", a help
+/// page's steps. The lines kept are decided on the claims as they stand, so cleaning the output
+/// again decides the same.
+fn keep_run_in_titles(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
     for i in 0..n {
         if claims[i].is_none() || doc.lines[i].blank {
@@ -2446,12 +2506,18 @@ fn keep_run_in_titles(doc: &Document, claims: &mut [Option<Claim>]) {
             continue;
         }
         let next = normalize_label(next_raw);
+        let long = || next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
+        // Or the sentence quotes the title anywhere: "Share" over "Tap the “Share” button …",
+        // "分享" over "点击右上角的“分享”按钮 …".
+        if claims[i].is_some_and(|c| !matches!(rules[c.rule as usize].kind, Kind::Context(_))) && next.contains(title.as_str()) && quotes(next_raw, &title) && long() {
+            claims[i] = None;
+            continue;
+        }
         let Some(rest) = next.strip_prefix(title.as_str()) else { continue };
         // The title's words end where a word of the sentence ends, or the title ends in a script
         // written without spaces (Han, Kana), where a particle may follow right after it.
         let whole = rest.starts_with(' ') || title.chars().last().is_some_and(|c| matches!(crate::text::script_of(c), Some(crate::text::Script::Han | crate::text::Script::Kana)));
-        let long = next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
-        if whole && long && !rest.is_empty() {
+        if whole && !rest.is_empty() && long() {
             claims[i] = None;
         }
     }
@@ -2623,6 +2689,8 @@ fn take_region(
     let mut taken = taken;
     let mut j = i + 1;
     let mut last = i;
+    // The start line as a title, for the members that quote it (see `quotes`).
+    let mut heading: Option<String> = None;
     while j < doc.lines.len() && taken < g.max_lines {
         let l = doc.lines[j];
         if l.blank {
@@ -2641,6 +2709,11 @@ fn take_region(
             break;
         }
         if !is_member(index, rules, g, category, raw) {
+            break;
+        }
+        // A line that quotes the heading is about it ("Блок «Читайте также» подбирает редактор"):
+        // prose, not a member.
+        if may_quote(raw) && quotes(raw, heading.get_or_insert_with(|| normalize_label(doc.line(i).trim()))) {
             break;
         }
         // Headlines do not end with a full stop: under the first one, a line that does is the
@@ -2668,12 +2741,13 @@ fn take_region(
 /// labels of its category.
 fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, category: crate::Category, raw: &str) -> bool {
     let chars = char_len(raw);
-    chars <= g.member_max_chars
+    (chars <= g.member_max_chars
         || (chars <= g.headline_max_chars && !ends_like_sentence(raw))
         || (chars <= index.tables.max_short
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
-                .is_some())
+                .is_some()))
+        && !is_glossary_entry(raw)
 }
 
 /// Whether the trimmed line `raw` is the start line of a region rule that does not need a member.
@@ -2682,6 +2756,7 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
         && index
             .cover(&normalize_label(raw), Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None)
             .is_some_and(|r| matches!(&rules[r as usize].kind, Kind::Region(g) if !g.needs_member))
+        && !is_glossary_entry(raw)
 }
 
 /// Rounds of [`open_to_end`] at most.
@@ -2788,7 +2863,9 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
             }
         }
     }
-    if first.is_some_and(|j| opens_numbered_item(doc.line(j).trim())) {
+    // A numbered item, or a sentence that quotes the heading ("Раздел «Комментарии» находится
+    // под каждой статьей"): the heading is a section's, not a thread's.
+    if first.is_some_and(|j| opens_numbered_item(doc.line(j).trim()) || quotes(doc.line(j).trim(), &normalize_label(doc.line(i).trim()))) {
         return;
     }
     if first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
@@ -3136,6 +3213,42 @@ mod tests {
             assert_eq!(once, want);
             assert_eq!(c.clean(&once).text, once, "cleaning the output removes nothing more");
         }
+    }
+
+    #[test]
+    fn quoted_titles_are_found_in_every_style() {
+        for (line, title) in [
+            ("Tap the “Share” button under the post.", "share"),
+            ("Нажмите кнопку «Поділитися» внизу екрана.", "поділитися"),
+            ("記事の下にある「コメントを見る」を押すと一覧が出ます。", "コメントを見る"),
+            ("글 하단의 '댓글 쓰기'를 누르면 입력창이 열립니다.", "댓글 쓰기"),
+            ("Als Unterzeichner der „Initiative Transparente Zivilgesellschaft“ verpflichtet sich", "initiative transparente zivilgesellschaft"),
+            ("اضغط على زر \"مشاركة\" أسفل المنشور", "مشاركة"),
+            ("書名は《関連記事》である", "関連記事"),
+        ] {
+            assert!(quotes(line, title), "{line:?} quotes {title:?}");
+        }
+        for (line, title) in [
+            // A contraction opens no quotation, and a quotation must hold the title whole.
+            ("They played rock'n'roll all night.", "n"),
+            ("Tap the “Share this” button.", "share"),
+            ("Tap the Share button.", "share"),
+            // Unclosed within a title's length.
+            ("He said “Share and then nothing more was heard of it for a long long time, until the winter came and the river froze over again", "share"),
+            ("Tap the “” button.", ""),
+        ] {
+            assert!(!quotes(line, title), "{line:?} does not quote {title:?}");
+        }
+    }
+
+    #[test]
+    fn glossary_entries_are_told_from_credits() {
+        assert!(is_glossary_entry("Поделиться = share"));
+        assert!(is_glossary_entry("like =подобається"));
+        assert!(is_glossary_entry("좋아요＝like"));
+        assert!(!is_glossary_entry("사진=연합뉴스"));
+        assert!(!is_glossary_entry("Share"));
+        assert!(!is_glossary_entry("a==b"));
     }
 
     #[test]
