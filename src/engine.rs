@@ -2214,7 +2214,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
     let mut to_end = std::mem::take(&mut s.to_end);
-    // Lines claimed by a pattern rule with `not_next_to`: their neighbours are judged at the end.
+    // Lines claimed by a pattern or phrase rule with `not_next_to`: their neighbours are judged at
+    // the end.
     let mut guarded = std::mem::take(&mut s.guarded);
     let mut next_window = 0;
     let mut script_at = 0;
@@ -2404,6 +2405,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         }
         if let Some(c) = claim {
             claims[i] = claim;
+            // A phrase rule's `not_next_to`, judged at the end as a pattern rule's is.
+            if matches!(&rules[c.rule as usize].kind, Kind::Phrase(p) if p.not_next_to.is_some()) {
+                guarded.push(i);
+            }
             // A region that follows this category's lines takes the buttons and fields under it.
             let category = rules[c.rule as usize].category;
             if let Some(&(_, r)) = index.tables.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
@@ -2538,8 +2543,7 @@ fn keep_list_items(doc: &Document, rules: &[Rule], guarded: &[usize], claims: &m
     let mut queue: Vec<usize> = guarded.to_vec();
     while let Some(i) = queue.pop() {
         let Some(c) = claims[i] else { continue };
-        let Kind::Pattern(p) = &rules[c.rule as usize].kind else { continue };
-        let Some(guard) = &p.not_next_to else { continue };
+        let Some(guard) = rules[c.rule as usize].kind.not_next_to() else { continue };
         let above = (i.saturating_sub(LIST_REACH)..i).rev().find(|&j| kept(claims, j));
         let below = (i + 1..n.min(i + 1 + LIST_REACH)).find(|&j| kept(claims, j));
         if above.into_iter().chain(below).any(|j| guard.is_match(doc.line(j).trim())) {
@@ -3213,6 +3217,25 @@ mod tests {
             assert_eq!(once, want);
             assert_eq!(c.clean(&once).text, once, "cleaning the output removes nothing more");
         }
+    }
+
+    /// A phrase rule's `not_next_to` keeps a line whose nearest kept neighbour is one of its
+    /// patterns, as a pattern rule's does; without a guard, or with another neighbour, it goes;
+    /// a user's file with a pattern that does not parse is refused, with its place.
+    #[test]
+    fn phrase_rules_keep_a_line_next_to_a_guarded_neighbour() {
+        let rule = |guard: &str| format!("[[rule]]\nid = \"b\"\nkind = \"phrase\"\ncategory = \"cookie_notice\"\ndescription = \"d\"\nphrases.en = [\"Accept all\"]\n{guard}");
+        let clean = |rules: &str, text: &str| crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rules).max_removed_share(1.0).build().unwrap().clean(text).text;
+        let guarded = rule("not_next_to.en = ['.*this button.*']\n");
+        let help = "How to clear cookies.\nAccept all\nIf you tap this button, the site keeps every cookie.\n";
+        let page = "The council met on Monday.\nAccept all\nThe budget passed.\n";
+        assert_eq!(clean(&guarded, help), help);
+        assert_eq!(clean(&guarded, page), "The council met on Monday.\nThe budget passed.\n");
+        assert_eq!(clean(&rule(""), help), "How to clear cookies.\nIf you tap this button, the site keeps every cookie.\n");
+        let bad = crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rule("not_next_to.en = ['(unclosed']\n")).build();
+        let Err(err) = bad else { panic!("a pattern that does not parse is an error") };
+        let err = err.to_string();
+        assert!(err.contains("t.toml:7:"), "{err}");
     }
 
     #[test]

@@ -185,6 +185,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The rule's `not_next_to` guard, for the kinds that take one (`phrase`, `pattern`).
+    pub fn not_next_to(&self) -> Option<&pattern::NotNextTo> {
+        match self {
+            Kind::Phrase(p) => p.not_next_to.as_ref(),
+            Kind::Pattern(p) => p.not_next_to.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Kind::Phrase(_) => "phrase",
@@ -623,7 +632,7 @@ mod tests {
         let mut n = 0;
         for (path, text) in default_files() {
             for rule in load_builtin_str(path, text, &mut HashSet::new()).unwrap() {
-                if let Kind::Pattern(pattern::Pattern { not_next_to: Some(g), .. }) = &rule.kind {
+                if let Some(g) = rule.kind.not_next_to() {
                     assert!(g.compiles(), "{path}: rule {}", rule.id);
                     n += 1;
                 }

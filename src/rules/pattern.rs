@@ -67,6 +67,28 @@ pub struct NotNextTo {
 const GUARD_CACHE_CAPACITY: usize = 1 << 20;
 
 impl NotNextTo {
+    /// The rule's `not_next_to` patterns (`None` without any), of a `pattern` or a `phrase` rule.
+    pub fn from_raw(ctx: &FileCtx, raw: &RawRule) -> Result<Option<NotNextTo>, RuleError> {
+        let Some(map) = &raw.not_next_to else { return Ok(None) };
+        let mut wrapped = Vec::new();
+        for p in map.get_ref().values().flatten() {
+            let w = wrap(p.get_ref());
+            // A user's pattern is checked here, with its place in the file; the default
+            // files' are checked by the tests, and parsed only when first needed.
+            if !ctx.builtin {
+                parse_wrapped(ctx, p, &w)?;
+            }
+            wrapped.push(w);
+        }
+        let guard = NotNextTo { wrapped, set: std::sync::OnceLock::new() };
+        if !ctx.builtin {
+            if let Err(e) = guard.compiled() {
+                return Err(ctx.error(map.span(), format!("`not_next_to`: {e}")));
+            }
+        }
+        Ok((!guard.wrapped.is_empty()).then_some(guard))
+    }
+
     fn compiled(&self) -> &Result<crate::lineset::LineSet, String> {
         self.set.get_or_init(|| {
             let hirs = self.wrapped.iter().map(|w| super::parse_regex(w).map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string())).collect::<Result<Vec<Hir>, String>>()?;
@@ -133,28 +155,7 @@ impl Pattern {
             Some(_) => Some(super::optional_phrases(ctx, &raw.allowed_labels, "allowed_labels")?.iter().map(|l| normalize_label(l)).collect()),
             None => None,
         };
-        let not_next_to = match &raw.not_next_to {
-            Some(map) => {
-                let mut wrapped = Vec::new();
-                for p in map.get_ref().values().flatten() {
-                    let w = wrap(p.get_ref());
-                    // A user's pattern is checked here, with its place in the file; the default
-                    // files' are checked by the tests, and parsed only when first needed.
-                    if !ctx.builtin {
-                        parse_wrapped(ctx, p, &w)?;
-                    }
-                    wrapped.push(w);
-                }
-                let guard = NotNextTo { wrapped, set: std::sync::OnceLock::new() };
-                if !ctx.builtin {
-                    if let Err(e) = guard.compiled() {
-                        return Err(ctx.error(map.span(), format!("`not_next_to`: {e}")));
-                    }
-                }
-                (!guard.wrapped.is_empty()).then_some(guard)
-            }
-            None => None,
-        };
+        let not_next_to = NotNextTo::from_raw(ctx, raw)?;
         Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), none_of, allowed_labels, not_next_to })
     }
 
@@ -284,7 +285,7 @@ patterns.fr = ['mis à jour[ :]*[0-9]{1,2}:[0-9]{2}', '[0-9]{1,2}:[0-9]{2}', 'a|
         let (mut guards, mut matched) = (0, 0);
         for (path, text) in crate::rules::default_files() {
             for rule in crate::rules::load_builtin_str(path, text, &mut Default::default()).unwrap() {
-                let crate::rules::Kind::Pattern(Pattern { not_next_to: Some(g), .. }) = &rule.kind else { continue };
+                let Some(g) = rule.kind.not_next_to() else { continue };
                 guards += 1;
                 let joined = regex::RegexBuilder::new(&g.wrapped.join("|")).size_limit(SIZE_LIMIT).build().unwrap();
                 // Lines made of a pattern's literal words: "printed in Germany", "12 letters".

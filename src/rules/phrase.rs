@@ -33,6 +33,9 @@ pub struct Phrase {
     pub counts: Vec<String>,
     /// Longest line (in characters) this rule looks at.
     pub max_chars: usize,
+    /// The `not_next_to` patterns (see [`super::pattern::NotNextTo`]): a line whose nearest kept
+    /// line above or below is one of them stays ("Accept all" over "If you tap this button, …").
+    pub not_next_to: Option<super::pattern::NotNextTo>,
 }
 
 /// The `match` modes of a phrase rule.
@@ -48,7 +51,7 @@ pub enum Match {
 
 impl Phrase {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["phrases", "labels", "match", "counts", "max_chars"])?;
+        check_fields(ctx, raw, &["phrases", "labels", "match", "counts", "max_chars", "not_next_to"])?;
         let lex = raw.phrases.as_ref();
         required(ctx, raw, &raw.phrases, "phrases")?;
         check_lexicon(ctx, lex.unwrap(), "phrases")?;
@@ -85,6 +88,7 @@ impl Phrase {
             mode,
             counts: raw.counts.as_ref().map(|c| norm(c.get_ref())).unwrap_or_default(),
             max_chars: raw.max_chars.as_ref().map_or(if mode == Match::Prefix { 160 } else { 200 }, |m| *m.get_ref() as usize),
+            not_next_to: super::pattern::NotNextTo::from_raw(ctx, raw)?,
         })
     }
 }
