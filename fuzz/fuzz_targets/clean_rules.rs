@@ -75,7 +75,7 @@ enum Regex {
 
 #[derive(Arbitrary, Debug)]
 enum Spec {
-    Phrase { phrases: Lex, labels: Option<Lex>, prefix: bool, max_chars: Option<u16> },
+    Phrase { phrases: Lex, labels: Option<Lex>, prefix: bool, max_chars: Option<u16>, next_to: Vec<Regex> },
     Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex> },
     Cues { groups: Vec<Lex>, none_of: Option<Lex>, max_chars: Option<u16> },
     Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8> },
@@ -192,7 +192,7 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
         let cat = CATEGORIES[r.category as usize % CATEGORIES.len()];
         let _ = writeln!(out, "[[rule]]\nid = \"fz-{n}\"\ncategory = {}\ndescription = \"fuzz\"", q(cat));
         match &r.spec {
-            Spec::Phrase { phrases, labels, prefix, max_chars } => {
+            Spec::Phrase { phrases, labels, prefix, max_chars, next_to } => {
                 out.push_str("kind = \"phrase\"\n");
                 lex(&mut out, "phrases", phrases);
                 opt_lex(&mut out, "labels", labels);
@@ -200,6 +200,9 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                     out.push_str("match = \"prefix\"\n");
                 }
                 num(&mut out, "max_chars", *max_chars);
+                if !next_to.is_empty() {
+                    let _ = writeln!(out, "not_next_to.en = {}", list(next_to.iter().take(3).map(regex)));
+                }
             }
             Spec::Pattern { patterns, max_chars, none_of, labels, next_to } => {
                 out.push_str("kind = \"pattern\"\n");
