@@ -2360,7 +2360,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if let Some(norm) = norm {
                 if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
-                        if g.may_start(content_seen, line.start, text.len()) {
+                        if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
                             let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
                             if !g.needs_member || next > i + 1 {
@@ -2389,7 +2389,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 let first = (chars <= index.tables.max_short).then(|| &norm_buf[..norm_buf.bytes().position(|b| b == b' ').unwrap_or(norm_buf.len())]);
                 if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf, &mut words_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
-                        if g.may_start(content_seen, line.start, text.len()) {
+                        if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) {
                             let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims);
                             if next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason: "region start, with its first headline on the same line" });
@@ -2487,45 +2487,50 @@ const TITLE_SENTENCE_MIN_CHARS: usize = 20;
 fn keep_run_in_titles(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
     for i in 0..n {
-        if claims[i].is_none() || doc.lines[i].blank {
-            continue;
-        }
-        let raw = doc.line(i).trim();
-        // A title of a few words: most claimed lines are longer or are followed by other claims.
-        if raw.len() > 80 {
+        let Some(c) = claims[i] else { continue };
+        if doc.lines[i].blank {
             continue;
         }
         let Some(j) = (i + 1..n).find(|&j| !doc.lines[j].blank) else { continue };
         if claims[j].is_some() {
             continue;
         }
-        let next_raw = doc.line(j).trim();
-        // A sentence, or a line of verse that goes on in the next ("Compartir, decía mi
-        // abuela,"), not a teaser cut short ("Loading...", "Wird geladen …").
-        let end = without_closers(next_raw);
-        if !(ends_like_sentence(next_raw) || end.ends_with([',', ';', '،', '，', '、'])) || end.ends_with("..") || end.ends_with('…') {
-            continue;
-        }
-        let title = normalize_label(raw);
-        if title.is_empty() || title.split(' ').count() > TITLE_MAX_WORDS {
-            continue;
-        }
-        let next = normalize_label(next_raw);
-        let long = || next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
-        // Or the sentence quotes the title anywhere: "Share" over "Tap the “Share” button …",
-        // "分享" over "点击右上角的“分享”按钮 …".
-        if claims[i].is_some_and(|c| !matches!(rules[c.rule as usize].kind, Kind::Context(_))) && next.contains(title.as_str()) && quotes(next_raw, &title) && long() {
-            claims[i] = None;
-            continue;
-        }
-        let Some(rest) = next.strip_prefix(title.as_str()) else { continue };
-        // The title's words end where a word of the sentence ends, or the title ends in a script
-        // written without spaces (Han, Kana), where a particle may follow right after it.
-        let whole = rest.starts_with(' ') || title.chars().last().is_some_and(|c| matches!(crate::text::script_of(c), Some(crate::text::Script::Han | crate::text::Script::Kana)));
-        if whole && !rest.is_empty() && long() {
+        let quoted = !matches!(rules[c.rule as usize].kind, Kind::Context(_));
+        if is_run_in_title(doc.line(i).trim(), doc.line(j).trim(), quoted) {
             claims[i] = None;
         }
     }
+}
+
+/// Whether the trimmed line `raw` is the title of the sentence `next_raw` under it (see
+/// [`keep_run_in_titles`]): a few words that the sentence opens with, or, with `quoted`, quotes.
+fn is_run_in_title(raw: &str, next_raw: &str, quoted: bool) -> bool {
+    // A title of a few words: most claimed lines are longer or are followed by other claims.
+    if raw.len() > 80 {
+        return false;
+    }
+    // A sentence, or a line of verse that goes on in the next ("Compartir, decía mi
+    // abuela,"), not a teaser cut short ("Loading...", "Wird geladen …").
+    let end = without_closers(next_raw);
+    if !(ends_like_sentence(next_raw) || end.ends_with([',', ';', '،', '，', '、'])) || end.ends_with("..") || end.ends_with('…') {
+        return false;
+    }
+    let title = normalize_label(raw);
+    if title.is_empty() || title.split(' ').count() > TITLE_MAX_WORDS {
+        return false;
+    }
+    let next = normalize_label(next_raw);
+    let long = || next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
+    // Or the sentence quotes the title anywhere: "Share" over "Tap the “Share” button …",
+    // "分享" over "点击右上角的“分享”按钮 …".
+    if quoted && next.contains(title.as_str()) && quotes(next_raw, &title) && long() {
+        return true;
+    }
+    let Some(rest) = next.strip_prefix(title.as_str()) else { return false };
+    // The title's words end where a word of the sentence ends, or the title ends in a script
+    // written without spaces (Han, Kana), where a particle may follow right after it.
+    let whole = rest.starts_with(' ') || title.chars().last().is_some_and(|c| matches!(crate::text::script_of(c), Some(crate::text::Script::Han | crate::text::Script::Kana)));
+    whole && !rest.is_empty() && long()
 }
 
 /// How far `keep_list_items` looks, in lines, for the nearest line the output keeps.
@@ -2763,6 +2768,12 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
         && !is_glossary_entry(raw)
 }
 
+/// Whether region `g` does not open on the start line `i`: the first non-blank line under it is
+/// one of the rule's `not_next_to` patterns.
+fn region_vetoed(doc: &Document, g: &crate::rules::region::Region, i: usize) -> bool {
+    g.not_next_to.as_ref().is_some_and(|guard| (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank).is_some_and(|j| guard.is_match(doc.line(j).trim())))
+}
+
 /// Rounds of [`open_to_end`] at most.
 const TO_END_ROUNDS: usize = 8;
 
@@ -2851,6 +2862,9 @@ fn opens_numbered_item(line: &str) -> bool {
 ///   referee report or a review, not a thread.
 fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
+    if matches!(&rules[r as usize].kind, Kind::Region(g) if region_vetoed(doc, g, i)) {
+        return;
+    }
     let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
     let mut left = (i + 1..n).filter(|&j| !doc.lines[j].blank);
     let mut first = None;
@@ -2867,9 +2881,10 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
             }
         }
     }
-    // A numbered item, or a sentence that quotes the heading ("Раздел «Комментарии» находится
-    // под каждой статьей"): the heading is a section's, not a thread's.
-    if first.is_some_and(|j| opens_numbered_item(doc.line(j).trim()) || quotes(doc.line(j).trim(), &normalize_label(doc.line(i).trim()))) {
+    // A numbered item, or a sentence whose title the heading is, which opens with it or quotes it
+    // ("Коментарі можна знову ввімкнути …", "Раздел «Комментарии» находится под каждой
+    // статьей"): the heading is a section's, not a thread's.
+    if first.is_some_and(|j| opens_numbered_item(doc.line(j).trim()) || is_run_in_title(doc.line(i).trim(), doc.line(j).trim(), true)) {
         return;
     }
     if first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
@@ -3236,6 +3251,21 @@ mod tests {
         let Err(err) = bad else { panic!("a pattern that does not parse is an error") };
         let err = err.to_string();
         assert!(err.contains("t.toml:7:"), "{err}");
+    }
+
+    /// A region rule's `not_next_to` keeps the region closed on a start whose first non-blank
+    /// line under it is one of its patterns; a region to the end of the document too.
+    #[test]
+    fn regions_do_not_open_over_a_guarded_line() {
+        let rule = |extra: &str| format!("[[rule]]\nid = \"c\"\nkind = \"region\"\ncategory = \"comment_thread\"\ndescription = \"d\"\nstart.en = [\"Comments\"]\n{extra}not_next_to.en = ['this word .*']\n");
+        let clean = |rules: &str, text: &str| crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rules).max_removed_share(1.0).build().unwrap().clean(text).text;
+        let prose = "The paper asked its readers what they think of the site.\nMany wrote back within a day.\nSome asked for a change of tone.\n";
+        let letter = format!("{prose}Comments\nThis word now means abuse to me, one reader wrote.\n");
+        let thread = format!("{prose}Comments\nGreat piece, thanks for writing it, I agree.\n");
+        for extra in ["member_max_chars = 60\n", "position = \"tail\"\nto_end = true\n"] {
+            assert_eq!(clean(&rule(extra), &letter), letter, "{extra}");
+            assert_ne!(clean(&rule(extra), &thread), thread, "{extra}");
+        }
     }
 
     #[test]

@@ -93,6 +93,7 @@ enum Spec {
         headline_max: Option<u8>,
         glued_start: bool,
         to_end: bool,
+        next_to: Vec<Regex>,
     },
 }
 
@@ -250,7 +251,7 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 num(&mut out, "max_words", *max_words);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end } => {
+            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end, next_to } => {
                 out.push_str("kind = \"region\"\n");
                 lex(&mut out, "start", start);
                 opt_lex(&mut out, "members", members);
@@ -271,6 +272,9 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 // for `position = "tail"`, but any position loads.
                 let _ = writeln!(out, "glued_start = {glued_start}");
                 let _ = writeln!(out, "to_end = {to_end}");
+                if !next_to.is_empty() {
+                    let _ = writeln!(out, "not_next_to.en = {}", list(next_to.iter().take(3).map(regex)));
+                }
             }
         }
         for (doc, keep) in r.examples.iter().take(2) {

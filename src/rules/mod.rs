@@ -185,11 +185,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The rule's `not_next_to` guard, for the kinds that take one (`phrase`, `pattern`).
+    /// The rule's `not_next_to` guard, for the kinds that take one (`phrase`, `pattern`, `region`).
     pub fn not_next_to(&self) -> Option<&pattern::NotNextTo> {
         match self {
             Kind::Phrase(p) => p.not_next_to.as_ref(),
             Kind::Pattern(p) => p.not_next_to.as_ref(),
+            Kind::Region(g) => g.not_next_to.as_ref(),
             _ => None,
         }
     }

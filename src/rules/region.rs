@@ -57,11 +57,15 @@ pub struct Region {
     pub glued_start: bool,
     /// The region takes every line after its start, to the end of the document.
     pub to_end: bool,
+    /// The `not_next_to` patterns (see [`super::pattern::NotNextTo`]): the region does not open
+    /// on a start whose first non-blank line under it is one of them (a letter that sets
+    /// "Comments" on a line of its own and goes on "This word …").
+    pub not_next_to: Option<super::pattern::NotNextTo>,
 }
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to"])?;
         let mut after = Vec::new();
         for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
             after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
@@ -104,6 +108,7 @@ impl Region {
             after,
             glued_start: raw.glued_start.as_ref().is_some_and(|b| *b.get_ref()),
             to_end: raw.to_end.as_ref().is_some_and(|b| *b.get_ref()),
+            not_next_to: super::pattern::NotNextTo::from_raw(ctx, raw)?,
         })
     }
 }
