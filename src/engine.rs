@@ -2751,12 +2751,26 @@ fn take_region(
 fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, category: crate::Category, raw: &str) -> bool {
     let chars = char_len(raw);
     (chars <= g.member_max_chars
-        || (chars <= g.headline_max_chars && !ends_like_sentence(raw))
+        || (chars <= g.headline_max_chars && !ends_like_sentence(raw) && !is_quotation_of_a_price(raw))
         || (chars <= index.tables.max_short
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
                 .is_some()))
         && !is_glossary_entry(raw)
+}
+
+/// Whether the trimmed line `raw` is a price or a rate and its label, not a headline: a few
+/// words ending in a number with two to four decimals ("EUR/USD: 1,0851", "Dolar/TL: 36,48",
+/// "USD/IDR 16.320") — a market report's lines under a "Most read" heading.
+fn is_quotation_of_a_price(raw: &str) -> bool {
+    let mut words = raw.split_whitespace();
+    let Some(last) = words.next_back() else { return false };
+    let Some((int, frac)) = last.rsplit_once(['.', ',']) else { return false };
+    words.count() <= 3
+        && (1..=6).contains(&int.len())
+        && (2..=4).contains(&frac.len())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether the trimmed line `raw` is the start line of a region rule that does not need a member.
@@ -3291,6 +3305,16 @@ mod tests {
             ("Tap the “” button.", ""),
         ] {
             assert!(!quotes(line, title), "{line:?} does not quote {title:?}");
+        }
+    }
+
+    #[test]
+    fn prices_are_told_from_headlines() {
+        for yes in ["EUR/USD: 1,0851", "Dolar/TL: 36,48", "USD/IDR 16.320", "Dólar: R$ 5,72", "EUR/PLN 4,18"] {
+            assert!(is_quotation_of_a_price(yes), "{yes:?}");
+        }
+        for no in ["Apple unveils iOS 17.4", "Top 10 songs of 2024", "Markets close higher as the euro rises to 1,0851", "12,5", "Version 2.0"] {
+            assert!(!is_quotation_of_a_price(no), "{no:?}");
         }
     }
 
