@@ -360,14 +360,13 @@ fn quotes(line: &str, title: &str) -> bool {
     }
     let mut prev: Option<char> = None;
     for (at, c) in line.char_indices() {
-        let opens = OPENING_QUOTES.contains(&c) || matches!(c, '《' | '〈' | '‹' | '＂');
-        if opens && !(c == '\'' && prev.is_some_and(char::is_alphanumeric)) {
+        if OPENING_QUOTES.contains(&c) && !(c == '\'' && prev.is_some_and(char::is_alphanumeric)) {
             let inner = &line[at + c.len_utf8()..];
             // The quotation ends at the next closing mark, within a title's length.
             let end = inner
                 .char_indices()
                 .take_while(|&(k, _)| k <= QUOTED_TITLE_MAX_BYTES)
-                .find(|&(_, q)| CLOSING_QUOTES.contains(&q) || matches!(q, '》' | '〉' | '＂'))
+                .find(|&(_, q)| CLOSING_QUOTES.contains(&q))
                 .map(|(k, _)| k);
             if end.is_some_and(|e| normalize_label(&inner[..e]) == title) {
                 return true;
@@ -747,9 +746,9 @@ impl Index {
 }
 
 /// Quotation marks that open a quoted title, and those that close one (German „…“ closes with
-/// “, Danish and some French text quote »…«).
-const OPENING_QUOTES: [char; 10] = ['“', '"', '«', '„', '‘', '‚', '\'', '「', '『', '»'];
-const CLOSING_QUOTES: [char; 11] = ['”', '"', '»', '“', '’', '‘', '\'', '」', '』', '«', '›'];
+/// “, Danish and some French text quote »…«, Chinese marks a title 《…》).
+const OPENING_QUOTES: [char; 14] = ['“', '"', '«', '„', '‘', '‚', '\'', '「', '『', '»', '《', '〈', '‹', '＂'];
+const CLOSING_QUOTES: [char; 14] = ['”', '"', '»', '“', '’', '‘', '\'', '」', '』', '«', '›', '》', '〉', '＂'];
 
 impl Index {
     /// The rule of `match = "quoted"` whose phrase follows the line's count (a bare number, or one
@@ -2343,7 +2342,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 if let Kind::Region(g) = &rules[r as usize].kind {
                     let member = is_member(index, rules, g, rules[r as usize].category, trimmed)
                         && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)))
-                        && !quotes(trimmed, &normalize_label(doc.line(s).trim()));
+                        && !(may_quote(trimmed) && quotes(trimmed, &normalize_label(doc.line(s).trim())));
                     if member {
                         pending = None;
                         let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
@@ -2521,8 +2520,8 @@ fn is_run_in_title(raw: &str, next_raw: &str, quoted: bool) -> bool {
     }
     let next = normalize_label(next_raw);
     let long = || next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
-    // Or the sentence quotes the title anywhere: "Share" over "Tap the “Share” button …",
-    // "分享" over "点击右上角的“分享”按钮 …".
+    // The sentence quotes the title anywhere: "Share" over "Tap the “Share” button …", "分享"
+    // over "点击右上角的“分享”按钮 …"; or it opens with it.
     if quoted && next.contains(title.as_str()) && quotes(next_raw, &title) && long() {
         return true;
     }
@@ -3316,6 +3315,15 @@ mod tests {
         for no in ["Apple unveils iOS 17.4", "Top 10 songs of 2024", "Markets close higher as the euro rises to 1,0851", "12,5", "Version 2.0"] {
             assert!(!is_quotation_of_a_price(no), "{no:?}");
         }
+    }
+
+    /// `may_quote` lets through every line with a quotation mark (it looks for their first bytes).
+    #[test]
+    fn every_quotation_mark_passes_the_byte_test() {
+        for c in OPENING_QUOTES.iter().chain(&CLOSING_QUOTES) {
+            assert!(may_quote(&format!("a {c} b")), "{c:?}");
+        }
+        assert!(!may_quote("plain text, no marks: (a) - b / c"));
     }
 
     #[test]
