@@ -2213,8 +2213,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
     let mut to_end = std::mem::take(&mut s.to_end);
-    // Lines claimed by a pattern or phrase rule with `not_next_to`: their neighbours are judged at
-    // the end.
+    // Lines claimed by a pattern or phrase rule with `not_next_to` (collected after the pass).
     let mut guarded = std::mem::take(&mut s.guarded);
     let mut next_window = 0;
     let mut script_at = 0;
@@ -2313,11 +2312,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 first = earliest(first, gated_patterns.first(trimmed, |p| open(p).then(|| index.gated_ids[p]).filter(|&k| allowed(k))));
             }
             if let Some(k) = first {
-                let r = index.regex_rule[k as usize];
-                if matches!(&rules[r as usize].kind, Kind::Pattern(p) if p.not_next_to.is_some()) {
-                    guarded.push(i);
-                }
-                claim = Some(Claim { rule: r, reason: "line matches a boilerplate pattern" });
+                claim = Some(Claim { rule: index.regex_rule[k as usize], reason: "line matches a boilerplate pattern" });
             }
         }
         // A line without a cue hit can only end with an agency credit: judged only then.
@@ -2404,10 +2399,6 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         }
         if let Some(c) = claim {
             claims[i] = claim;
-            // A phrase rule's `not_next_to`, judged at the end as a pattern rule's is.
-            if matches!(&rules[c.rule as usize].kind, Kind::Phrase(p) if p.not_next_to.is_some()) {
-                guarded.push(i);
-            }
             // A region that follows this category's lines takes the buttons and fields under it.
             let category = rules[c.rule as usize].category;
             if let Some(&(_, r)) = index.tables.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
@@ -2454,6 +2445,13 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             }
         }
     }
+    // The lines a phrase or pattern rule with `not_next_to` claims as the pass left them: their
+    // neighbours are judged now (a region's guard is judged when it opens, see `region_vetoed`).
+    guarded.clear();
+    guarded.extend((0..n).filter(|&i| claims[i].is_some_and(|c| {
+        let kind = &rules[c.rule as usize].kind;
+        matches!(kind, Kind::Phrase(_) | Kind::Pattern(_)) && kind.not_next_to().is_some()
+    })));
     if !guarded.is_empty() {
         keep_list_items(&doc, rules, &guarded, &mut claims);
     }

@@ -67,7 +67,8 @@ pub struct NotNextTo {
 const GUARD_CACHE_CAPACITY: usize = 1 << 20;
 
 impl NotNextTo {
-    /// The rule's `not_next_to` patterns (`None` without any), of a `pattern` or a `phrase` rule.
+    /// The rule's `not_next_to` patterns (`None` without any), of a `pattern`, `phrase` or `region`
+    /// rule.
     pub fn from_raw(ctx: &FileCtx, raw: &RawRule) -> Result<Option<NotNextTo>, RuleError> {
         let Some(map) = &raw.not_next_to else { return Ok(None) };
         let mut wrapped = Vec::new();
