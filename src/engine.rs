@@ -2213,8 +2213,6 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
     let mut to_end = std::mem::take(&mut s.to_end);
-    // Lines claimed by a pattern or phrase rule with `not_next_to` (collected after the pass).
-    let mut guarded = std::mem::take(&mut s.guarded);
     let mut next_window = 0;
     let mut script_at = 0;
     while i < n {
@@ -2447,6 +2445,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     }
     // The lines a phrase or pattern rule with `not_next_to` claims as the pass left them: their
     // neighbours are judged now (a region's guard is judged when it opens, see `region_vetoed`).
+    let mut guarded = std::mem::take(&mut s.guarded);
     guarded.clear();
     guarded.extend((0..n).filter(|&i| claims[i].is_some_and(|c| {
         let kind = &rules[c.rule as usize].kind;
