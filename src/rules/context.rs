@@ -699,6 +699,15 @@ impl Context {
     /// other scripts go to the detector: for Cyrillic, the kin of the languages with a lexicon
     /// (Bulgarian, Serbian) were not checked, and the detector is cheaper there.
     pub fn confident_language(&self, sample: &str) -> Option<&str> {
+        let (lang, score, second) = self.best_guess(sample)?;
+        let sure = (score >= GUESS_MIN_SCORE && score >= GUESS_MARGIN * second) || (score >= GUESS_LOW_SCORE && score >= GUESS_LOW_MARGIN * second);
+        sure.then_some(lang)
+    }
+
+    /// The language whose function words score highest in `sample` (its density over its
+    /// `stopwords_high`), that score and the next best language's; `None` when the sample is not
+    /// in Latin letters or no language scores above zero (see [`Context::confident_language`]).
+    fn best_guess(&self, sample: &str) -> Option<(&str, f64, f64)> {
         let latin = |c: char| c.is_ascii() || !c.is_alphabetic() || c <= '\u{024F}' || ('\u{1E00}'..='\u{1EFF}').contains(&c);
         if !sample.is_ascii() && !sample.chars().all(latin) {
             return None;
@@ -713,9 +722,7 @@ impl Context {
                 second = score;
             }
         }
-        let (score, lang) = first;
-        let sure = (score >= GUESS_MIN_SCORE && score >= GUESS_MARGIN * second) || (score >= GUESS_LOW_SCORE && score >= GUESS_LOW_MARGIN * second);
-        sure.then_some(lang?)
+        Some((first.1?, first.0, second))
     }
 
     /// The density of `text` ([`Context::density`]) in each language with stop words and no
@@ -1195,7 +1202,7 @@ mod tests {
         ];
         let page = sample(&teasers.join("\n\n"));
         assert_eq!(crate::profile::detect(&page), Some("de"), "{page}");
-        let (lang, score, second) = c.densities(&page).unwrap().map(|(l, d, high)| (l, d / high)).fold(("", 0.0, 0.0), |(bl, b, s), (l, x)| if x > b { (l, x, b) } else { (bl, b, s.max(x)) });
+        let (lang, score, second) = c.best_guess(&page).unwrap();
         assert!(lang == "de" && (GUESS_LOW_SCORE..GUESS_MIN_SCORE).contains(&score) && score >= GUESS_LOW_MARGIN * second, "{lang} {score} {second}");
         assert_eq!(c.confident_language(&page), Some("de"));
         let unknown = [
