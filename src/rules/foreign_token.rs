@@ -395,7 +395,7 @@ impl ForeignToken {
                 continue;
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
-            if flanked && !too_long && self.is_label(&line[start..end]) {
+            if flanked && !too_long && capitalised(&line[start..end]) && self.is_label(&line[start..end]) {
                 found.push((self.extend_left(line, toks, first, start), end, "widget label in another script"));
                 continue;
             }
@@ -416,7 +416,13 @@ impl ForeignToken {
                 let own = matches!(t.item, Item::Word(s) if !native[s.index()] && self.unlabelled[s.index()]);
                 let prev = toks[..k].iter().rev().find(|t| t.item != Item::Space);
                 let next = toks[k + 1..].iter().find(|t| t.item != Item::Space);
-                if !own || !in_text(prev) || !in_text(next) || !self.is_label(&line[t.start..t.end]) {
+                if !own || !in_text(prev) || !in_text(next) || !capitalised(&line[t.start..t.end]) || !self.is_label(&line[t.start..t.end]) {
+                    continue;
+                }
+                // A word of a phrase in its own script is not a label dropped on its own: "file a
+                // 종합소득세 신고 with" keeps its "신고" (a tax return), whose run is not all labels.
+                let same_script = |t: Option<&Tok>| t.is_some_and(|n| n.item == toks[k].item);
+                if (k > first && same_script(prev)) || (k < last && same_script(next)) {
                     continue;
                 }
                 let end = match toks.get(k + 1..k + 3) {
@@ -494,6 +500,13 @@ impl ForeignToken {
         }
         true
     }
+}
+
+/// Whether `text` starts as a button's label does in a script with letter case: with a capital
+/// ("Печать", "Share"), or with a letter that has no case (Hangul, Han, Kana, Arabic, ...). A
+/// lower-case word is the sentence's own noun or verb ("eine печать des Unternehmens").
+fn capitalised(text: &str) -> bool {
+    text.chars().find(|c| c.is_alphabetic()).is_some_and(|c| !c.is_lowercase())
 }
 
 /// Scratch space reused across lines.
