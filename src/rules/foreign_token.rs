@@ -305,6 +305,9 @@ impl ForeignToken {
         let is_native_word = |t: &Tok| matches!(t.item, Item::Word(s) if native[s.index()]);
         // The normalised form of a word next to an island, looked up among the mention cues.
         let mut norm = String::new();
+        // The line's runs of words that may show it is about another script's words (see
+        // `discussed_runs`), found when the first island needs them.
+        let mut discussed: Option<Discussed> = None;
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
@@ -377,11 +380,31 @@ impl ForeignToken {
             let left = toks[..first].iter().rev().find(|t| t.item != Item::Space);
             let right = toks[last + 1..].iter().find(|t| t.item != Item::Space);
             let in_text = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(_) | Item::Number));
-            let flanked = in_text(left) && in_text(right);
+            // Only spaces around it, as the description says, in a script that spaces its words: a
+            // word glued to it ("신곡 FOLLOW로") makes it part of that word. Han, Kana and Thai text
+            // has no spaces to look for.
+            let unspaced = matches!(dominant, Script::Han | Script::Kana | Script::Thai);
+            let spaced = unspaced || (first > 0 && toks[first - 1].item == Item::Space && toks.get(last + 1).is_some_and(|t| t.item == Item::Space));
+            let flanked = in_text(left) && in_text(right) && spaced;
             // (Before the mention cues, which normalise and look up four words: either test only
             // leaves the island in place, so their order changes nothing.)
             if !flanked && !too_long {
                 continue;
+            }
+            // Another run of the island's scripts elsewhere in the line that is no label: the line
+            // is about words of that script ("추천 and 추첨": a lesson, not a widget, which drops
+            // one label). Latin words stand in any text (names, brands), so only the other scripts
+            // count, and a gloss in brackets ("Japan (日本)") is the sentence's own aside.
+            let (runs, totals) = discussed.get_or_insert_with(|| self.discussed_runs(line, toks));
+            let island_scripts = toks[first..=last].iter().fold(0u32, |m, t| if let Item::Word(s) = t.item { m | 1 << s.index() } else { m }) & !(1 << Script::Latin.index());
+            if island_scripts != 0 {
+                // The runs inside the island are those that start in it (a run is all in the
+                // island or all outside it: the island takes every word of its scripts).
+                let inside = runs.partition_point(|r| r.1 < first)..runs.partition_point(|r| r.1 <= last);
+                let outside = |s: usize| totals[s] > runs[inside.clone()].iter().filter(|r| r.0 == s).count();
+                if (0..Script::COUNT).any(|s| island_scripts & (1 << s) != 0 && outside(s)) {
+                    continue;
+                }
             }
             // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
             // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
@@ -433,6 +456,32 @@ impl ForeignToken {
             }
         }
         found
+    }
+
+    /// The runs of words of one script other than Latin (words with only spaces between) in
+    /// `toks` that are no label and not opened by a bracket or quotation mark: (script index,
+    /// first token), in order, and how many there are of each script.
+    fn discussed_runs(&self, line: &str, toks: &[Tok]) -> Discussed {
+        let mut runs = Vec::new();
+        let mut totals = [0; Script::COUNT];
+        let mut j = 0;
+        while j < toks.len() {
+            let Item::Word(s) = toks[j].item else {
+                j += 1;
+                continue;
+            };
+            let mut e = j;
+            while e + 2 < toks.len() && toks[e + 1].item == Item::Space && toks[e + 2].item == Item::Word(s) {
+                e += 2;
+            }
+            let opened = toks[..j].iter().rev().find(|t| t.item != Item::Space).is_some_and(|t| t.item == Item::Punct && OPENERS.contains(&&line[t.start..t.end]));
+            if s != Script::Latin && !opened && !self.is_label(&line[toks[j].start..toks[e].end]) {
+                runs.push((s.index(), j));
+                totals[s.index()] += 1;
+            }
+            j = e + 1;
+        }
+        (runs, totals)
     }
 
     /// A label island may follow a label in the sentence's own script (`Поделиться 58 تعليق`):
@@ -508,6 +557,13 @@ impl ForeignToken {
 fn capitalised(text: &str) -> bool {
     text.chars().find(|c| c.is_alphabetic()).is_some_and(|c| !c.is_lowercase())
 }
+
+/// What [`ForeignToken::discussed_runs`] finds: the runs (script index, first token) and how many
+/// there are of each script.
+type Discussed = (Vec<(usize, usize)>, [usize; Script::COUNT]);
+
+/// Brackets and quotation marks that open a gloss or a quoted word.
+const OPENERS: [&str; 11] = ["(", "（", "[", "「", "『", "\"", "“", "«", "„", "'", "‘"];
 
 /// Scratch space reused across lines.
 pub type Scratch = Vec<Tok>;
