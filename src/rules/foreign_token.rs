@@ -391,21 +391,6 @@ impl ForeignToken {
             if !flanked && !too_long {
                 continue;
             }
-            // Another run of the island's scripts elsewhere in the line that is no label: the line
-            // is about words of that script ("추천 and 추첨": a lesson, not a widget, which drops
-            // one label). Latin words stand in any text (names, brands), so only the other scripts
-            // count, and a gloss in brackets ("Japan (日本)") is the sentence's own aside.
-            let (runs, totals) = discussed.get_or_insert_with(|| self.discussed_runs(line, toks));
-            let island_scripts = toks[first..=last].iter().fold(0u32, |m, t| if let Item::Word(s) = t.item { m | 1 << s.index() } else { m }) & !(1 << Script::Latin.index());
-            if island_scripts != 0 {
-                // The runs inside the island are those that start in it (a run is all in the
-                // island or all outside it: the island takes every word of its scripts).
-                let inside = runs.partition_point(|r| r.1 < first)..runs.partition_point(|r| r.1 <= last);
-                let outside = |s: usize| totals[s] > runs[inside.clone()].iter().filter(|r| r.0 == s).count();
-                if (0..Script::COUNT).any(|s| island_scripts & (1 << s) != 0 && outside(s)) {
-                    continue;
-                }
-            }
             // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
             // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
             // start of one after it ("アラビア語ではملك", "꿀잼という表現").
@@ -419,6 +404,9 @@ impl ForeignToken {
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
             if flanked && !too_long && capitalised(&line[start..end]) && self.is_label(&line[start..end]) {
+                if self.about_its_script(&mut discussed, line, toks, first, last) {
+                    continue;
+                }
                 found.push((self.extend_left(line, toks, first, start), end, "widget label in another script"));
                 continue;
             }
@@ -429,11 +417,15 @@ impl ForeignToken {
                 })
             };
             if self.remove_unlabelled && flanked && !too_long && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) && scripts_ok() {
+                if self.about_its_script(&mut discussed, line, toks, first, last) {
+                    continue;
+                }
                 found.push((start, end, "short run of another script inside a sentence"));
                 continue;
             }
             // A mixed or long run (`GEOM 구독`, `ツイート Bubbling Under Hot 100 اشترك`): its words in
             // scripts that cannot be brand names may still be labels on their own.
+            let mut about: Option<bool> = None;
             for k in first..=last {
                 let t = toks[k];
                 let own = matches!(t.item, Item::Word(s) if !native[s.index()] && self.unlabelled[s.index()]);
@@ -452,10 +444,30 @@ impl ForeignToken {
                     Some([sp, n]) if sp.item == Item::Space && n.item == Item::Number && k + 2 <= last => n.end,
                     _ => t.end,
                 };
+                if *about.get_or_insert_with(|| self.about_its_script(&mut discussed, line, toks, first, last)) {
+                    break;
+                }
                 found.push((t.start, end, "widget label in another script"));
             }
         }
         found
+    }
+
+    /// Whether the line holds, outside the island `toks[first..=last]`, another run of one of the
+    /// island's scripts that is no label: the line is about words of that script ("추천 and
+    /// 추첨": a lesson, not a widget, which drops one label). Latin words stand in any text
+    /// (names, brands), so only the other scripts count, and a gloss in brackets ("Japan (日本)")
+    /// is the sentence's own aside. `cache` holds the line's runs once found.
+    fn about_its_script(&self, cache: &mut Option<Discussed>, line: &str, toks: &[Tok], first: usize, last: usize) -> bool {
+        let island_scripts = toks[first..=last].iter().fold(0u32, |m, t| if let Item::Word(s) = t.item { m | 1 << s.index() } else { m }) & !(1 << Script::Latin.index());
+        if island_scripts == 0 {
+            return false;
+        }
+        let (runs, totals) = cache.get_or_insert_with(|| self.discussed_runs(line, toks));
+        // The runs inside the island are those that start in it (a run is all in the island or
+        // all outside it: the island takes every word of its scripts).
+        let inside = &runs[runs.partition_point(|r| r.1 < first)..runs.partition_point(|r| r.1 <= last)];
+        (0..Script::COUNT).any(|s| island_scripts & (1 << s) != 0 && totals[s] > inside.iter().filter(|r| r.0 == s).count())
     }
 
     /// The runs of words of one script other than Latin (words with only spaces between) in
