@@ -348,10 +348,10 @@ impl ForeignToken {
                             counted = true;
                             continue;
                         }
-                        if matches!(p, "!" | "！") && toks[j].start == toks[last].end {
+                        if matches!(p, "!" | "！") && toks[j].start == toks[last].end && matches!(toks[last].item, Item::Word(_)) {
+                            // The bang is the label's own; its counter may follow ("いいね！ 24").
                             last = j;
                             j += 1;
-                            counted = true;
                             continue;
                         }
                         break;
