@@ -404,7 +404,7 @@ impl ForeignToken {
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
             if flanked && !too_long && capitalised(&line[start..end]) && self.is_label(&line[start..end]) {
-                if self.about_its_script(&mut discussed, line, toks, first, last) {
+                if self.about_its_script(&mut discussed, line, toks, &native, first, last) {
                     continue;
                 }
                 found.push((self.extend_left(line, toks, first, start), end, "widget label in another script"));
@@ -417,7 +417,7 @@ impl ForeignToken {
                 })
             };
             if self.remove_unlabelled && flanked && !too_long && letters >= 2 && dom_n >= 8 && is_native_word(&left) && is_native_word(&right) && scripts_ok() {
-                if self.about_its_script(&mut discussed, line, toks, first, last) {
+                if self.about_its_script(&mut discussed, line, toks, &native, first, last) {
                     continue;
                 }
                 found.push((start, end, "short run of another script inside a sentence"));
@@ -444,7 +444,7 @@ impl ForeignToken {
                     Some([sp, n]) if sp.item == Item::Space && n.item == Item::Number && k + 2 <= last => n.end,
                     _ => t.end,
                 };
-                if *about.get_or_insert_with(|| self.about_its_script(&mut discussed, line, toks, first, last)) {
+                if *about.get_or_insert_with(|| self.about_its_script(&mut discussed, line, toks, &native, first, last)) {
                     break;
                 }
                 found.push((t.start, end, "widget label in another script"));
@@ -458,22 +458,23 @@ impl ForeignToken {
     /// 추첨": a lesson, not a widget, which drops one label). Latin words stand in any text
     /// (names, brands), so only the other scripts count, and a gloss in brackets ("Japan (日本)")
     /// is the sentence's own aside. `cache` holds the line's runs once found.
-    fn about_its_script(&self, cache: &mut Option<Discussed>, line: &str, toks: &[Tok], first: usize, last: usize) -> bool {
+    fn about_its_script(&self, cache: &mut Option<Discussed>, line: &str, toks: &[Tok], native: &[bool; Script::COUNT], first: usize, last: usize) -> bool {
         let island_scripts = toks[first..=last].iter().fold(0u32, |m, t| if let Item::Word(s) = t.item { m | 1 << s.index() } else { m }) & !(1 << Script::Latin.index());
         if island_scripts == 0 {
             return false;
         }
-        let (runs, totals) = cache.get_or_insert_with(|| self.discussed_runs(line, toks));
+        let (runs, totals) = cache.get_or_insert_with(|| self.discussed_runs(line, toks, native));
         // The runs inside the island are those that start in it (a run is all in the island or
         // all outside it: the island takes every word of its scripts).
         let inside = &runs[runs.partition_point(|r| r.1 < first)..runs.partition_point(|r| r.1 <= last)];
         (0..Script::COUNT).any(|s| island_scripts & (1 << s) != 0 && totals[s] > inside.iter().filter(|r| r.0 == s).count())
     }
 
-    /// The runs of words of one script other than Latin (words with only spaces between) in
-    /// `toks` that are no label and not opened by a bracket or quotation mark: (script index,
-    /// first token), in order, and how many there are of each script.
-    fn discussed_runs(&self, line: &str, toks: &[Tok]) -> Discussed {
+    /// The runs of words of one script (words with only spaces between) in `toks` that are no
+    /// label and not opened by a bracket or quotation mark, for the scripts an island may hold:
+    /// neither Latin nor `native` (the sentence's own scripts, whose runs need no label look-up).
+    /// (script index, first token), in order, and how many there are of each script.
+    fn discussed_runs(&self, line: &str, toks: &[Tok], native: &[bool; Script::COUNT]) -> Discussed {
         let mut runs = Vec::new();
         let mut totals = [0; Script::COUNT];
         let mut j = 0;
@@ -486,8 +487,8 @@ impl ForeignToken {
             while e + 2 < toks.len() && toks[e + 1].item == Item::Space && toks[e + 2].item == Item::Word(s) {
                 e += 2;
             }
-            let opened = toks[..j].iter().rev().find(|t| t.item != Item::Space).is_some_and(|t| t.item == Item::Punct && OPENERS.contains(&&line[t.start..t.end]));
-            if s != Script::Latin && !opened && !self.is_label(&line[toks[j].start..toks[e].end]) {
+            let opened = || toks[..j].iter().rev().find(|t| t.item != Item::Space).is_some_and(|t| t.item == Item::Punct && OPENERS.contains(&&line[t.start..t.end]));
+            if s != Script::Latin && !native[s.index()] && !opened() && !self.is_label(&line[toks[j].start..toks[e].end]) {
                 runs.push((s.index(), j));
                 totals[s.index()] += 1;
             }
