@@ -15,6 +15,8 @@ use std::time::Instant;
 use textsweep::batch::{self, Input, Options};
 use textsweep::Cleaner;
 
+const USAGE: &str = "usage: cargo bench --bench throughput [-- [--data DIR] [--min-mb N] [--threads 1,2] [--sets trafilatura,inscriptis,synth]]";
+
 struct Args {
     data: PathBuf,
     min_mb: f64,
@@ -39,7 +41,14 @@ fn parse_args() -> Args {
             "--threads" => a.threads = val().split(',').map(|t| t.parse().expect("--threads 1,2")).collect(),
             "--sets" => a.sets = val().split(',').map(String::from).collect(),
             "--bench" => {} // passed by `cargo bench`
-            other => panic!("unknown option {other} (see the top of benches/throughput.rs)"),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => {
+                eprintln!("throughput: unknown option {other}\n{USAGE}");
+                std::process::exit(2);
+            }
         }
     }
     a
