@@ -13,7 +13,7 @@
 //!   rules leave alone is written as it came, without re-escaping anything; a cleaned field whose
 //!   literal is the one serde_json would write (nearly always) is cut between the edits, not
 //!   escaped anew.
-//! - **Waiting.** The stream is cut into chunks of whole lines (about 512 KB); each worker reads
+//! - **Waiting.** The stream is cut into chunks of whole lines (about 256 KB); each worker reads
 //!   the next chunk itself, in turn, and cleans it, so a chunk's bytes are written and read on one
 //!   core; the writer puts the cleaned chunks back in input order. A chunk may only be read once
 //!   a token is free, and a token is returned when its chunk has been written: at most `window`
@@ -57,7 +57,8 @@ pub struct Options {
     pub skip_bad: bool,
     /// Worker threads; `1` runs everything in the calling thread.
     pub threads: usize,
-    /// Target size of a chunk of lines, in bytes.
+    /// Target size of a chunk of lines, in bytes (256 KiB by default: with 512 KiB, the 1 GB
+    /// stream's peak RSS with two workers was 1.5-2 MB higher, at the same speed).
     pub chunk_bytes: usize,
     /// Chunks in flight at most (read but not yet written); `0` means `threads + 2`.
     pub window: usize,
@@ -73,7 +74,7 @@ impl Default for Options {
             with_edits: false,
             skip_bad: false,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            chunk_bytes: 1 << 19,
+            chunk_bytes: 1 << 18,
             window: 0,
             keep_docs: false,
         }
