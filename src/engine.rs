@@ -16,7 +16,7 @@ use crate::category::Category;
 use crate::document::Document;
 use crate::rules::caption::{Finding, LineHits};
 use crate::rules::{pattern, Kind, Rule};
-use crate::text::{case_variants, char_len, normalize_into, normalize_label};
+use crate::text::{case_variants, char_len, normalize_into, normalize_label, script_of, Script};
 use crate::Edit;
 use aho_corasick::AhoCorasick;
 #[cfg(test)]
@@ -135,27 +135,65 @@ enum LineNorm {
 /// A line of more tokens than this is no cover of known phrases.
 const MAX_COVER_TOKENS: usize = 40;
 
-/// The `none_of` phrases of one rule, in an automaton built when a line first needs it: most
-/// documents never do, and building them all would add to every start-up.
+/// The `none_of` and `none_of_quoted` phrases of one rule, each list in an automaton built when a
+/// line first needs it: most documents never do, and building them all would add to every
+/// start-up.
 #[derive(Debug)]
 struct Veto {
     phrases: Vec<String>,
     automaton: std::sync::OnceLock<Option<AhoCorasick>>,
+    /// The quoted phrases' spellings, and whether each opens with a Han or Kana character.
+    quoted: Vec<String>,
+    unspaced: Vec<bool>,
+    quoted_automaton: std::sync::OnceLock<Option<AhoCorasick>>,
+}
+
+/// The spellings of a veto that substring matching must find: lower case when its letters are
+/// ASCII (the automaton ignores ASCII case), else its case variants.
+fn veto_spellings(phrases: &[String]) -> Vec<String> {
+    phrases.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect()
+}
+
+/// The veto automaton of `phrases`. The library's first form, the noncontiguous NFA, is the
+/// cheapest to build (a contiguous one, built from it, cost 3.9 M instructions more over the
+/// first 21 MB of the trafilatura texts, and a DFA far more), and the search is rare: it runs only
+/// on a line the rule matched. It cannot fail for phrase lists (only a state count past `u32`
+/// would); if it did, nothing is vetoed.
+fn veto_automaton(phrases: &[String]) -> Option<AhoCorasick> {
+    if phrases.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder().ascii_case_insensitive(true).kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(phrases).ok()
 }
 
 impl Veto {
-    fn is_match(&self, line: &str) -> bool {
-        // The same matches as the shared automaton would report: ASCII case ignored, other
-        // letters in their case variants. The library's first form, the noncontiguous NFA, is
-        // the cheapest to build (a contiguous one, built from it, cost 3.9 M instructions more
-        // over the first 21 MB of the trafilatura texts, and a DFA far more), and the search is
-        // rare: it runs only on a line the rule matched. It cannot fail for phrase lists (only a
-        // state count past `u32` would); if it did, nothing is vetoed.
-        self.automaton
-            .get_or_init(|| AhoCorasick::builder().ascii_case_insensitive(true).kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(&self.phrases).ok())
-            .as_ref()
-            .is_some_and(|ac| ac.is_match(line))
+    fn new(none_of: &[String], none_of_quoted: &[String]) -> Option<Veto> {
+        if none_of.is_empty() && none_of_quoted.is_empty() {
+            return None;
+        }
+        let quoted = veto_spellings(none_of_quoted);
+        let unspaced = quoted.iter().map(|p| p.chars().next().and_then(crate::text::script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana))).collect();
+        Some(Veto { phrases: veto_spellings(none_of), automaton: OnceLock::new(), quoted, unspaced, quoted_automaton: OnceLock::new() })
     }
+
+    /// The same matches as the shared automaton would report: ASCII case ignored, other letters
+    /// in their case variants; a quoted phrase only where a quotation opens right before it.
+    fn is_match(&self, line: &str) -> bool {
+        self.automaton.get_or_init(|| veto_automaton(&self.phrases)).as_ref().is_some_and(|ac| ac.is_match(line))
+            || self
+                .quoted_automaton
+                .get_or_init(|| veto_automaton(&self.quoted))
+                .as_ref()
+                .is_some_and(|ac| ac.find_overlapping_iter(line).any(|m| opens_quotation(&line[..m.start()], self.unspaced[m.pattern().as_usize()])))
+    }
+}
+
+/// Whether the text `before` a phrase ends with a mark that opens a quotation (see
+/// [`crate::rules::OPEN_ONLY`] and [`crate::rules::OPEN_OR_CLOSE`]); `unspaced`: the phrase opens
+/// with a Han or Kana character, so a mark that may also close one opens it without a space.
+fn opens_quotation(before: &str, unspaced: bool) -> bool {
+    crate::rules::OPEN_ONLY.iter().any(|m| before.ends_with(m))
+        || crate::rules::OPEN_OR_CLOSE.iter().any(|m| before.strip_suffix(m).is_some_and(|rest| unspaced || rest.ends_with(' ')))
 }
 
 /// The phrase tables of the `phrase` and `region` rules, and the `none_of` vetoes of the others:
@@ -278,12 +316,9 @@ impl Tables {
         let vetoes = rules
             .iter()
             .map(|rule| match &rule.kind {
-                Kind::Cues(crate::rules::cues::Cues { none_of, .. }) | Kind::Pattern(crate::rules::pattern::Pattern { none_of, .. }) | Kind::Caption(crate::rules::caption::Caption { none_of, .. })
-                    if !none_of.is_empty() =>
-                {
-                    let phrases = none_of.iter().flat_map(|p| if p.is_ascii() { vec![p.to_ascii_lowercase()] } else { case_variants(p) }).collect();
-                    Some(Veto { phrases, automaton: std::sync::OnceLock::new() })
-                }
+                Kind::Cues(crate::rules::cues::Cues { none_of, none_of_quoted, .. })
+                | Kind::Pattern(crate::rules::pattern::Pattern { none_of, none_of_quoted, .. })
+                | Kind::Caption(crate::rules::caption::Caption { none_of, none_of_quoted, .. }) => Veto::new(none_of, none_of_quoted),
                 _ => None,
             })
             .collect();
@@ -388,9 +423,18 @@ fn may_quote(line: &str) -> bool {
 const QUOTED_TITLE_MAX_BYTES: usize = 120;
 
 /// Whether the trimmed line `raw` is an entry of a glossary or a vocabulary list, a term and its
-/// gloss around an equals sign ("Поделиться = share", "좋아요 = like"): such a line is about
-/// its words, and is no label, phrase or member of a region even when both sides are labels.
+/// gloss around an equals sign ("Поделиться = share", "좋아요 = like"), or around spaced dashes
+/// when the term and a gloss are in different scripts ("Load more — もっと見る", "Share —
+/// Поделиться — 공유하기"): such a line is about its words, and is no label, phrase or region
+/// start even when its parts are labels.
 fn is_glossary_entry(raw: &str) -> bool {
+    is_glossary_pair(raw) || is_dashed_glossary_entry(raw)
+}
+
+/// The equals-sign form of [`is_glossary_entry`]. Only this form also keeps a line from being a
+/// region's member: under a share bar's heading, a row of networks between dashes in two scripts
+/// ("Facebook — 카카오톡 — LINE — Email") has the dashed form.
+fn is_glossary_pair(raw: &str) -> bool {
     let b = raw.as_bytes();
     // `=` beside a space, or a full-width `＝` (EF BC 9D).
     memchr::memchr2_iter(b'=', 0x9D, b).any(|i| {
@@ -400,6 +444,39 @@ fn is_glossary_entry(raw: &str) -> bool {
             i >= 2 && b[i - 2..i] == [0xEF, 0xBC]
         }
     })
+}
+
+/// The dashed form of [`is_glossary_entry`]: parts between spaced em or en dashes, one of them
+/// written in Latin letters only and another in letters of other scripts only. A headline or a
+/// share bar's row in one script ("Brexit — What happens next", "Facebook — Twitter — Email") is
+/// none. A share bar's row of networks in two scripts ("Facebook — 카카오톡 — LINE") has this form
+/// too, which is why it does not keep a region's member (see [`is_glossary_pair`]).
+fn is_dashed_glossary_entry(raw: &str) -> bool {
+    if raw.is_ascii() || !(raw.contains(" \u{2014} ") || raw.contains(" \u{2013} ") || raw.contains('\u{a0}')) {
+        return false;
+    }
+    let spaced;
+    let raw = if raw.contains('\u{a0}') {
+        spaced = raw.replace('\u{a0}', " ");
+        spaced.as_str()
+    } else {
+        raw
+    };
+    let (mut latin_part, mut other_part, mut parts) = (false, false, 0);
+    for part in raw.split(" \u{2014} ").flat_map(|p| p.split(" \u{2013} ")) {
+        parts += 1;
+        let (mut latin, mut other) = (false, false);
+        for c in part.chars().filter(|c| c.is_alphabetic()) {
+            match script_of(c) {
+                Some(Script::Latin) => latin = true,
+                Some(_) => other = true,
+                None => {}
+            }
+        }
+        latin_part |= latin && !other;
+        other_part |= other && !latin;
+    }
+    parts >= 2 && latin_part && other_part
 }
 
 impl Index {
@@ -2752,7 +2829,7 @@ fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, ca
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
                 .is_some()))
-        && !is_glossary_entry(raw)
+        && !is_glossary_pair(raw)
 }
 
 /// Whether the trimmed line `raw` is a price or a rate and its label, not a headline: a few
@@ -3222,6 +3299,33 @@ mod tests {
         (out.edits.iter().map(|e| e.text.trim().to_string()).collect(), out.text)
     }
 
+    /// `none_of_quoted`: a phrase right after a mark that only opens a quotation, or after a space
+    /// and a mark that may also close one, vetoes the line; the same words unquoted, or glued to a
+    /// closing mark, do not. A Han phrase counts glued to any mark, as unspaced text writes it.
+    #[test]
+    fn quoted_vetoes_keep_only_quotations() {
+        let rules = "[[rule]]\nid = \"c\"\nkind = \"cues\"\ncategory = \"cookie_notice\"\ndescription = \"d\"\n\
+                     all_of = [{ en = ['cookies'] }, { en = ['you agree'] }]\nnone_of_quoted.en = ['we use cookies']\nnone_of_quoted.zh = ['我们使用']\n";
+        let c = crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rules).max_removed_share(1.0).build().unwrap();
+        let banner = "We use cookies. By staying you agree.";
+        for (text, removed) in [
+            (banner.to_string(), true),
+            (format!("A banner that says \"{banner}\" is not enough."), false),
+            (format!("A banner that says «{banner}» is not enough."), false),
+            (format!("A banner that says « {banner} » is not enough."), false),
+            (format!("A banner that says „{banner}“ is not enough."), false),
+            (format!("Notice:\"{banner}"), true),
+            (format!("“The end”{banner}"), true),
+            ("写一句“我们使用cookies, you agree”是不够的。".to_string(), false),
+        ] {
+            assert_eq!(c.clean(&text).edits.is_empty(), !removed, "{text:?}");
+        }
+        // A kind without vetoes does not take the field, and says where.
+        let phrase = "[[rule]]\nid = \"p\"\nkind = \"phrase\"\ncategory = \"share_bar\"\ndescription = \"d\"\nphrases.en = ['share']\nnone_of_quoted.en = ['x']\n";
+        let err = crate::Cleaner::builder().default_rules(false).rules_str("p.toml", phrase).build().unwrap_err().to_string();
+        assert!(err.contains("p.toml:7:") && err.contains("`none_of_quoted` does not apply"), "{err}");
+    }
+
     /// A line that loses a trailing credit is judged again as the output keeps it, so that
     /// cleaning the output removes nothing more: a second credit before the first goes with it,
     /// and a line that opens with a credit prefix and is short without its credit goes whole.
@@ -3331,6 +3435,16 @@ mod tests {
         assert!(!is_glossary_entry("사진=연합뉴스"));
         assert!(!is_glossary_entry("Share"));
         assert!(!is_glossary_entry("a==b"));
+        // Spaced dashes between a term and its gloss in another script, either way round.
+        assert!(is_glossary_entry("Load more — もっと見る"));
+        assert!(is_glossary_entry("Поделиться – Share"));
+        assert!(is_glossary_entry("Share — 공유하기 — Teilen — Partager — シェア"));
+        // One script, or no spaced dash: a headline or a share bar.
+        assert!(!is_glossary_entry("Brexit — What happens next"));
+        assert!(!is_glossary_entry("Поделиться — ВКонтакте — Одноклассники"));
+        assert!(is_glossary_entry("Load more\u{a0}— もっと見る"));
+        assert!(!is_glossary_entry("Share—Поделиться"));
+        assert!(!is_glossary_entry("Новости — Главное за день"));
     }
 
     #[test]

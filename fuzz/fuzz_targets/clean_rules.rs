@@ -77,7 +77,7 @@ enum Regex {
 enum Spec {
     Phrase { phrases: Lex, labels: Option<Lex>, prefix: bool, max_chars: Option<u16>, next_to: Vec<Regex> },
     Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex> },
-    Cues { groups: Vec<Lex>, none_of: Option<Lex>, max_chars: Option<u16> },
+    Cues { groups: Vec<Lex>, none_of: Option<Lex>, quoted: Option<Lex>, max_chars: Option<u16> },
     Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8> },
     Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8> },
     Region {
@@ -215,7 +215,7 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                     let _ = writeln!(out, "not_next_to.en = {}", list(next_to.iter().take(3).map(regex)));
                 }
             }
-            Spec::Cues { groups, none_of, max_chars } => {
+            Spec::Cues { groups, none_of, quoted, max_chars } => {
                 out.push_str("kind = \"cues\"\nall_of = [");
                 for g in groups.iter().take(9) {
                     let lang = LANGS[g.lang as usize % LANGS.len()];
@@ -223,6 +223,7 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 }
                 out.push_str("]\n");
                 opt_lex(&mut out, "none_of", none_of);
+                opt_lex(&mut out, "none_of_quoted", quoted);
                 num(&mut out, "max_chars", *max_chars);
             }
             Spec::Caption { cues, weak, prefixes, credit, agencies, none_of, max_chars, max_credit } => {

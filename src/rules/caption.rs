@@ -38,6 +38,8 @@ pub struct Caption {
     pub max_credit_chars: usize,
     /// Phrases that mark a line as no caption.
     pub none_of: Vec<String>,
+    /// Phrases that veto it where a quotation opens right before them.
+    pub none_of_quoted: Vec<String>,
 }
 
 /// What a caption rule found on a line.
@@ -54,7 +56,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "agencies", "none_of", "max_chars", "max_cue_chars", "max_credit_chars"])?;
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "agencies", "none_of", "none_of_quoted", "max_chars", "max_cue_chars", "max_credit_chars"])?;
         let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
             match lex {
                 None => Ok(Vec::new()),
@@ -105,6 +107,7 @@ impl Caption {
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
             // As written: a veto's spaces matter ("0 mp " is a resolution, "80 mph" is not).
             none_of: super::optional_phrases(ctx, &raw.none_of, "none_of")?,
+            none_of_quoted: super::optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")?,
         })
     }
 

@@ -16,12 +16,14 @@ pub struct Cues {
     pub groups: Vec<Vec<String>>,
     /// Phrases that veto the rule on a line.
     pub none_of: Vec<String>,
+    /// Phrases that veto it where a quotation opens right before them.
+    pub none_of_quoted: Vec<String>,
     pub max_chars: usize,
 }
 
 impl Cues {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["all_of", "none_of", "max_chars"])?;
+        check_fields(ctx, raw, &["all_of", "none_of", "none_of_quoted", "max_chars"])?;
         let groups_raw = required(ctx, raw, &raw.all_of, "all_of")?;
         let span = raw.all_of.as_ref().unwrap().span();
         if groups_raw.is_empty() || groups_raw.len() > 8 {
@@ -37,7 +39,8 @@ impl Cues {
             groups.push(v);
         }
         let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
-        Ok(Cues { groups, none_of, max_chars: raw.max_chars.as_ref().map_or(400, |m| *m.get_ref() as usize) })
+        let none_of_quoted = super::optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")?;
+        Ok(Cues { groups, none_of, none_of_quoted, max_chars: raw.max_chars.as_ref().map_or(400, |m| *m.get_ref() as usize) })
     }
 }
 

@@ -83,6 +83,7 @@ pub struct RawRule {
     // cues
     pub all_of: Option<Spanned<Vec<Lexicon>>>,
     pub none_of: Option<Spanned<Lexicon>>,
+    pub none_of_quoted: Option<Spanned<Lexicon>>,
     // caption
     pub cues: Option<Spanned<Lexicon>>,
     pub weak_cues: Option<Spanned<Lexicon>>,
@@ -246,7 +247,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
-        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
@@ -282,6 +283,14 @@ pub(crate) fn optional_phrases(ctx: &FileCtx, lex: &Option<Spanned<Lexicon>>, na
     check_lexicon(ctx, l, name)?;
     Ok(all_phrases(l.get_ref()).map(str::to_string).collect())
 }
+
+/// Marks that only open a quotation, right before the quoted words (French spacing too): a
+/// `none_of_quoted` phrase after one vetoes its rule on the line.
+pub(crate) const OPEN_ONLY: [&str; 8] = ["„", "«", "« ", "‚", "‹", "‹ ", "「", "『"];
+/// Marks that may open or close one: they open it after a space ("we write \"Photo: …\"" but
+/// "…„Wir schaffen das“Foto: dpa", a caption glued to its credit), or anywhere before a phrase
+/// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…").
+pub(crate) const OPEN_OR_CLOSE: [&str; 7] = ["\"", "“", "”", "'", "‘", "»", "״"];
 
 /// All phrases of a lexicon, in any language.
 pub(crate) fn all_phrases(lex: &Lexicon) -> impl Iterator<Item = &str> {
