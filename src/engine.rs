@@ -452,7 +452,11 @@ fn is_glossary_pair(raw: &str) -> bool {
 /// none. A share bar's row of networks in two scripts ("Facebook — 카카오톡 — LINE") has this form
 /// too, which is why it does not keep a region's member (see [`is_glossary_pair`]).
 fn is_dashed_glossary_entry(raw: &str) -> bool {
-    if raw.is_ascii() || !(raw.contains(" \u{2014} ") || raw.contains(" \u{2013} ") || raw.contains('\u{a0}')) {
+    // An em or en dash is E2 80 94 / 93: most lines hold no E2 byte at all, and a look at each
+    // one is cheaper than a substring search (a searcher built per call cost 14 M instructions
+    // over the first 21 MB of the trafilatura texts).
+    let b = raw.as_bytes();
+    if !memchr::memchr_iter(0xE2, b).any(|i| b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x93 | 0x94))) {
         return false;
     }
     let spaced;
