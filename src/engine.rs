@@ -192,8 +192,16 @@ impl Veto {
 /// [`crate::rules::OPEN_ONLY`] and [`crate::rules::OPEN_OR_CLOSE`]); `unspaced`: the phrase opens
 /// with a Han or Kana character, so a mark that may also close one opens it without a space.
 fn opens_quotation(before: &str, unspaced: bool) -> bool {
-    crate::rules::OPEN_ONLY.iter().any(|m| before.ends_with(m))
-        || crate::rules::OPEN_OR_CLOSE.iter().any(|m| before.strip_suffix(m).is_some_and(|rest| unspaced || rest.ends_with(' ')))
+    let after_letter = |rest: &str| rest.chars().next_back().is_some_and(char::is_alphanumeric);
+    crate::rules::OPEN_ONLY.iter().any(|m| {
+        // « and ‹ close a quotation glued to its last word where German and Danish print »…«
+        // ("mit dem Plakat »Kürzt nicht bei den Kitas« Foto: …").
+        before.strip_suffix(m).is_some_and(|rest| !(m.starts_with(['«', '‹']) && after_letter(rest)))
+    }) || crate::rules::OPEN_OR_CLOSE.iter().any(|m| {
+        // Glued to a Han or Kana phrase, only the marks that open: "…“大吉大利”图/新华社" is a
+        // slogan closed before its credit.
+        before.strip_suffix(m).is_some_and(|rest| rest.ends_with(' ') || (unspaced && matches!(*m, "“" | "‘")))
+    })
 }
 
 /// The phrase tables of the `phrase` and `region` rules, and the `none_of` vetoes of the others:
@@ -423,18 +431,10 @@ fn may_quote(line: &str) -> bool {
 const QUOTED_TITLE_MAX_BYTES: usize = 120;
 
 /// Whether the trimmed line `raw` is an entry of a glossary or a vocabulary list, a term and its
-/// gloss around an equals sign ("Поделиться = share", "좋아요 = like"), or around spaced dashes
-/// when the term and a gloss are in different scripts ("Load more — もっと見る", "Share —
-/// Поделиться — 공유하기"): such a line is about its words, and is no label, phrase or region
-/// start even when its parts are labels.
+/// gloss around an equals sign ("Поделиться = share", "좋아요 = like"): such a line is about its
+/// words, and is no label, phrase, region start or member even when both sides are labels. (The
+/// dashed form, [`in_dashed_glossary`], needs its neighbours.)
 fn is_glossary_entry(raw: &str) -> bool {
-    is_glossary_pair(raw) || is_dashed_glossary_entry(raw)
-}
-
-/// The equals-sign form of [`is_glossary_entry`]. Only this form also keeps a line from being a
-/// region's member: under a share bar's heading, a row of networks between dashes in two scripts
-/// ("Facebook — 카카오톡 — LINE — Email") has the dashed form.
-fn is_glossary_pair(raw: &str) -> bool {
     let b = raw.as_bytes();
     // `=` beside a space, or a full-width `＝` (EF BC 9D).
     memchr::memchr2_iter(b'=', 0x9D, b).any(|i| {
@@ -446,11 +446,24 @@ fn is_glossary_pair(raw: &str) -> bool {
     })
 }
 
-/// The dashed form of [`is_glossary_entry`]: parts between spaced em or en dashes, one of them
+/// Whether line `i` of `doc` (`trimmed`) is an entry of a glossary in the dashed form, a term and
+/// its glosses in other scripts between spaced dashes ("Load more — もっと見る", "Share —
+/// Поделиться — 공유하기"), with another such entry as its nearest non-blank line above or below:
+/// glossaries come in runs. Such a line is no label, phrase or region start. A bilingual site's
+/// button or heading stands alone ("Load more — 더 보기", "Share — シェアする" over the networks),
+/// and stays what it is.
+fn in_dashed_glossary(doc: &Document, i: usize, trimmed: &str) -> bool {
+    if !is_dashed_glossary_entry(trimmed) {
+        return false;
+    }
+    let entry = |j: usize| is_dashed_glossary_entry(crate::text::trim(doc.line(j)));
+    (0..i).rev().find(|&j| !doc.lines[j].blank).is_some_and(entry) || (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank).is_some_and(entry)
+}
+
+/// One line of [`in_dashed_glossary`]'s form: parts between spaced em or en dashes, one of them
 /// written in Latin letters only and another in letters of other scripts only. A headline or a
 /// share bar's row in one script ("Brexit — What happens next", "Facebook — Twitter — Email") is
-/// none. A share bar's row of networks in two scripts ("Facebook — 카카오톡 — LINE") has this form
-/// too, which is why it does not keep a region's member (see [`is_glossary_pair`]).
+/// none.
 fn is_dashed_glossary_entry(raw: &str) -> bool {
     // An em or en dash is E2 80 94 / 93: most lines hold no E2 byte at all, and a look at each
     // one is cheaper than a substring search (a searcher built per call cost 14 M instructions
@@ -2321,7 +2334,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         let mut claim: Option<Claim> = None;
         let line_norm = if chars <= index.tables.max_short { index.norm_line(trimmed, &mut norm_buf) } else { LineNorm::No };
         // A glossary's entry is made of labels, and is none (asked only of the lines that may be).
-        let line_norm = if line_norm != LineNorm::No && is_glossary_entry(trimmed) { LineNorm::No } else { line_norm };
+        let line_norm = if line_norm != LineNorm::No && (is_glossary_entry(trimmed) || in_dashed_glossary(&doc, i, trimmed)) { LineNorm::No } else { line_norm };
         // The whole normalised line: a line with only its head normalised is no cover of labels
         // and no region start (see `Index::norm_line`).
         let norm = (line_norm == LineNorm::Whole).then_some(norm_buf.as_str());
@@ -2833,7 +2846,7 @@ fn is_member(index: &Index, rules: &[Rule], g: &crate::rules::region::Region, ca
             && index
                 .cover(&normalize_label(raw), None, &[Role::RegionMember, Role::RegionStart, Role::Strong, Role::Weak], rules, Some(category))
                 .is_some()))
-        && !is_glossary_pair(raw)
+        && !is_glossary_entry(raw)
 }
 
 /// Whether the trimmed line `raw` is a price or a rate and its label, not a headline: a few
@@ -3321,6 +3334,9 @@ mod tests {
             (format!("Notice:\"{banner}"), true),
             (format!("“The end”{banner}"), true),
             ("写一句“我们使用cookies, you agree”是不够的。".to_string(), false),
+            (format!("Ein Plakat »Nein« {banner}"), true),
+            (format!("Ein Plakat »Nein«{banner}"), true),
+            ("大家说“好”我们使用cookies, you agree".to_string(), true),
         ] {
             assert_eq!(c.clean(&text).edits.is_empty(), !removed, "{text:?}");
         }
@@ -3440,15 +3456,19 @@ mod tests {
         assert!(!is_glossary_entry("Share"));
         assert!(!is_glossary_entry("a==b"));
         // Spaced dashes between a term and its gloss in another script, either way round.
-        assert!(is_glossary_entry("Load more — もっと見る"));
-        assert!(is_glossary_entry("Поделиться – Share"));
-        assert!(is_glossary_entry("Share — 공유하기 — Teilen — Partager — シェア"));
+        assert!(is_dashed_glossary_entry("Load more — もっと見る"));
+        assert!(is_dashed_glossary_entry("Поделиться – Share"));
+        assert!(is_dashed_glossary_entry("Share — 공유하기 — Teilen — Partager — シェア"));
+        assert!(is_dashed_glossary_entry("Load more\u{a0}— もっと見る"));
         // One script, or no spaced dash: a headline or a share bar.
-        assert!(!is_glossary_entry("Brexit — What happens next"));
-        assert!(!is_glossary_entry("Поделиться — ВКонтакте — Одноклассники"));
-        assert!(is_glossary_entry("Load more\u{a0}— もっと見る"));
-        assert!(!is_glossary_entry("Share—Поделиться"));
-        assert!(!is_glossary_entry("Новости — Главное за день"));
+        assert!(!is_dashed_glossary_entry("Brexit — What happens next"));
+        assert!(!is_dashed_glossary_entry("Поделиться — ВКонтакте — Одноклассники"));
+        assert!(!is_dashed_glossary_entry("Share—Поделиться"));
+        assert!(!is_dashed_glossary_entry("Новости — Главное за день"));
+        // The dashed form counts in runs only: one such line alone is a bilingual button.
+        let doc = Document::new("Glossary\nShare — 공유하기\n\nLike — 좋아요\nThe end.\nLoad more — 더 보기\nMore text.");
+        let got: Vec<bool> = (0..doc.lines.len()).map(|i| in_dashed_glossary(&doc, i, crate::text::trim(doc.line(i)))).collect();
+        assert_eq!(got, [false, true, false, true, false, false, false]);
     }
 
     #[test]

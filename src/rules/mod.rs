@@ -288,8 +288,9 @@ pub(crate) fn optional_phrases(ctx: &FileCtx, lex: &Option<Spanned<Lexicon>>, na
 /// `none_of_quoted` phrase after one vetoes its rule on the line.
 pub(crate) const OPEN_ONLY: [&str; 8] = ["„", "«", "« ", "‚", "‹", "‹ ", "「", "『"];
 /// Marks that may open or close one: they open it after a space ("we write \"Photo: …\"" but
-/// "…„Wir schaffen das“Foto: dpa", a caption glued to its credit), or anywhere before a phrase
-/// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…").
+/// "…„Wir schaffen das“Foto: dpa", a caption glued to its credit), and “ ‘ also glued to a phrase
+/// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…"). (« and ‹
+/// glued to a word close one, as German prints »…«.)
 pub(crate) const OPEN_OR_CLOSE: [&str; 7] = ["\"", "“", "”", "'", "‘", "»", "״"];
 
 /// All phrases of a lexicon, in any language.
