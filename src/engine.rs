@@ -3455,16 +3455,20 @@ mod tests {
         assert!(!is_glossary_entry("사진=연합뉴스"));
         assert!(!is_glossary_entry("Share"));
         assert!(!is_glossary_entry("a==b"));
-        // Spaced dashes between a term and its gloss in another script, either way round.
-        assert!(is_dashed_glossary_entry("Load more — もっと見る"));
-        assert!(is_dashed_glossary_entry("Поделиться – Share"));
-        assert!(is_dashed_glossary_entry("Share — 공유하기 — Teilen — Partager — シェア"));
-        assert!(is_dashed_glossary_entry("Load more\u{a0}— もっと見る"));
-        // One script, or no spaced dash: a headline or a share bar.
-        assert!(!is_dashed_glossary_entry("Brexit — What happens next"));
-        assert!(!is_dashed_glossary_entry("Поделиться — ВКонтакте — Одноклассники"));
-        assert!(!is_dashed_glossary_entry("Share—Поделиться"));
-        assert!(!is_dashed_glossary_entry("Новости — Главное за день"));
+        // Spaced dashes between a term and its gloss in another script, either way round; not in
+        // one script, nor without spaces: a headline or a share bar.
+        for (line, entry) in [
+            ("Load more — もっと見る", true),
+            ("Поделиться – Share", true),
+            ("Share — 공유하기 — Teilen — Partager — シェア", true),
+            ("Load more\u{a0}— もっと見る", true),
+            ("Brexit — What happens next", false),
+            ("Поделиться — ВКонтакте — Одноклассники", false),
+            ("Share—Поделиться", false),
+            ("Новости — Главное за день", false),
+        ] {
+            assert_eq!(is_dashed_glossary_entry(line), entry, "{line}");
+        }
         // The dashed form counts in runs only: one such line alone is a bilingual button.
         let doc = Document::new("Glossary\nShare — 공유하기\n\nLike — 좋아요\nThe end.\nLoad more — 더 보기\nMore text.");
         let got: Vec<bool> = (0..doc.lines.len()).map(|i| in_dashed_glossary(&doc, i, crate::text::trim(doc.line(i)))).collect();
