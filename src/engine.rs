@@ -2537,13 +2537,14 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             }
         }
     }
-    // The lines a phrase or pattern rule with `not_next_to` claims as the pass left them: their
-    // neighbours are judged now (a region's guard is judged when it opens, see `region_vetoed`).
+    // The lines a phrase, pattern or caption rule with `not_next_to` claims whole as the pass
+    // left them: their neighbours are judged now (a region's guard is judged when it opens, see
+    // `region_vetoed`; a caption's trailing credit is an inline edit, not judged so).
     let mut guarded = std::mem::take(&mut s.guarded);
     guarded.clear();
     guarded.extend((0..n).filter(|&i| claims[i].is_some_and(|c| {
         let kind = &rules[c.rule as usize].kind;
-        matches!(kind, Kind::Phrase(_) | Kind::Pattern(_)) && kind.not_next_to().is_some()
+        matches!(kind, Kind::Phrase(_) | Kind::Pattern(_) | Kind::Caption(_)) && kind.not_next_to().is_some()
     })));
     if !guarded.is_empty() {
         keep_list_items(&doc, rules, &guarded, &mut claims);
@@ -3385,6 +3386,22 @@ mod tests {
         let Err(err) = bad else { panic!("a pattern that does not parse is an error") };
         let err = err.to_string();
         assert!(err.contains("t.toml:7:"), "{err}");
+    }
+
+    /// A caption rule's `not_next_to` keeps a whole credit line next to a guarded neighbour; a
+    /// trailing credit is cut from its line whatever the neighbours are.
+    #[test]
+    fn caption_rules_keep_a_credit_line_next_to_a_guarded_neighbour() {
+        let rules = "[[rule]]\nid = \"c\"\nkind = \"caption\"\ncategory = \"caption\"\ndescription = \"d\"\n\
+                     credit_prefixes.en = [\"Photo:\"]\nagencies.any = [\"Reuters\"]\nnot_next_to.en = ['.*for example:']\n";
+        let c = crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rules).max_removed_share(1.0).build().unwrap();
+        let guide = "Name the agency after the photographer, for example:\nPhoto: Jane Roe/Reuters\nThen the caption.\n";
+        assert_eq!(c.clean(guide).text, guide);
+        let page = "The minister spoke on Tuesday.\nPhoto: Jane Roe/Reuters\nThen the caption.\n";
+        assert_eq!(c.clean(page).text, "The minister spoke on Tuesday.\nThen the caption.\n");
+        let trailing = "Name the agency after the photographer, for example:\nThe minister spoke at the podium on Tuesday in Brussels, an hour before the vote on the budget that the council had delayed twice. Photo: Jane Roe/Reuters\n";
+        let out = c.clean(trailing);
+        assert!(char_len(trailing.lines().nth(1).unwrap()) > 120 && out.edits.len() == 1 && out.edits[0].text.contains("Photo: Jane Roe/Reuters"), "a trailing credit goes: {:?}", out.edits);
     }
 
     /// A region rule's `not_next_to` keeps the region closed on a start whose first non-blank

@@ -40,6 +40,10 @@ pub struct Caption {
     pub none_of: Vec<String>,
     /// Phrases that veto it where a quotation opens right before them.
     pub none_of_quoted: Vec<String>,
+    /// A whole credit line whose nearest kept line above or below matches one of these stays
+    /// (a style guide's example under the line that introduces it); a trailing credit is not
+    /// judged by its neighbours.
+    pub not_next_to: Option<super::pattern::NotNextTo>,
 }
 
 /// What a caption rule found on a line.
@@ -56,7 +60,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "agencies", "none_of", "none_of_quoted", "max_chars", "max_cue_chars", "max_credit_chars"])?;
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "agencies", "none_of", "none_of_quoted", "not_next_to", "max_chars", "max_cue_chars", "max_credit_chars"])?;
         let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
             match lex {
                 None => Ok(Vec::new()),
@@ -108,6 +112,7 @@ impl Caption {
             // As written: a veto's spaces matter ("0 mp " is a resolution, "80 mph" is not).
             none_of: super::optional_phrases(ctx, &raw.none_of, "none_of")?,
             none_of_quoted: super::optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")?,
+            not_next_to: super::pattern::NotNextTo::from_raw(ctx, raw)?,
         })
     }
 

@@ -192,6 +192,7 @@ impl Kind {
             Kind::Phrase(p) => p.not_next_to.as_ref(),
             Kind::Pattern(p) => p.not_next_to.as_ref(),
             Kind::Region(g) => g.not_next_to.as_ref(),
+            Kind::Caption(c) => c.not_next_to.as_ref(),
             _ => None,
         }
     }
