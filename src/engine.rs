@@ -167,13 +167,13 @@ fn veto_automaton(phrases: &[String]) -> Option<AhoCorasick> {
 }
 
 impl Veto {
-    fn new(none_of: &[String], none_of_quoted: &[String]) -> Option<Veto> {
-        if none_of.is_empty() && none_of_quoted.is_empty() {
+    fn new(v: &crate::rules::Vetoes) -> Option<Veto> {
+        if v.none_of.is_empty() && v.none_of_quoted.is_empty() {
             return None;
         }
-        let quoted = veto_spellings(none_of_quoted);
-        let unspaced = quoted.iter().map(|p| p.chars().next().and_then(crate::text::script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana))).collect();
-        Some(Veto { phrases: veto_spellings(none_of), automaton: OnceLock::new(), quoted, unspaced, quoted_automaton: OnceLock::new() })
+        let quoted = veto_spellings(&v.none_of_quoted);
+        let unspaced = quoted.iter().map(|p| p.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana))).collect();
+        Some(Veto { phrases: veto_spellings(&v.none_of), automaton: OnceLock::new(), quoted, unspaced, quoted_automaton: OnceLock::new() })
     }
 
     /// The same matches as the shared automaton would report: ASCII case ignored, other letters
@@ -188,16 +188,25 @@ impl Veto {
     }
 }
 
-/// Whether the text `before` a phrase ends with a mark that opens a quotation (see
-/// [`crate::rules::OPEN_ONLY`] and [`crate::rules::OPEN_OR_CLOSE`]); `unspaced`: the phrase opens
-/// with a Han or Kana character, so a mark that may also close one opens it without a space.
+/// Marks that only open a quotation, right before the quoted words (French spacing too): a
+/// `none_of_quoted` phrase after one vetoes its rule on the line.
+const OPEN_ONLY: [&str; 8] = ["„", "«", "« ", "‚", "‹", "‹ ", "「", "『"];
+/// Marks that may open or close one: they open it after a space ("we write \"Photo: …\"" but
+/// "…„Wir schaffen das“Foto: dpa", a caption glued to its credit), and “ ‘ also glued to a phrase
+/// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…"). (« and ‹
+/// glued to a word close one, as German prints »…«.)
+const OPEN_OR_CLOSE: [&str; 7] = ["\"", "“", "”", "'", "‘", "»", "״"];
+
+/// Whether the text `before` a phrase ends with a mark that opens a quotation (see [`OPEN_ONLY`]
+/// and [`OPEN_OR_CLOSE`]); `unspaced`: the phrase opens with a Han or Kana character, so “ and ‘
+/// open it without a space.
 fn opens_quotation(before: &str, unspaced: bool) -> bool {
     let after_letter = |rest: &str| rest.chars().next_back().is_some_and(char::is_alphanumeric);
-    crate::rules::OPEN_ONLY.iter().any(|m| {
+    OPEN_ONLY.iter().any(|m| {
         // « and ‹ close a quotation glued to its last word where German and Danish print »…«
         // ("mit dem Plakat »Kürzt nicht bei den Kitas« Foto: …").
         before.strip_suffix(m).is_some_and(|rest| !(m.starts_with(['«', '‹']) && after_letter(rest)))
-    }) || crate::rules::OPEN_OR_CLOSE.iter().any(|m| {
+    }) || OPEN_OR_CLOSE.iter().any(|m| {
         // Glued to a Han or Kana phrase, only the marks that open: "…“大吉大利”图/新华社" is a
         // slogan closed before its credit.
         before.strip_suffix(m).is_some_and(|rest| rest.ends_with(' ') || (unspaced && matches!(*m, "“" | "‘")))
@@ -321,15 +330,7 @@ impl Tables {
         let max_quoted_tokens = quoted.keys().map(|k| k.split(' ').count()).max().unwrap_or(1);
         let max_glued_tokens = glued.keys().map(|k| k.split(' ').count()).max().unwrap_or(0);
         let glued_heads = glued.keys().flat_map(|k| k.match_indices(' ').map(|(i, _)| &k[..i]).chain([&**k])).collect();
-        let vetoes = rules
-            .iter()
-            .map(|rule| match &rule.kind {
-                Kind::Cues(crate::rules::cues::Cues { none_of, none_of_quoted, .. })
-                | Kind::Pattern(crate::rules::pattern::Pattern { none_of, none_of_quoted, .. })
-                | Kind::Caption(crate::rules::caption::Caption { none_of, none_of_quoted, .. }) => Veto::new(none_of, none_of_quoted),
-                _ => None,
-            })
-            .collect();
+        let vetoes = rules.iter().map(|rule| rule.kind.vetoes().and_then(Veto::new)).collect();
         Tables { labels, first_tokens, last_tokens, tokens: OnceLock::new(), max_tokens, prefixes, prefix_first, max_prefix_tokens, quoted, max_quoted_tokens, max_quoted_chars, glued, glued_heads, max_glued_tokens, to_end, max_short, has_regions, followers, vetoes }
     }
 }

@@ -37,9 +37,7 @@ pub struct Caption {
     pub max_cue_chars: usize,
     pub max_credit_chars: usize,
     /// Phrases that mark a line as no caption.
-    pub none_of: Vec<String>,
-    /// Phrases that veto it where a quotation opens right before them.
-    pub none_of_quoted: Vec<String>,
+    pub vetoes: super::Vetoes,
     /// A whole credit line whose nearest kept line above or below matches one of these stays
     /// (a style guide's example under the line that introduces it); a trailing credit is not
     /// judged by its neighbours.
@@ -110,8 +108,7 @@ impl Caption {
             max_cue_chars: raw.max_cue_chars.as_ref().map_or(300, |m| *m.get_ref() as usize),
             max_credit_chars: raw.max_credit_chars.as_ref().map_or(60, |m| *m.get_ref() as usize),
             // As written: a veto's spaces matter ("0 mp " is a resolution, "80 mph" is not).
-            none_of: super::optional_phrases(ctx, &raw.none_of, "none_of")?,
-            none_of_quoted: super::optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")?,
+            vetoes: super::Vetoes::from_raw(ctx, raw)?,
             not_next_to: super::pattern::NotNextTo::from_raw(ctx, raw)?,
         })
     }

@@ -15,9 +15,7 @@ pub struct Cues {
     /// Cue groups; a line needs a hit in each.
     pub groups: Vec<Vec<String>>,
     /// Phrases that veto the rule on a line.
-    pub none_of: Vec<String>,
-    /// Phrases that veto it where a quotation opens right before them.
-    pub none_of_quoted: Vec<String>,
+    pub vetoes: super::Vetoes,
     pub max_chars: usize,
 }
 
@@ -38,9 +36,8 @@ impl Cues {
             }
             groups.push(v);
         }
-        let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
-        let none_of_quoted = super::optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")?;
-        Ok(Cues { groups, none_of, none_of_quoted, max_chars: raw.max_chars.as_ref().map_or(400, |m| *m.get_ref() as usize) })
+        let vetoes = super::Vetoes::from_raw(ctx, raw)?;
+        Ok(Cues { groups, vetoes, max_chars: raw.max_chars.as_ref().map_or(400, |m| *m.get_ref() as usize) })
     }
 }
 

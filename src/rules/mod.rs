@@ -197,6 +197,16 @@ impl Kind {
         }
     }
 
+    /// The rule's vetoes, for the kinds that take them.
+    pub fn vetoes(&self) -> Option<&Vetoes> {
+        match self {
+            Kind::Cues(c) => Some(&c.vetoes),
+            Kind::Pattern(p) => Some(&p.vetoes),
+            Kind::Caption(c) => Some(&c.vetoes),
+            _ => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Kind::Phrase(_) => "phrase",
@@ -285,14 +295,19 @@ pub(crate) fn optional_phrases(ctx: &FileCtx, lex: &Option<Spanned<Lexicon>>, na
     Ok(all_phrases(l.get_ref()).map(str::to_string).collect())
 }
 
-/// Marks that only open a quotation, right before the quoted words (French spacing too): a
-/// `none_of_quoted` phrase after one vetoes its rule on the line.
-pub(crate) const OPEN_ONLY: [&str; 8] = ["„", "«", "« ", "‚", "‹", "‹ ", "「", "『"];
-/// Marks that may open or close one: they open it after a space ("we write \"Photo: …\"" but
-/// "…„Wir schaffen das“Foto: dpa", a caption glued to its credit), and “ ‘ also glued to a phrase
-/// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…"). (« and ‹
-/// glued to a word close one, as German prints »…«.)
-pub(crate) const OPEN_OR_CLOSE: [&str; 7] = ["\"", "“", "”", "'", "‘", "»", "״"];
+/// The phrases that veto a `cues`, `pattern` or `caption` rule on a line: `none_of` anywhere in
+/// it, `none_of_quoted` where a quotation opens right before them (see the engine's `Veto`).
+#[derive(Debug, Default)]
+pub struct Vetoes {
+    pub none_of: Vec<String>,
+    pub none_of_quoted: Vec<String>,
+}
+
+impl Vetoes {
+    fn from_raw(ctx: &FileCtx, raw: &RawRule) -> Result<Vetoes, RuleError> {
+        Ok(Vetoes { none_of: optional_phrases(ctx, &raw.none_of, "none_of")?, none_of_quoted: optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")? })
+    }
+}
 
 /// All phrases of a lexicon, in any language.
 pub(crate) fn all_phrases(lex: &Lexicon) -> impl Iterator<Item = &str> {

@@ -42,9 +42,7 @@ pub struct Pattern {
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
     /// Phrases that veto the rule on a line.
-    pub none_of: Vec<String>,
-    /// Phrases that veto it where a quotation opens right before them.
-    pub none_of_quoted: Vec<String>,
+    pub vetoes: super::Vetoes,
     /// The labels a labelled line may have (`allowed_labels`, normalised as phrases are); `None`:
     /// any.
     pub allowed_labels: Option<std::collections::HashSet<String>>,
@@ -153,14 +151,13 @@ impl Pattern {
                 compiled
             }
         };
-        let none_of = super::optional_phrases(ctx, &raw.none_of, "none_of")?;
-        let none_of_quoted = super::optional_phrases(ctx, &raw.none_of_quoted, "none_of_quoted")?;
+        let vetoes = super::Vetoes::from_raw(ctx, raw)?;
         let allowed_labels = match &raw.allowed_labels {
             Some(_) => Some(super::optional_phrases(ctx, &raw.allowed_labels, "allowed_labels")?.iter().map(|l| normalize_label(l)).collect()),
             None => None,
         };
         let not_next_to = NotNextTo::from_raw(ctx, raw)?;
-        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), none_of, none_of_quoted, allowed_labels, not_next_to })
+        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), vetoes, allowed_labels, not_next_to })
     }
 
     /// Whether `line` (trimmed) opens with a label that `allowed_labels` does not allow.
