@@ -57,8 +57,9 @@ pub struct Options {
     pub skip_bad: bool,
     /// Worker threads; `1` runs everything in the calling thread.
     pub threads: usize,
-    /// Target size of a chunk of lines, in bytes (256 KiB by default: with 512 KiB, the 1 GB
-    /// stream's peak RSS with two workers was 1.5-2 MB higher, at the same speed).
+    /// Target size of a chunk of lines, in bytes (128 KiB by default: with 512 KiB, the 1 GB
+    /// stream's peak RSS with two workers was 1.5-2 MB higher than with 256 KiB, and with 256 KiB
+    /// 2-3 MB higher than with 128 KiB, at the same speed).
     pub chunk_bytes: usize,
     /// Chunks in flight at most (read but not yet written); `0` means `threads + 2`.
     pub window: usize,
@@ -74,7 +75,7 @@ impl Default for Options {
             with_edits: false,
             skip_bad: false,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            chunk_bytes: 1 << 18,
+            chunk_bytes: 1 << 17,
             window: 0,
             keep_docs: false,
         }

@@ -1301,6 +1301,9 @@ fn pattern_group(p: &str) -> Option<usize> {
 enum CueAutomaton {
     /// The DFA, built over codes (see [`CueAutomaton::build`]), in a table of our own.
     Dfa(Box<CueDfa>),
+    /// The same DFA in two-byte entries (see [`NarrowDfa`]): what `build` makes when its states
+    /// fit.
+    Narrow(Box<NarrowDfa>),
     /// The compact form (see [`ScriptCues`]).
     Sparse(Box<CueNfa>),
     General(AhoCorasick),
@@ -1330,6 +1333,134 @@ struct CueDfa {
     /// order.
     matches: Box<[(u32, u32)]>,
     max_pattern_len: usize,
+}
+
+/// [`CueDfa`]'s automaton in entries of two bytes instead of four: half the memory (the ASCII
+/// and Latin cues of 31 languages took a table of 11.9 MB, past the peak RSS the batch mode
+/// allows on its own), for one shift more a step. After the 256 byte codes come the rows, each
+/// `1 << (half + 1)` entries long (the alphabet rounded up to a power of two); an entry names the
+/// next state by `e`, whose row starts at `256 + (e << half)`: the states that are not match
+/// states have even names and whole rows in breadth-first order, the match states odd names
+/// and the rows after theirs, each half a row on. So a state is a match state exactly when its
+/// name is odd, as in the wide table, and the scan tests the OR of its lanes' states the same
+/// way. Names must fit in 16 bits: up to 32,767 states, else the wide table is kept.
+#[derive(Debug)]
+struct NarrowDfa {
+    table: Box<[u16]>,
+    half: u32,
+    /// The name of the first match state; match state `e`'s matches are
+    /// `matches[match_from[k]..match_from[k + 1]]` for `k = (e - first_match) / 2`.
+    first_match: u32,
+    match_from: Box<[u32]>,
+    matches: Box<[(u32, u32)]>,
+    max_pattern_len: usize,
+}
+
+impl NarrowDfa {
+    /// The automaton [`CueDfa::from_trie`] builds, in two-byte entries and built as such (a wide
+    /// table first, then this one, held both at once: 19 MB for the Latin cues); `None` when its
+    /// states do not fit (see [`NarrowDfa`]) or [`CueDfa::from_trie`] would give none.
+    fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<NarrowDfa> {
+        let t = TrieRows::new(coded, codes, max_code)?;
+        let (others, n) = (t.others, t.rows.len());
+        if 2 * n + 1 > usize::from(u16::MAX) {
+            return None;
+        }
+        let stride = t.alphabet.next_power_of_two().max(2);
+        let half = stride.trailing_zeros() - 1;
+        let names: Vec<u16> = (0..n).map(|row| (2 * row + usize::from(row >= others)) as u16).collect();
+        let at: Vec<usize> = names.iter().map(|&e| CODES as usize + (usize::from(e) << half)).collect();
+        let table = t.fill(CODES as usize + n * stride + stride / 2, &at, &names, u16::from);
+        let mut match_from = t.match_from[others..].to_vec();
+        match_from.push(u32::try_from(t.matches.len()).ok()?);
+        Some(NarrowDfa {
+            table: table.into_boxed_slice(),
+            half,
+            first_match: 2 * others as u32 + 1,
+            match_from: match_from.into_boxed_slice(),
+            matches: t.matches.into_boxed_slice(),
+            max_pattern_len: coded.iter().map(Vec::len).max().unwrap_or(0),
+        })
+    }
+
+    fn memory_usage(&self) -> usize {
+        use std::mem::size_of_val;
+        size_of_val(&*self.table) + size_of_val(&*self.match_from) + size_of_val(&*self.matches)
+    }
+}
+
+/// What the cue scan needs of a table (see [`scan_table`]): the wide one, [`CueDfa`], or the
+/// narrow one, [`NarrowDfa`]. A state is a `usize` whose lowest bit says whether it is a match
+/// state.
+trait CueTable {
+    fn start(&self) -> usize;
+    /// One step from state `s` on `byte`.
+    fn step(&self, s: usize, byte: u8) -> usize;
+    /// The matches of state `s`, as (pattern, length); none unless `s` is a match state.
+    fn matches(&self, s: u32) -> &[(u32, u32)];
+    fn max_pattern_len(&self) -> usize;
+}
+
+impl CueTable for CueDfa {
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    #[inline(always)]
+    fn step(&self, s: usize, byte: u8) -> usize {
+        let table = &*self.table;
+        // SAFETY: the table holds the 256 codes first, each below `alphabet`; `s` is the start
+        // state or the next state of a state, and every state is the first entry of a whole row
+        // of `width > alphabet` entries. `CueDfa::from_trie` makes the table so (and the tests'
+        // `CueDfa::new`), and nothing changes it afterwards.
+        unsafe {
+            debug_assert!(table.len() > 256);
+            let at = s + *table.get_unchecked(byte as usize) as usize;
+            debug_assert!(at < table.len());
+            *table.get_unchecked(at) as usize
+        }
+    }
+
+    fn matches(&self, s: u32) -> &[(u32, u32)] {
+        CueDfa::matches(self, s)
+    }
+
+    fn max_pattern_len(&self) -> usize {
+        self.max_pattern_len
+    }
+}
+
+impl CueTable for NarrowDfa {
+    fn start(&self) -> usize {
+        0
+    }
+
+    #[inline(always)]
+    fn step(&self, s: usize, byte: u8) -> usize {
+        let table = &*self.table;
+        // SAFETY: the table holds the 256 codes first, each below the alphabet; `s` is the start
+        // (0) or an entry of a row, and every state's row, at `256 + (s << half)`, has room for
+        // every code. `NarrowDfa::from_wide` makes the table so, and nothing changes it
+        // afterwards.
+        unsafe {
+            debug_assert!(table.len() > 256);
+            let at = CODES as usize + (s << self.half) + *table.get_unchecked(byte as usize) as usize;
+            debug_assert!(at < table.len());
+            *table.get_unchecked(at) as usize
+        }
+    }
+
+    fn matches(&self, s: u32) -> &[(u32, u32)] {
+        if s & 1 == 0 {
+            return &[];
+        }
+        let k = ((s - self.first_match) / 2) as usize;
+        &self.matches[self.match_from[k] as usize..self.match_from[k + 1] as usize]
+    }
+
+    fn max_pattern_len(&self) -> usize {
+        self.max_pattern_len
+    }
 }
 
 /// The values of `items` grouped by their keys (below `n`), each group in the items' order: where
@@ -1538,6 +1669,96 @@ impl CueNfa {
 /// The entries before the first row of [`CueDfa::table`]: the codes.
 const CODES: u32 = 256;
 
+/// The trie of the cues ([`Trie`]) with its states in the order of a table's rows: the states
+/// that are not match states first, in breadth-first order, then the match states (see
+/// [`CueDfa::width`] and [`NarrowDfa`]), and the matches of each row.
+struct TrieRows {
+    trie: Trie,
+    codes: [u8; 256],
+    alphabet: usize,
+    /// Each row's state, as its index in the breadth-first order.
+    rows: Vec<usize>,
+    /// How many rows come before the match states'.
+    others: usize,
+    /// Each row's count of the matches of all rows before it.
+    match_from: Vec<u32>,
+    /// The matches of all rows, (pattern, length), row by row, each's in the library's order.
+    matches: Vec<(u32, u32)>,
+}
+
+impl TrieRows {
+    /// `None` when a cue is empty (lexicons reject empty phrases, and the library reports one at
+    /// every position), a code is out of range, or there are more matches than `u32` counts.
+    fn new(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<TrieRows> {
+        let alphabet = usize::from(max_code) + 1;
+        if codes.iter().any(|&c| usize::from(c) >= alphabet) || coded.iter().any(|cue| cue.iter().any(|&c| usize::from(c) >= alphabet)) {
+            return None;
+        }
+        let trie = Trie::build(coded)?;
+        let Trie { own_from, own, order, fail, is_match, .. } = &trie;
+        let own_of = |s: u32| &own[own_from[s as usize] as usize..own_from[s as usize + 1] as usize];
+        let n = order.len();
+        let mut rows: Vec<usize> = (0..n).filter(|&k| !is_match[order[k] as usize]).collect();
+        let others = rows.len();
+        rows.extend((0..n).filter(|&k| is_match[order[k] as usize]));
+        // Each match state's cues: its own, then down its chain of failure targets.
+        let (mut matches, mut match_from) = (Vec::new(), Vec::with_capacity(n));
+        for &k in &rows {
+            match_from.push(u32::try_from(matches.len()).ok()?);
+            if is_match[order[k] as usize] {
+                let mut s = order[k];
+                loop {
+                    matches.extend(own_of(s).iter().map(|&p| (p, coded[p as usize].len() as u32)));
+                    if s == 0 {
+                        break;
+                    }
+                    s = fail[s as usize];
+                }
+            }
+        }
+        Some(TrieRows { trie, codes: *codes, alphabet, rows, others, match_from, matches })
+    }
+
+    /// A table of `len` entries: the 256 byte codes (as `code` turns each into an entry), then
+    /// each row at `at[row]`, whose entry for each code names the next state as `names` names
+    /// the rows. The rows are filled in place, in breadth-first order: a row starts as a copy
+    /// of its failure target's row (the start's: all back to the start), which is shallower and
+    /// so already filled, and takes the trie's edges over it.
+    fn fill<E: Copy + Default>(&self, len: usize, at: &[usize], names: &[E], code: impl Fn(u8) -> E) -> Vec<E> {
+        let Trie { from, edges, order, first_child, fail, .. } = &self.trie;
+        let alphabet = self.alphabet;
+        let n = order.len();
+        // Each breadth-first state's row, and each trie node's breadth-first index.
+        let mut row_of = vec![0usize; n];
+        for (row, &k) in self.rows.iter().enumerate() {
+            row_of[k] = row;
+        }
+        let mut state_of = vec![0u32; from.len() - 1];
+        for (k, &node) in order.iter().enumerate() {
+            state_of[node as usize] = k as u32;
+        }
+        let mut table = vec![E::default(); len];
+        for (t, &c) in table.iter_mut().zip(&self.codes) {
+            *t = code(c);
+        }
+        for k in 0..n {
+            let a = at[row_of[k]];
+            if k == 0 {
+                table[a..a + alphabet].fill(names[row_of[0]]);
+            } else {
+                let f = at[row_of[state_of[fail[order[k] as usize] as usize] as usize]];
+                table.copy_within(f..f + alphabet, a);
+            }
+            let out = from[order[k] as usize] as usize..from[order[k] as usize + 1] as usize;
+            for (j, &(c, _)) in edges[out].iter().enumerate() {
+                table[a + usize::from(c)] = names[row_of[first_child[k] as usize + j]];
+            }
+        }
+        table
+    }
+}
+
+
 impl CueDfa {
     /// Builds the table of the Aho-Corasick automaton of the cues `coded`, over codes
     /// `0..=max_code`, with the overlapping (standard) semantics the scan reports: the automaton
@@ -1555,72 +1776,25 @@ impl CueDfa {
     /// empty (lexicons reject empty phrases, and the library reports one at every position), a
     /// code is out of range, or a row offset would overflow.
     fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
-        let alphabet = usize::from(max_code) + 1;
-        if codes.iter().any(|&c| usize::from(c) >= alphabet) || coded.iter().any(|cue| cue.iter().any(|&c| usize::from(c) >= alphabet)) {
-            return None;
-        }
-        let Trie { from, edges, own_from, own, order, first_child, fail, is_match } = Trie::build(coded)?;
-        let states = from.len() - 1;
-        let out_of = |s: u32| from[s as usize] as usize..from[s as usize + 1] as usize;
-        let own_of = |s: u32| &own[own_from[s as usize] as usize..own_from[s as usize + 1] as usize];
-        // Rows: the states that are not match states first (in breadth-first order), then the
-        // match states, one entry further on (see `CueDfa::width`).
-        let n = order.len();
-        let mut rows: Vec<usize> = (0..n).filter(|&k| !is_match[order[k] as usize]).collect();
-        let others = rows.len();
-        rows.extend((0..n).filter(|&k| is_match[order[k] as usize]));
+        let t = TrieRows::new(coded, codes, max_code)?;
+        let (alphabet, others, n) = (t.alphabet, t.others, t.rows.len());
         let width = (alphabet + 1).next_multiple_of(2);
         let offset = |row: usize| CODES as usize + row * width + usize::from(row >= others);
         let len = u32::try_from(offset(n)).ok()?;
-        // The table offset of each breadth-first state's row (all below `len`).
-        let mut at = vec![0u32; n];
-        for (row, &k) in rows.iter().enumerate() {
-            at[k] = offset(row) as u32;
-        }
-        // The rows are filled in place, in breadth-first order: a row starts as a copy of its
-        // failure target's row (the start's: all back to the start), which is shallower and so
-        // already filled, and takes the trie's edges over it.
-        let mut state_of = vec![0u32; states];
-        for (k, &node) in order.iter().enumerate() {
-            state_of[node as usize] = k as u32;
-        }
-        let mut table: Vec<u32> = vec![0; len as usize];
-        for (t, &c) in table.iter_mut().zip(codes) {
-            *t = u32::from(c);
-        }
-        for k in 0..n {
-            let a = at[k] as usize;
-            if k == 0 {
-                table[a..a + alphabet].fill(at[0]);
-            } else {
-                let f = at[state_of[fail[order[k] as usize] as usize] as usize] as usize;
-                table.copy_within(f..f + alphabet, a);
-            }
-            for (j, &(c, _)) in edges[out_of(order[k])].iter().enumerate() {
-                table[a + usize::from(c)] = at[first_child[k] as usize + j];
-            }
-        }
-        // Each match state's cues: its own, then down its chain of failure targets.
-        let mut matches = Vec::new();
-        for &k in &rows {
-            table[at[k] as usize + alphabet] = u32::try_from(matches.len()).ok()?;
-            if is_match[order[k] as usize] {
-                let mut s = order[k];
-                loop {
-                    matches.extend(own_of(s).iter().map(|&p| (p, coded[p as usize].len() as u32)));
-                    if s == 0 {
-                        break;
-                    }
-                    s = fail[s as usize];
-                }
-            }
+        // The table offset of each row, which is also the state's name in the table.
+        let at: Vec<usize> = (0..n).map(offset).collect();
+        let names: Vec<u32> = at.iter().map(|&a| a as u32).collect();
+        let mut table = t.fill(len as usize, &at, &names, u32::from);
+        // Each row's count of the matches of all rows before it.
+        for (row, &count) in t.match_from.iter().enumerate() {
+            table[at[row] + alphabet] = count;
         }
         Some(CueDfa {
             table: table.into_boxed_slice(),
             alphabet: alphabet as u32,
-            start: at[0],
+            start: at[0] as u32,
             width: width as u32,
-            matches: matches.into_boxed_slice(),
+            matches: t.matches.into_boxed_slice(),
             max_pattern_len: coded.iter().map(Vec::len).max().unwrap_or(0),
         })
     }
@@ -1764,6 +1938,7 @@ impl CueAutomaton {
     fn max_pattern_len(&self) -> usize {
         match self {
             CueAutomaton::Dfa(d) => d.max_pattern_len,
+            CueAutomaton::Narrow(d) => d.max_pattern_len,
             CueAutomaton::Sparse(n) => n.max_pattern_len,
             CueAutomaton::General(ac) => ac.max_pattern_len(),
         }
@@ -1772,6 +1947,7 @@ impl CueAutomaton {
     fn memory_usage(&self) -> usize {
         match self {
             CueAutomaton::Dfa(d) => d.memory_usage(),
+            CueAutomaton::Narrow(d) => d.memory_usage(),
             CueAutomaton::Sparse(n) => n.memory_usage(),
             CueAutomaton::General(ac) => ac.memory_usage(),
         }
@@ -1808,6 +1984,10 @@ impl CueAutomaton {
         // took 128 columns that way, their codes take 64 (half the table to build and to keep
         // in cache).
         let Coded { lower, codes, max_code, coded } = Self::code(patterns);
+        let narrow = coded.as_ref().and_then(|coded| NarrowDfa::from_trie(coded, &codes, max_code));
+        if let Some(n) = narrow {
+            return Ok(CueAutomaton::Narrow(Box::new(n)));
+        }
         let dfa = coded.and_then(|coded| CueDfa::from_trie(&coded, &codes, max_code));
         Ok(match dfa {
             Some(d) => CueAutomaton::Dfa(Box::new(d)),
@@ -1838,86 +2018,91 @@ impl CueAutomaton {
     /// room for the scan's work, kept by the caller from scan to scan (a scan of one line would
     /// otherwise allocate it, and every scan grew its list of match ends from empty).
     fn for_each_match_in(&self, text: &str, segments: &[(usize, usize)], bufs: &mut ScanBufs, mut f: impl FnMut(usize, usize, u32)) {
-        let dfa = match self {
-            CueAutomaton::Dfa(d) => d,
-            CueAutomaton::Sparse(n) => return n.for_each_match_in(text.as_bytes(), segments, f),
+        match self {
+            CueAutomaton::Dfa(d) => scan_table(&**d, text, segments, bufs, f),
+            CueAutomaton::Narrow(d) => scan_table(&**d, text, segments, bufs, f),
+            CueAutomaton::Sparse(n) => n.for_each_match_in(text.as_bytes(), segments, f),
             CueAutomaton::General(ac) => {
                 for &(from, to) in segments {
                     for m in ac.find_overlapping_iter(&text[from..to]) {
                         f(from + m.start(), from + m.end(), m.pattern().as_u32());
                     }
                 }
-                return;
-            }
-        };
-        let bytes = text.as_bytes();
-        let ScanBufs { segs: lanes, ends } = bufs;
-        // The segments, laid end to end, are cut into four lanes of (nearly) equal length,
-        // scanned in one loop: the state chains are independent, so the CPU overlaps their table
-        // look-ups (the table does not fit in L1, so a single chain waits on every byte). Every
-        // segment starts from a fresh state, as a search of it alone does. Where a lane's end
-        // falls inside a segment, the next lane starts there from a fresh state, so it finds
-        // exactly the matches that start there or later; the lane runs on past its end by the
-        // longest cue's length (not past the segment) and, of the matches it finds there, keeps
-        // those that start before its end: every match is reported once. Cutting the segments,
-        // not each segment, into lanes keeps the overruns to three per call and short segments
-        // (a run of short lines between long ones) in the four lanes too. Short texts, and an
-        // automaton with an empty pattern (a match at every position), get one lane.
-        let total: usize = segments.iter().map(|&(a, b)| b - a).sum();
-        let overrun = dfa.max_pattern_len.saturating_sub(1);
-        // The first three lanes are shorter by the overrun they run on by, so that all four
-        // lanes take (nearly) as many steps.
-        let last = (total + (LANES - 1) * overrun) / LANES;
-        let per = last.saturating_sub(overrun);
-        let one = dfa.is_match(dfa.start) || per < 64;
-        lanes.clear();
-        // Lane k is `lanes[bound[k]..bound[k + 1]]`.
-        let mut bound = [0usize; LANES + 1];
-        if one {
-            lanes.extend(segments.iter().map(|&(from, to)| Seg { from, to, before: to }));
-            bound[1..].fill(lanes.len());
-        } else {
-            // The lane that virtual offset `v` (the segments end to end) falls in: lane k < 3
-            // holds `k * per..(k + 1) * per`.
-            let lane_of = |v: usize| (v / per).min(LANES - 1);
-            let mut v = 0;
-            for &(from, to) in segments {
-                let mut at = from;
-                while at < to {
-                    let k = lane_of(v + (at - from));
-                    let lane_end = if k + 1 < LANES { (k + 1) * per } else { total };
-                    let cut = (from + (lane_end - v)).min(to);
-                    // Cut inside the segment: run on past the cut, matches must start before it.
-                    let end = if cut < to { (cut + overrun).min(to) } else { to };
-                    lanes.push(Seg { from: at, to: end, before: cut });
-                    bound[k + 1] = lanes.len();
-                    at = cut;
-                }
-                v += to - from;
-            }
-            for k in 1..=LANES {
-                bound[k] = bound[k].max(bound[k - 1]);
             }
         }
-        ends.clear();
-        if dfa.is_match(dfa.start) {
-            // An empty pattern: a match at the start of every segment, before its first byte.
-            ends.extend(lanes.iter().enumerate().map(|(k, seg)| (seg.from, k, dfa.start)));
+    }
+}
+
+/// [`CueAutomaton::for_each_match_in`] with a table, wide or narrow (each gets its own copy of
+/// the scan's loops).
+fn scan_table<T: CueTable>(dfa: &T, text: &str, segments: &[(usize, usize)], bufs: &mut ScanBufs, mut f: impl FnMut(usize, usize, u32)) {
+    let bytes = text.as_bytes();
+    let ScanBufs { segs: lanes, ends } = bufs;
+    // The segments, laid end to end, are cut into four lanes of (nearly) equal length,
+    // scanned in one loop: the state chains are independent, so the CPU overlaps their table
+    // look-ups (the table does not fit in L1, so a single chain waits on every byte). Every
+    // segment starts from a fresh state, as a search of it alone does. Where a lane's end
+    // falls inside a segment, the next lane starts there from a fresh state, so it finds
+    // exactly the matches that start there or later; the lane runs on past its end by the
+    // longest cue's length (not past the segment) and, of the matches it finds there, keeps
+    // those that start before its end: every match is reported once. Cutting the segments,
+    // not each segment, into lanes keeps the overruns to three per call and short segments
+    // (a run of short lines between long ones) in the four lanes too. Short texts, and an
+    // automaton with an empty pattern (a match at every position), get one lane.
+    let total: usize = segments.iter().map(|&(a, b)| b - a).sum();
+    let overrun = dfa.max_pattern_len().saturating_sub(1);
+    // The first three lanes are shorter by the overrun they run on by, so that all four
+    // lanes take (nearly) as many steps.
+    let last = (total + (LANES - 1) * overrun) / LANES;
+    let per = last.saturating_sub(overrun);
+    let one = dfa.start() & 1 == 1 || per < 64;
+    lanes.clear();
+    // Lane k is `lanes[bound[k]..bound[k + 1]]`.
+    let mut bound = [0usize; LANES + 1];
+    if one {
+        lanes.extend(segments.iter().map(|&(from, to)| Seg { from, to, before: to }));
+        bound[1..].fill(lanes.len());
+    } else {
+        // The lane that virtual offset `v` (the segments end to end) falls in: lane k < 3
+        // holds `k * per..(k + 1) * per`.
+        let lane_of = |v: usize| (v / per).min(LANES - 1);
+        let mut v = 0;
+        for &(from, to) in segments {
+            let mut at = from;
+            while at < to {
+                let k = lane_of(v + (at - from));
+                let lane_end = if k + 1 < LANES { (k + 1) * per } else { total };
+                let cut = (from + (lane_end - v)).min(to);
+                // Cut inside the segment: run on past the cut, matches must start before it.
+                let end = if cut < to { (cut + overrun).min(to) } else { to };
+                lanes.push(Seg { from: at, to: end, before: cut });
+                bound[k + 1] = lanes.len();
+                at = cut;
+            }
+            v += to - from;
         }
-        match_states(dfa, bytes, lanes, &bound, ends);
-        if !one || dfa.is_match(dfa.start) {
-            // In the order of their ends; at one end, the earlier segment's first: a lane's
-            // overrun (longer matches, starting in an earlier lane) before the next lane's own,
-            // as one automaton lists them.
-            ends.sort_unstable_by_key(|&(end, k, _)| (end, k));
+        for k in 1..=LANES {
+            bound[k] = bound[k].max(bound[k - 1]);
         }
-        for &(end, k, sid) in ends.iter() {
-            let seg = lanes[k];
-            for &(p, len) in dfa.matches(sid) {
-                let start = end - len as usize;
-                if start < seg.before || end == seg.from {
-                    f(start, end, p);
-                }
+    }
+    ends.clear();
+    if dfa.start() & 1 == 1 {
+        // An empty pattern: a match at the start of every segment, before its first byte.
+        ends.extend(lanes.iter().enumerate().map(|(k, seg)| (seg.from, k, dfa.start() as u32)));
+    }
+    match_states(dfa, bytes, lanes, &bound, ends);
+    if !one || dfa.start() & 1 == 1 {
+        // In the order of their ends; at one end, the earlier segment's first: a lane's
+        // overrun (longer matches, starting in an earlier lane) before the next lane's own,
+        // as one automaton lists them.
+        ends.sort_unstable_by_key(|&(end, k, _)| (end, k));
+    }
+    for &(end, k, sid) in ends.iter() {
+        let seg = lanes[k];
+        for &(p, len) in dfa.matches(sid) {
+            let start = end - len as usize;
+            if start < seg.before || end == seg.from {
+                f(start, end, p);
             }
         }
     }
@@ -1943,29 +2128,13 @@ struct Seg {
 
 /// Lanes of the cue scan (see [`CueAutomaton::for_each_match_in`]).
 const LANES: usize = 4;
-/// One step of `dfa` from state `s` on `byte`.
-#[inline(always)]
-fn step(dfa: &CueDfa, s: usize, byte: u8) -> usize {
-    let table = &*dfa.table;
-    // SAFETY: the table holds the 256 codes first, each below `alphabet`; `s` is the start state
-    // or the next state of a state, and every state is the first entry of a whole row of
-    // `width > alphabet` entries. `CueDfa::from_trie` makes the table so (and the tests'
-    // `CueDfa::new`), and nothing changes it afterwards.
-    unsafe {
-        debug_assert!(table.len() > 256);
-        let at = s + *table.get_unchecked(byte as usize) as usize;
-        debug_assert!(at < table.len());
-        *table.get_unchecked(at) as usize
-    }
-}
-
 /// The match states the DFA enters over the segments of each lane (lane k is
 /// `segs[bound[k]..bound[k + 1]]`), each segment from a fresh start: (offset just past the byte
 /// that entered it, the segment's index, the state). The DFA holds the lower-case cues' codes, so
 /// it steps on each byte's code (upper-case ASCII letters have the code of their lower case).
 #[inline(never)]
-fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES + 1], ends: &mut Vec<(usize, usize, u32)>) {
-    let start = dfa.start as usize;
+fn match_states<T: CueTable>(dfa: &T, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES + 1], ends: &mut Vec<(usize, usize, u32)>) {
+    let start = dfa.start();
     // Each lane's segment, the offset it has reached in it, and its state (as `usize` here: no
     // widening per step).
     let mut cur: [usize; LANES] = std::array::from_fn(|k| bound[k]);
@@ -2001,8 +2170,8 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
             let pairs = seg.chunks_exact(2);
             let odd = pairs.remainder().first();
             for (j, pair) in pairs.enumerate() {
-                let first = step(dfa, sk, pair[0]);
-                sk = step(dfa, first, pair[1]);
+                let first = dfa.step(sk, pair[0]);
+                sk = dfa.step(first, pair[1]);
                 if (first | sk) & 1 == 1 {
                     for (at, state) in [(2 * j + 1, first), (2 * j + 2, sk)] {
                         if state & 1 == 1 {
@@ -2012,7 +2181,7 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
                 }
             }
             if let Some(&byte) = odd {
-                sk = step(dfa, sk, byte);
+                sk = dfa.step(sk, byte);
                 if sk & 1 == 1 {
                     ends.push((g.to, cur[k], sk as u32));
                 }
@@ -2030,16 +2199,16 @@ fn match_states(dfa: &CueDfa, bytes: &[u8], segs: &[Seg], bound: &[usize; LANES 
 /// [`CueDfa::width`]; a chain of minimums, the compare it replaced, took three instructions more
 /// a step), and the caller records them, so this loop keeps all it needs in registers.
 #[inline(never)]
-fn scan_lanes(dfa: &CueDfa, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from: usize) -> usize {
+fn scan_lanes<T: CueTable>(dfa: &T, lanes: [&[u8]; LANES], s: &mut [usize; LANES], from: usize) -> usize {
     let n = lanes[0].len();
     let (l0, l1, l2, l3) = (lanes[0], &lanes[1][..n], &lanes[2][..n], &lanes[3][..n]);
     let [mut s0, mut s1, mut s2, mut s3] = *s;
     let mut i = from;
     while i < n {
-        s0 = step(dfa, s0, l0[i]);
-        s1 = step(dfa, s1, l1[i]);
-        s2 = step(dfa, s2, l2[i]);
-        s3 = step(dfa, s3, l3[i]);
+        s0 = dfa.step(s0, l0[i]);
+        s1 = dfa.step(s1, l1[i]);
+        s2 = dfa.step(s2, l2[i]);
+        s3 = dfa.step(s3, l3[i]);
         i += 1;
         if (s0 | s1 | s2 | s3) & 1 == 1 {
             break;
@@ -3757,7 +3926,7 @@ mod tests {
         let coded = coded.unwrap();
         let library = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).start_kind(aho_corasick::StartKind::Unanchored).prefilter(false).build(&coded).unwrap();
         let ours = CueAutomaton::build(patterns).unwrap();
-        assert!(matches!(ours, CueAutomaton::Dfa(_)), "{} patterns", patterns.len());
+        assert!(matches!(ours, CueAutomaton::Narrow(_)), "{} patterns", patterns.len());
         (ours, CueDfa::new(&library, &codes, max_code))
     }
 
@@ -3811,17 +3980,23 @@ mod tests {
             cut in 0usize..300,
         ) {
             let (table, compact) = (CueAutomaton::build(&patterns).unwrap(), CueAutomaton::compact(&patterns).unwrap());
-            proptest::prop_assert!(matches!(table, CueAutomaton::Dfa(_)) && matches!(compact, CueAutomaton::Sparse(_)));
+            proptest::prop_assert!(matches!(table, CueAutomaton::Narrow(_)) && matches!(compact, CueAutomaton::Sparse(_)));
+            // The wide table, which `build` keeps for automata whose states do not fit the narrow
+            // one's entries.
+            let Coded { codes, max_code, coded, .. } = CueAutomaton::code(&patterns);
+            let wide = CueAutomaton::Dfa(Box::new(CueDfa::from_trie(&coded.unwrap(), &codes, max_code).unwrap()));
             // Two segments, each searched as if alone.
             let mut at = cut.min(text.len());
             while !text.is_char_boundary(at) {
                 at -= 1;
             }
             let segments = [(0, at), (at, text.len())];
-            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
             table.for_each_match_in(&text, &segments, &mut ScanBufs::default(), |s, e, p| a.push((s, e, p)));
             compact.for_each_match_in(&text, &segments, &mut ScanBufs::default(), |s, e, p| b.push((s, e, p)));
-            proptest::prop_assert_eq!(a, b);
+            wide.for_each_match_in(&text, &segments, &mut ScanBufs::default(), |s, e, p| c.push((s, e, p)));
+            proptest::prop_assert_eq!(&a, &b);
+            proptest::prop_assert_eq!(a, c);
         }
 
         #[test]
@@ -3857,7 +4032,7 @@ mod tests {
         let lines = crate::fixture_lines();
         for sc in groups {
             let (table, compact) = (sc.automaton().unwrap(), CueAutomaton::compact(&sc.patterns).unwrap());
-            assert!(matches!(table, CueAutomaton::Dfa(_)) && matches!(compact, CueAutomaton::Sparse(_)));
+            assert!(matches!(table, CueAutomaton::Narrow(_)) && matches!(compact, CueAutomaton::Sparse(_)));
             let mut texts: Vec<String> = Vec::new();
             for (k, cue) in sc.patterns.iter().enumerate() {
                 let line = &lines[k * 7 % lines.len()];
@@ -3890,7 +4065,7 @@ mod tests {
             s.groups[g] = group;
             s
         };
-        let is_table = |a: Option<&CueAutomaton>| matches!(a, Some(CueAutomaton::Dfa(_)));
+        let is_table = |a: Option<&CueAutomaton>| matches!(a, Some(CueAutomaton::Narrow(_)));
         // A page in the script, but short; many bytes, but a small share of a large corpus.
         assert!(!is_table(sc.for_scan(&seen(40 << 10, 40 << 10))));
         assert!(!is_table(sc.for_scan(&seen(TABLE_AFTER_BYTES, (TABLE_AFTER_BYTES + 1) * TABLE_SHARE))));
@@ -3900,8 +4075,46 @@ mod tests {
         assert!(is_table(sc.for_scan(&Scanned::default())));
     }
 
-    /// Every automaton of the default rules is a table of our own (see `CueDfa::from_trie`), not
-    /// the slower general automaton.
+    /// Cues whose automaton has more states than two-byte entries can name get the wide table,
+    /// which reports what the library does; a set just small enough gets the narrow one.
+    #[test]
+    fn automata_past_two_byte_names_keep_the_wide_table() {
+        // Three-letter words over 26 letters and their two-letter prefixes: 26 + 676 + 17,576
+        // states in the trie; with a fourth letter from 3, 52,728 more.
+        let letters: Vec<char> = ('a'..='z').collect();
+        let words = |fourth: &[char]| -> Vec<String> {
+            let mut w = Vec::new();
+            for &a in &letters {
+                for &b in &letters {
+                    for &c in &letters {
+                        if fourth.is_empty() {
+                            w.push(format!("{a}{b}{c}"));
+                        }
+                        for &d in fourth {
+                            w.push(format!("{a}{b}{c}{d}"));
+                        }
+                    }
+                }
+            }
+            w
+        };
+        let small = CueAutomaton::build(&words(&[])).unwrap();
+        assert!(matches!(small, CueAutomaton::Narrow(_)), "18,279 states fit");
+        let patterns = words(&['x', 'y', 'z']);
+        let big = CueAutomaton::build(&patterns).unwrap();
+        assert!(matches!(big, CueAutomaton::Dfa(_)), "70,000-odd states do not fit");
+        let text = "the quick brown fox jumps over the lazy dog, XYZZY abcx QRSTUVWXYZ".repeat(3);
+        let general = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).unwrap();
+        let expected: Vec<(usize, usize, u32)> = general.find_overlapping_iter(&text).map(|m| (m.start(), m.end(), m.pattern().as_u32())).collect();
+        let mut got = Vec::new();
+        big.for_each_match(&text, |s, e, p| got.push((s, e, p)));
+        assert!(expected.len() > 10);
+        assert_eq!(got, expected);
+    }
+
+    /// Every automaton of the default rules is a table of our own in two-byte entries (see
+    /// `NarrowDfa`), not the wide table, which takes twice the memory, nor the slower general
+    /// automaton.
     #[test]
     fn default_cue_automata_are_tables() {
         let c = crate::Cleaner::new().unwrap();
@@ -3909,7 +4122,7 @@ mod tests {
         let all = index.ac.iter().chain(index.with_latin.iter().chain(&index.script_ac).filter_map(ScriptCues::automaton));
         let mut seen = 0;
         for ac in all {
-            assert!(matches!(ac, CueAutomaton::Dfa(_)), "{ac:?}");
+            assert!(matches!(ac, CueAutomaton::Narrow(_)), "{ac:?}");
             seen += 1;
         }
         assert_eq!(seen, 1 + usize::from(index.with_latin.is_some()) + index.script_ac.len());
