@@ -3597,7 +3597,8 @@ mod tests {
             ("記事の下にある「コメントを見る」を押すと一覧が出ます。", "コメントを見る"),
             ("글 하단의 '댓글 쓰기'를 누르면 입력창이 열립니다.", "댓글 쓰기"),
             ("Als Unterzeichner der „Initiative Transparente Zivilgesellschaft“ verpflichtet sich", "initiative transparente zivilgesellschaft"),
-            ("اضغط على زر \"مشاركة\" أسفل المنشور", "مشاركة"),
+            // The title as `normalize_label` gives it: Arabic ك as ک.
+            ("اضغط على زر \"مشاركة\" أسفل المنشور", "مشار\u{06A9}ة"),
             ("書名は《関連記事》である", "関連記事"),
         ] {
             assert!(quotes(line, title), "{line:?} quotes {title:?}");

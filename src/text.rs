@@ -343,6 +343,21 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// The one spelling [`normalize_label`] gives a letter that pages print in two encodings: Persian
+/// text written with the Arabic letters ي and ك (Arabic keyboards, older sites) for ی and ک, and
+/// Bengali ড় ঢ় য় precomposed or as a letter and a nukta (Unicode normalisation (NFC) decomposes
+/// them, many sites do not). A phrase written once matches every mix of the two.
+fn one_spelling(c: char) -> Option<&'static str> {
+    match c {
+        '\u{064A}' => Some("\u{06CC}"),
+        '\u{0643}' => Some("\u{06A9}"),
+        '\u{09DC}' => Some("\u{09A1}\u{09BC}"),
+        '\u{09DD}' => Some("\u{09A2}\u{09BC}"),
+        '\u{09DF}' => Some("\u{09AF}\u{09BC}"),
+        _ => None,
+    }
+}
+
 /// Normalises a label or a short line for exact lookup: lower case, every run of separators
 /// (white space, punctuation, symbols) becomes one space, apostrophes and hyphens inside words are
 /// kept (as `'` and `-`), leading and trailing separators go. `"— Leave a Reply: *"` and
@@ -429,6 +444,8 @@ fn normalize<const ASCII_RUNS: bool>(s: &str, out: &mut String, mut token_done: 
             // to "i" and a combining dot, and "I" to "i", so "İLGİLİ HABERLER", "Ilgili
             // haberler" and "İlgili Haberler" would be three labels.
             out.push('i');
+        } else if let Some(one) = one_spelling(c) {
+            out.push_str(one);
         } else {
             out.extend(c.to_lowercase());
         }
@@ -780,6 +797,13 @@ mod tests {
             assert_eq!(normalize_label(label), "ilgili haberler", "{label}");
         }
         assert_eq!(normalize_label("YAZI DOLAŞIMI"), normalize_label("Yazı dolaşımı"));
+        // Persian with Arabic ي and ك, with a zero-width non-joiner or fused; Bengali য় precomposed
+        // or as য and a nukta.
+        for label in ["اشتراک\u{200C}گذاری", "اشتراكگذاري", "اشتراک\u{200C}گذاري"] {
+            assert_eq!(normalize_label(label), "اشتراکگذاری", "{label}");
+        }
+        assert_eq!(normalize_label("আরও প\u{09DC}ুন"), normalize_label("আরও প\u{09A1}\u{09BC}ুন"));
+        assert_eq!(normalize_label("শে\u{09DF}ার"), "শে\u{09AF}\u{09BC}ার");
     }
 
     #[test]
