@@ -73,6 +73,8 @@ pub fn iso639_1(lang: whatlang::Lang) -> Option<&'static str> {
         Ell => "el",
         Heb => "he",
         Pes => "fa",
+        Ben => "bn",
+        Slk => "sk",
         Cat => "ca",
         _ => return None,
     })
