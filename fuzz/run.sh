@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every fuzz target one after another, each for SECONDS (default 600), one process each,
 # without AddressSanitizer by default (the code is safe Rust but for the two unchecked look-ups of
-# the cue scan, `step` in src/engine.rs, the word-at-a-time append of label normalisation,
+# the cue scan, `CueTable::step` of both tables in src/engine.rs, the word-at-a-time append of label normalisation,
 # `push_alphanumeric_run` in src/text.rs, and the SSE2 loads of `high_and_leads` in src/engine.rs:
 # `SAN=address fuzz/run.sh …` checks them, with debug assertions on). Logs go to logs/<target>-<stamp>.log; the last
 # line of each log ("stat::number_of_executed_units: N") is the count that fuzz/README.md records.
