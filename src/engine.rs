@@ -1310,7 +1310,7 @@ enum CueAutomaton {
 }
 
 /// The transitions and matches of the DFA aho-corasick would build, in one table of our own (see
-/// [`CueDfa::from_trie`]) so that a step is two look-ups (the byte's code, then the next state; the
+/// [`CueDfa::from_rows`]) so that a step is two look-ups (the byte's code, then the next state; the
 /// library's DFA also maps the code to its own byte class, and checks the bounds), and a match is
 /// one compare.
 #[derive(Debug)]
@@ -1357,11 +1357,10 @@ struct NarrowDfa {
 }
 
 impl NarrowDfa {
-    /// The automaton [`CueDfa::from_trie`] builds, in two-byte entries and built as such (a wide
+    /// The automaton [`CueDfa::from_rows`] builds, in two-byte entries and built as such (a wide
     /// table first, then this one, held both at once: 19 MB for the Latin cues); `None` when its
-    /// states do not fit (see [`NarrowDfa`]) or [`CueDfa::from_trie`] would give none.
-    fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<NarrowDfa> {
-        let t = TrieRows::new(coded, codes, max_code)?;
+    /// states do not fit (see [`NarrowDfa`]).
+    fn from_rows(t: &TrieRows) -> Option<NarrowDfa> {
         let (others, n) = (t.others, t.rows.len());
         if 2 * n + 1 > usize::from(u16::MAX) {
             return None;
@@ -1378,8 +1377,8 @@ impl NarrowDfa {
             half,
             first_match: 2 * others as u32 + 1,
             match_from: match_from.into_boxed_slice(),
-            matches: t.matches.into_boxed_slice(),
-            max_pattern_len: coded.iter().map(Vec::len).max().unwrap_or(0),
+            matches: t.matches.clone().into_boxed_slice(),
+            max_pattern_len: t.max_pattern_len,
         })
     }
 
@@ -1411,7 +1410,7 @@ impl CueTable for CueDfa {
         let table = &*self.table;
         // SAFETY: the table holds the 256 codes first, each below `alphabet`; `s` is the start
         // state or the next state of a state, and every state is the first entry of a whole row
-        // of `width > alphabet` entries. `CueDfa::from_trie` makes the table so (and the tests'
+        // of `width > alphabet` entries. `CueDfa::from_rows` makes the table so (and the tests'
         // `CueDfa::new`), and nothing changes it afterwards.
         unsafe {
             debug_assert!(table.len() > 256);
@@ -1440,7 +1439,7 @@ impl CueTable for NarrowDfa {
         let table = &*self.table;
         // SAFETY: the table holds the 256 codes first, each below the alphabet; `s` is the start
         // (0) or an entry of a row, and every state's row, at `256 + (s << half)`, has room for
-        // every code. `NarrowDfa::from_wide` makes the table so, and nothing changes it
+        // every code. `NarrowDfa::from_rows` makes the table so, and nothing changes it
         // afterwards.
         unsafe {
             debug_assert!(table.len() > 256);
@@ -1483,7 +1482,7 @@ fn grouped<T: Copy + Default>(n: usize, items: &[(u32, T)]) -> (Vec<u32>, Vec<T>
 }
 
 /// The Aho-Corasick automaton of some cues as a trie with failure targets, which
-/// [`CueDfa::from_trie`] turns into a table and [`CueNfa`] keeps as it is. Nodes are numbered in the
+/// [`CueDfa::from_rows`] turns into a table and [`CueNfa`] keeps as it is. Nodes are numbered in the
 /// order they were made; node 0 is the start.
 struct Trie {
     /// The edges out of node `s` are `edges[from[s]..from[s + 1]]`, (code, child), by code.
@@ -1684,6 +1683,7 @@ struct TrieRows {
     match_from: Vec<u32>,
     /// The matches of all rows, (pattern, length), row by row, each's in the library's order.
     matches: Vec<(u32, u32)>,
+    max_pattern_len: usize,
 }
 
 impl TrieRows {
@@ -1716,7 +1716,8 @@ impl TrieRows {
                 }
             }
         }
-        Some(TrieRows { trie, codes: *codes, alphabet, rows, others, match_from, matches })
+        let max_pattern_len = coded.iter().map(Vec::len).max().unwrap_or(0);
+        Some(TrieRows { trie, codes: *codes, alphabet, rows, others, match_from, matches, max_pattern_len })
     }
 
     /// A table of `len` entries: the 256 byte codes (as `code` turns each into an entry), then
@@ -1758,10 +1759,9 @@ impl TrieRows {
     }
 }
 
-
 impl CueDfa {
-    /// Builds the table of the Aho-Corasick automaton of the cues `coded`, over codes
-    /// `0..=max_code`, with the overlapping (standard) semantics the scan reports: the automaton
+    /// Builds the table of the Aho-Corasick automaton of the cues of `t` (see [`TrieRows::new`]:
+    /// the cues coded over codes `0..=max_code`), with the overlapping (standard) semantics the scan reports: the automaton
     /// aho-corasick's builder makes of the same cues, state for state, without the library. (Its
     /// noncontiguous NFA, from which this table was built before, was most of the work: the
     /// automaton of the ASCII and Latin cues took 23.1 M instructions that way, 12.0 M this way.)
@@ -1774,9 +1774,9 @@ impl CueDfa {
     /// order) and then those of its failure target's, as the library lists them. The match
     /// states get the last rows, at odd offsets (see [`CueDfa::width`]). `None` when a cue is
     /// empty (lexicons reject empty phrases, and the library reports one at every position), a
-    /// code is out of range, or a row offset would overflow.
-    fn from_trie(coded: &[Vec<u8>], codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
-        let t = TrieRows::new(coded, codes, max_code)?;
+    /// code is out of range, or a row offset would overflow. [`CueAutomaton::build`] makes the
+    /// rows once, for this table or the narrow one.
+    fn from_rows(t: TrieRows) -> Option<CueDfa> {
         let (alphabet, others, n) = (t.alphabet, t.others, t.rows.len());
         let width = (alphabet + 1).next_multiple_of(2);
         let offset = |row: usize| CODES as usize + row * width + usize::from(row >= others);
@@ -1795,7 +1795,7 @@ impl CueDfa {
             start: at[0] as u32,
             width: width as u32,
             matches: t.matches.into_boxed_slice(),
-            max_pattern_len: coded.iter().map(Vec::len).max().unwrap_or(0),
+            max_pattern_len: t.max_pattern_len,
         })
     }
 
@@ -1804,7 +1804,7 @@ impl CueDfa {
     /// its byte classes (here one per code, and one for the bytes above them) rounded up to a
     /// power of two; its first two states are the dead and the fail state, and its match states
     /// come next. `None` when the DFA is not laid out so. The reference for
-    /// [`CueDfa::from_trie`], which builds the same automaton without the library's DFA.
+    /// [`CueDfa::from_rows`], which builds the same automaton without the library's DFA.
     #[cfg(test)]
     fn new(dfa: &aho_corasick::dfa::DFA, codes: &[u8; 256], max_code: u8) -> Option<CueDfa> {
         let start = dfa.start_state(Anchored::No).ok()?.as_u32();
@@ -1865,7 +1865,7 @@ impl CueDfa {
                 }
             }
         }
-        // The rows moved as `from_trie` lays them out: the match states' (in order, so that the
+        // The rows moved as `from_rows` lays them out: the match states' (in order, so that the
         // counts stay) last and at odd offsets.
         let (old_width, width) = ((alphabet + 1) as usize, (alphabet as usize + 1).next_multiple_of(2));
         let old: Vec<usize> = (0..row).step_by(stride as usize).map(|r| id(r) as usize).collect();
@@ -1984,12 +1984,12 @@ impl CueAutomaton {
         // took 128 columns that way, their codes take 64 (half the table to build and to keep
         // in cache).
         let Coded { lower, codes, max_code, coded } = Self::code(patterns);
-        let narrow = coded.as_ref().and_then(|coded| NarrowDfa::from_trie(coded, &codes, max_code));
-        if let Some(n) = narrow {
+        // One trie for either table: the narrow one when its states fit, else the wide one.
+        let rows = coded.and_then(|coded| TrieRows::new(&coded, &codes, max_code));
+        if let Some(n) = rows.as_ref().and_then(NarrowDfa::from_rows) {
             return Ok(CueAutomaton::Narrow(Box::new(n)));
         }
-        let dfa = coded.and_then(|coded| CueDfa::from_trie(&coded, &codes, max_code));
-        Ok(match dfa {
+        Ok(match rows.and_then(CueDfa::from_rows) {
             Some(d) => CueAutomaton::Dfa(Box::new(d)),
             None => CueAutomaton::General(AhoCorasick::builder().ascii_case_insensitive(true).build(&lower).map_err(|e| e.to_string())?),
         })
@@ -2055,7 +2055,9 @@ fn scan_table<T: CueTable>(dfa: &T, text: &str, segments: &[(usize, usize)], buf
     // lanes take (nearly) as many steps.
     let last = (total + (LANES - 1) * overrun) / LANES;
     let per = last.saturating_sub(overrun);
-    let one = dfa.start() & 1 == 1 || per < 64;
+    // An automaton with an empty pattern starts in a match state.
+    let empty_pattern = dfa.start() & 1 == 1;
+    let one = empty_pattern || per < 64;
     lanes.clear();
     // Lane k is `lanes[bound[k]..bound[k + 1]]`.
     let mut bound = [0usize; LANES + 1];
@@ -2086,12 +2088,12 @@ fn scan_table<T: CueTable>(dfa: &T, text: &str, segments: &[(usize, usize)], buf
         }
     }
     ends.clear();
-    if dfa.start() & 1 == 1 {
+    if empty_pattern {
         // An empty pattern: a match at the start of every segment, before its first byte.
         ends.extend(lanes.iter().enumerate().map(|(k, seg)| (seg.from, k, dfa.start() as u32)));
     }
     match_states(dfa, bytes, lanes, &bound, ends);
-    if !one || dfa.start() & 1 == 1 {
+    if !one || empty_pattern {
         // In the order of their ends; at one end, the earlier segment's first: a lane's
         // overrun (longer matches, starting in an earlier lane) before the next lane's own,
         // as one automaton lists them.
@@ -3931,7 +3933,7 @@ mod tests {
         (ours, CueDfa::new(&library, &codes, max_code))
     }
 
-    /// `CueDfa::from_trie` makes, state for state, the automaton that copying the library's DFA
+    /// `CueDfa::from_rows` makes, state for state, the automaton that copying the library's DFA
     /// makes (`CueDfa::new`, which it replaced): on the default rules' cue sets (every script
     /// group, and the ASCII and Latin cues together) and on sets of other shapes, both report the
     /// same matches in the same order, over text holding every cue and over real pages.
@@ -3985,7 +3987,7 @@ mod tests {
             // The wide table, which `build` keeps for automata whose states do not fit the narrow
             // one's entries.
             let Coded { codes, max_code, coded, .. } = CueAutomaton::code(&patterns);
-            let wide = CueAutomaton::Dfa(Box::new(CueDfa::from_trie(&coded.unwrap(), &codes, max_code).unwrap()));
+            let wide = CueAutomaton::Dfa(Box::new(TrieRows::new(&coded.unwrap(), &codes, max_code).and_then(CueDfa::from_rows).unwrap()));
             // Two segments, each searched as if alone.
             let mut at = cut.min(text.len());
             while !text.is_char_boundary(at) {
