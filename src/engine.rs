@@ -191,8 +191,9 @@ impl Veto {
 /// Marks that only open a quotation, right before the quoted words (French spacing too): a
 /// `none_of_quoted` phrase after one vetoes its rule on the line.
 const OPEN_ONLY: [&str; 8] = ["„", "«", "« ", "‚", "‹", "‹ ", "「", "『"];
-/// Marks that may open or close one: they open it after a space ("we write \"Photo: …\"" but
-/// "…„Wir schaffen das“Foto: dpa", a caption glued to its credit), and “ ‘ also glued to a phrase
+/// Marks that may open or close one: they open it at the start of the line or after a space ("we
+/// write \"Photo: …\"", "‘…’ ধরনের বার্তা;" but "…„Wir schaffen das“Foto: dpa", a caption
+/// glued to its credit), and “ ‘ also glued to a phrase
 /// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…"). (« and ‹
 /// glued to a word close one, as German prints »…«.)
 const OPEN_OR_CLOSE: [&str; 7] = ["\"", "“", "”", "'", "‘", "»", "״"];
@@ -209,7 +210,7 @@ fn opens_quotation(before: &str, unspaced: bool) -> bool {
     }) || OPEN_OR_CLOSE.iter().any(|m| {
         // Glued to a Han or Kana phrase, only the marks that open: "…“大吉大利”图/新华社" is a
         // slogan closed before its credit.
-        before.strip_suffix(m).is_some_and(|rest| rest.ends_with(' ') || (unspaced && matches!(*m, "“" | "‘")))
+        before.strip_suffix(m).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ') || (unspaced && matches!(*m, "“" | "‘")))
     })
 }
 
@@ -3518,6 +3519,8 @@ mod tests {
             (format!("A banner that says «{banner}» is not enough."), false),
             (format!("A banner that says « {banner} » is not enough."), false),
             (format!("A banner that says „{banner}“ is not enough."), false),
+            (format!("\"{banner}\" is not enough."), false),
+            (format!("‘{banner}’ is not enough."), false),
             (format!("Notice:\"{banner}"), true),
             (format!("“The end”{banner}"), true),
             ("写一句“我们使用cookies, you agree”是不够的。".to_string(), false),
