@@ -125,9 +125,13 @@ enum Fail {
 /// glibc starts at 128 KiB and raises the bound to the size of every such block freed (up to
 /// 32 MiB), after which big blocks come from the heap and their freed pages stay resident; which
 /// blocks happen to be freed first then moves peak RSS by 4-5 MB from one rule set to the next
-/// (measured on 206 MB of JSONL, `-j1`: 47.6 MB with the moving bound, 43.4 MB with this one;
-/// 256 KiB cost 0.4 s of system time in `mmap` calls).
-const MMAP_THRESHOLD: i32 = 4 << 20;
+/// (measured on 206 MB of JSONL, `-j1`: 47.6 MB with the moving bound, 43.4 MB with a fixed one;
+/// 256 KiB cost 0.4 s of system time in `mmap` calls). At 1 MiB rather than 4 MiB, the blocks
+/// each worker's lazy DFAs outgrow (their transition tables double as they fill, to 4 MB for the
+/// main line set) go back to the system instead of staying in the worker's heap: on the 1 GB
+/// stream, two workers, peak RSS 61.9-62.4 MB against 64.2-66.1 MB, run time the same (ten
+/// alternating runs each at `-j1` and `-j2`).
+const MMAP_THRESHOLD: i32 = 1 << 20;
 /// Free bytes at the top of the heap that glibc keeps before giving them back. A fixed mmap bound
 /// also fixes this one, at 128 KiB, and the heap's top then shrank and grew again at every other
 /// document (0.2 s of system time on the same run); at 4 MiB that churn is gone, the run takes
