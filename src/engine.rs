@@ -191,7 +191,7 @@ impl Veto {
 /// Marks that only open a quotation, right before the quoted words (French spacing too): a
 /// `none_of_quoted` phrase after one vetoes its rule on the line.
 const OPEN_ONLY: [&str; 8] = ["„", "«", "« ", "‚", "‹", "‹ ", "「", "『"];
-/// Marks that may open or close one: they open it at the start of the line or after a space ("we
+/// Marks that may open or close one: they open it at the start of the line or after white space ("we
 /// write \"Photo: …\"", "‘…’ ধরনের বার্তা;" but "…„Wir schaffen das“Foto: dpa", a caption
 /// glued to its credit), and “ ‘ also glued to a phrase
 /// that opens with a Han or Kana character, in text without spaces ("写一句“我们使用…"). (« and ‹
@@ -210,7 +210,7 @@ fn opens_quotation(before: &str, unspaced: bool) -> bool {
     }) || OPEN_OR_CLOSE.iter().any(|m| {
         // Glued to a Han or Kana phrase, only the marks that open: "…“大吉大利”图/新华社" is a
         // slogan closed before its credit.
-        before.strip_suffix(m).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ') || (unspaced && matches!(*m, "“" | "‘")))
+        before.strip_suffix(m).is_some_and(|rest| rest.is_empty() || rest.ends_with(char::is_whitespace) || (unspaced && matches!(*m, "“" | "‘")))
     })
 }
 
@@ -3521,6 +3521,7 @@ mod tests {
             (format!("A banner that says „{banner}“ is not enough."), false),
             (format!("\"{banner}\" is not enough."), false),
             (format!("‘{banner}’ is not enough."), false),
+            (format!("\t“{banner}” is not enough."), false),
             (format!("Notice:\"{banner}"), true),
             (format!("“The end”{banner}"), true),
             ("写一句“我们使用cookies, you agree”是不够的。".to_string(), false),

@@ -582,17 +582,20 @@ mod tests {
         }
         assert!(rules_seen >= 20, "{rules_seen} pattern rules");
         assert!(factored >= 10, "{factored} entries factored");
-        assert!(too_big.len() <= 2, "{} entries not proven", too_big.len());
-        let mut matched = 0;
+        // The time stamps' label alternations of many languages (Arabic; Persian and Bengali with
+        // their digits; eight Latin-script languages) and one copyright list: their joint DFAs
+        // pass the size limit. Each is tried on every example line instead, and must match some.
+        assert!(too_big.len() <= 4, "{} entries not proven", too_big.len());
         for (x, z) in &too_big {
             let x = regex_automata::meta::Regex::builder().build_from_hir(x).unwrap();
             let z = regex_automata::meta::Regex::builder().build_from_hir(z).unwrap();
+            let mut matched = 0;
             for l in &lines {
                 assert_eq!(x.is_match(l.as_str()), z.is_match(l.as_str()), "{l:?}");
                 matched += usize::from(z.is_match(l.as_str()));
             }
+            assert!(matched > 0, "the example lines exercise every unproven entry");
         }
-        assert!(too_big.is_empty() || matched > 0, "the example lines exercise the unproven entries");
         // A list no default rule has is not found, nor one cut short.
         assert!(stored_entries(&["(?i)^(?:not a default pattern)$".to_string()]).is_none());
         // Malformed stored bytes are refused, never a panic.
