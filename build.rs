@@ -23,6 +23,7 @@ fn main() {
         .collect();
     files.sort();
     let mut out = String::from("&[\n");
+    let mut lean_out = String::from("&[\n");
     let mut costs = String::from("&[\n");
     let mut sources = Vec::new();
     let mut rule_lists = Vec::new();
@@ -31,6 +32,16 @@ fn main() {
         let name = f.file_name().unwrap().to_string_lossy();
         out.push_str(&format!("    (\"rules/{name}\", include_str!({:?})),\n", f.display().to_string()));
         let text = fs::read_to_string(f).unwrap_or_default();
+        let lean_path = Path::new(&env::var("OUT_DIR").unwrap()).join(format!("lean-{name}"));
+        let lean_text = lean(&text).unwrap_or_else(|| {
+            // (A file that does not parse at all is the loader's to report.)
+            if text.parse::<toml::Table>().is_ok() {
+                println!("cargo:warning=rules/{name}: its copy without examples does not parse as the file less its examples; the file is loaded whole");
+            }
+            text.clone()
+        });
+        fs::write(&lean_path, &lean_text).unwrap();
+        lean_out.push_str(&format!("    (\"rules/{name}\", include_str!({:?})),\n", lean_path.display().to_string()));
         // A file or pattern that does not parse is left to the loader, which reports it.
         let mut own = Vec::new();
         let mut guards = Vec::new();
@@ -47,16 +58,18 @@ fn main() {
                 guards.extend(sources_of(rule, "not_next_to").into_iter().flatten());
             }
         }
-        costs.push_str(&format!("    {},\n", hircode::load_cost(&text, &own)));
+        costs.push_str(&format!("    {},\n", hircode::load_cost(&lean_text, &own)));
         sources.extend(own);
         // The `not_next_to` guards are parsed when a line first needs them, not at load: their
         // trees are stored too, and left out of the load cost.
         sources.extend(guards);
     }
     out.push_str("]\n");
+    lean_out.push_str("]\n");
     costs.push_str("]\n");
     let out_dir = env::var("OUT_DIR").unwrap();
     fs::write(Path::new(&out_dir).join("default_rules.rs"), out).unwrap();
+    fs::write(Path::new(&out_dir).join("default_rules_lean.rs"), lean_out).unwrap();
     fs::write(Path::new(&out_dir).join("default_costs.rs"), costs).unwrap();
 
     // Each pattern as the loader wraps it (`entries::wrap`), and case-sensitive as the gate
@@ -113,4 +126,35 @@ fn sources_of(rule: &toml::Value, key: &str) -> Option<Vec<String>> {
     let mut langs: Vec<_> = by_lang.iter().collect();
     langs.sort_by(|a, b| a.0.cmp(b.0));
     Some(langs.into_iter().filter_map(|(_, items)| items.as_array()).flatten().filter_map(|v| v.as_str().map(String::from)).collect())
+}
+
+/// `text` with its rules' inline examples blanked out, line for line (each line of a
+/// `[[rule.example]]` table becomes empty, so every other line keeps its number): what cleaning
+/// loads, as the examples are a third of the rule files' bytes and only `--test-rules`,
+/// `--explain` and `--list-rules` read them. `None` (the file is then embedded whole) unless the
+/// result parses to the same tables as `text` less its examples; a multi-line string holding a
+/// line that opens with `[` is the one case the line test could misread.
+fn lean(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut in_example = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('[') {
+            in_example = line.trim_end() == "[[rule.example]]";
+        }
+        if in_example {
+            out.push_str(if line.ends_with("\r\n") { "\r\n" } else if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            out.push_str(line);
+        }
+    }
+    let without_examples = |t: &str| -> Option<toml::Table> {
+        let mut table = t.parse::<toml::Table>().ok()?;
+        if let Some(toml::Value::Array(rules)) = table.get_mut("rule") {
+            for rule in rules.iter_mut().filter_map(toml::Value::as_table_mut) {
+                rule.remove("example");
+            }
+        }
+        Some(table)
+    };
+    (without_examples(text)? == without_examples(&out)?).then_some(out)
 }

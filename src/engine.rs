@@ -4417,7 +4417,7 @@ mod tests {
     /// only at the very end).
     #[test]
     fn line_sets_find_what_the_library_finds() {
-        let cleaner = crate::Cleaner::new().unwrap();
+        let cleaner = crate::Cleaner::builder().examples(true).build().unwrap();
         let index = &cleaner.index;
         let mut lines = crate::fixture_lines();
         for r in cleaner.rules() {

@@ -150,11 +150,12 @@ pub struct CleanerBuilder {
     sources: Vec<(String, String)>,
     disabled: Vec<String>,
     max_removed_share: f64,
+    examples: bool,
 }
 
 impl Default for CleanerBuilder {
     fn default() -> Self {
-        CleanerBuilder { defaults: true, paths: Vec::new(), sources: Vec::new(), disabled: Vec::new(), max_removed_share: DEFAULT_MAX_REMOVED_SHARE }
+        CleanerBuilder { defaults: true, paths: Vec::new(), sources: Vec::new(), disabled: Vec::new(), max_removed_share: DEFAULT_MAX_REMOVED_SHARE, examples: false }
     }
 }
 
@@ -174,6 +175,15 @@ impl CleanerBuilder {
     /// Adds rules from a string; `name` is used in error messages.
     pub fn rules_str(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
         self.sources.push((name.into(), toml.into()));
+        self
+    }
+
+    /// Also loads the default rules' inline examples into [`Rule::examples`] (off by default), for
+    /// [`check_examples`] and the rule listings. Cleaning never reads them, and they are a third
+    /// of the default rule files. Rules added with [`CleanerBuilder::rules_path`] or
+    /// [`CleanerBuilder::rules_str`] always keep theirs.
+    pub fn examples(mut self, yes: bool) -> Self {
+        self.examples = yes;
         self
     }
 
@@ -198,7 +208,8 @@ impl CleanerBuilder {
         if self.defaults {
             // Each default file parses on its own (two at a time); their ids are then checked
             // together, in file order, as one sequential load would.
-            let loaded = par::map(rules::default_files(), |(_, text)| rules::load_cost(text), |(path, text)| rules::load_builtin_str(path, text, &mut HashSet::new()));
+            let files = if self.examples { rules::default_files() } else { rules::default_files_without_examples() };
+            let loaded = par::map(files, |(_, text)| rules::load_cost(text), |(path, text)| rules::load_builtin_str(path, text, &mut HashSet::new()));
             for file in loaded {
                 for rule in file? {
                     if !seen.insert(rule.id.to_string()) {
@@ -449,7 +460,8 @@ pub struct ExampleFailure {
 }
 
 /// Runs every inline example of `rules`, each with its own rule alone. Returns how many ran and
-/// the ones that failed.
+/// the ones that failed. The default rules carry their examples only in a cleaner built with
+/// [`CleanerBuilder::examples`].
 pub fn check_examples(rules: &[Rule]) -> Result<(usize, Vec<ExampleFailure>), Error> {
     let mut ran = 0;
     let mut failures = Vec::new();

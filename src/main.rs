@@ -170,7 +170,10 @@ fn main() -> ExitCode {
 }
 
 fn build_cleaner(args: &Args) -> Result<Cleaner, Fail> {
-    let mut b = Cleaner::builder().default_rules(!args.no_default_rules).max_removed_share(args.max_removed_share);
+    let mut b = Cleaner::builder()
+        .default_rules(!args.no_default_rules)
+        .max_removed_share(args.max_removed_share)
+        .examples(args.list_rules || args.explain.is_some() || args.test_rules);
     for p in &args.rules {
         b = b.rules_path(p);
     }

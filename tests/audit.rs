@@ -308,7 +308,7 @@ fn html_is_self_contained_and_marks_every_edit() {
 
 #[test]
 fn list_rules_and_explain_cover_every_rule() {
-    let cleaner = Cleaner::new().unwrap();
+    let cleaner = Cleaner::builder().examples(true).build().unwrap();
     let table = String::from_utf8(bin().arg("--list-rules").output().unwrap().stdout).unwrap();
     let json = bin().args(["--list-rules", "--json"]).output().unwrap();
     assert!(json.status.success());
@@ -338,7 +338,7 @@ fn list_rules_and_explain_cover_every_rule() {
 
 #[test]
 fn test_rules_reports_failing_user_examples_with_file_and_line() {
-    let cleaner = Cleaner::new().unwrap();
+    let cleaner = Cleaner::builder().examples(true).build().unwrap();
     let (ran, _) = textsweep::check_examples(cleaner.rules()).unwrap();
     let out = bin().arg("--test-rules").output().unwrap();
     assert_eq!(out.status.code(), Some(0));

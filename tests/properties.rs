@@ -16,7 +16,7 @@ use textsweep::{Category, Cleaner};
 
 fn cleaner() -> &'static Cleaner {
     static C: OnceLock<Cleaner> = OnceLock::new();
-    C.get_or_init(|| Cleaner::new().unwrap())
+    C.get_or_init(|| Cleaner::builder().examples(true).build().unwrap())
 }
 
 /// Every non-blank line of every inline example of the default rules: captions, comment-form

@@ -4,7 +4,7 @@ use textsweep::{check_examples, Cleaner};
 
 #[test]
 fn inline_examples_of_default_rules_pass() {
-    let cleaner = Cleaner::new().unwrap();
+    let cleaner = Cleaner::builder().examples(true).build().unwrap();
     let (ran, failures) = check_examples(cleaner.rules()).unwrap();
     for f in &failures {
         eprintln!("{} ({}):\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}", f.rule, f.location, f.input, f.expected, f.got);
@@ -14,7 +14,7 @@ fn inline_examples_of_default_rules_pass() {
 
 #[test]
 fn every_rule_has_examples_of_both_kinds() {
-    let cleaner = Cleaner::new().unwrap();
+    let cleaner = Cleaner::builder().examples(true).build().unwrap();
     for r in cleaner.rules() {
         let removes = r.examples.iter().any(|(e, _)| e.output.as_ref().is_some_and(|o| o != &e.input));
         assert!(removes, "rule {} has no example of what it removes", r.id);

@@ -230,6 +230,8 @@ pub struct Rule {
     pub category: Category,
     pub description: String,
     pub languages: Vec<String>,
+    /// The rule's inline examples. The default rules' are loaded only by a cleaner built with
+    /// [`crate::CleanerBuilder::examples`]; a user's rule file always keeps its own.
     pub examples: Vec<(Example, Source)>,
     pub source: Source,
     pub kind: Kind,
@@ -432,7 +434,8 @@ pub fn load_path(path: &Path, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule
 /// other byte a tenth.
 pub(crate) fn load_cost(text: &str) -> usize {
     // Found by content (lengths first): the same text may sit at more than one address.
-    let builtin = default_files().iter().position(|(_, t)| t.len() == text.len() && *t == text);
+    let same = |(_, t): &(&str, &str)| t.len() == text.len() && *t == text;
+    let builtin = default_files().iter().position(same).or_else(|| default_files_without_examples().iter().position(same));
     if let Some(cost) = builtin.and_then(|i| DEFAULT_COSTS.get(i)) {
         return *cost;
     }
@@ -479,9 +482,54 @@ pub fn default_files() -> &'static [(&'static str, &'static str)] {
     include!(concat!(env!("OUT_DIR"), "/default_rules.rs"))
 }
 
+/// [`default_files`] with every `[[rule.example]]` table blanked out line for line (`build.rs`),
+/// so that every rule and error keeps its line: what a cleaner loads unless it is asked for the
+/// examples ([`crate::CleanerBuilder::examples`]). The examples are a third of the files' bytes,
+/// and parsing them was about a tenth of the rules' compile time.
+pub(crate) fn default_files_without_examples() -> &'static [(&'static str, &'static str)] {
+    include!(concat!(env!("OUT_DIR"), "/default_rules_lean.rs"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a cleaner loads by default is each default file less its examples: the same tables
+    /// once the examples are taken out of the whole file, every line where it was, and the same
+    /// rules, at the same lines, with no examples.
+    #[test]
+    fn default_files_without_examples_are_the_files_less_their_examples() {
+        let tables = |text: &str| {
+            let mut table: toml::Table = text.parse().unwrap();
+            let mut examples = 0;
+            for rule in table.get_mut("rule").and_then(toml::Value::as_array_mut).unwrap() {
+                let rule = rule.as_table_mut().unwrap();
+                examples += rule.remove("example").and_then(|e| e.as_array().map(Vec::len)).unwrap_or(0);
+            }
+            (table, examples)
+        };
+        let lean_files = default_files_without_examples();
+        assert_eq!(lean_files.len(), default_files().len());
+        for (&(path, whole), &(lean_path, lean)) in default_files().iter().zip(lean_files) {
+            assert_eq!(path, lean_path);
+            let ((a, examples), (b, none)) = (tables(whole), tables(lean));
+            assert_eq!(a, b, "{path}");
+            assert!(examples > 0 && none == 0, "{path}: {examples} examples, {none} left");
+            assert_eq!(whole.lines().count(), lean.lines().count(), "{path}");
+            assert!(lean.len() < whole.len(), "{path}");
+            let (with, without) = (load_builtin_str(path, whole, &mut HashSet::new()).unwrap(), load_builtin_str(path, lean, &mut HashSet::new()).unwrap());
+            assert_eq!(with.len(), without.len());
+            for (x, y) in with.iter().zip(&without) {
+                let what = |r: &Rule| (r.id.clone(), r.category, r.description.clone(), r.languages.clone(), r.source.path.clone(), r.source.line, r.kind_name());
+                assert_eq!(what(x), what(y));
+                assert!(!x.examples.is_empty() && y.examples.is_empty(), "{}", x.id);
+            }
+        }
+        // Cleaning loads them; the examples are there when asked for.
+        let count = |c: crate::Cleaner| c.rules().iter().map(|r| r.examples.len()).sum::<usize>();
+        assert_eq!(count(crate::Cleaner::new().unwrap()), 0);
+        assert!(count(crate::Cleaner::builder().examples(true).build().unwrap()) > 1000);
+    }
 
     /// The line index a file's rules are placed with answers what `line_col` does at every
     /// character of every default rule file.
@@ -638,11 +686,12 @@ mod tests {
     }
 
     /// The load costs `build.rs` estimated are the ones the same estimate gives now, for every
-    /// default file and its patterns as the loader reads them; `load_cost` answers with them.
+    /// default file as cleaning loads it (without its examples) and its patterns as the loader
+    /// reads them; `load_cost` answers with them, for the whole file too.
     #[test]
     fn build_time_load_costs_are_the_estimate() {
         assert_eq!(DEFAULT_COSTS.len(), default_files().len());
-        for (i, (path, text)) in default_files().iter().enumerate() {
+        for (i, ((path, text), (_, whole))) in default_files_without_examples().iter().zip(default_files()).enumerate() {
             let mut patterns = Vec::new();
             for rule in load_builtin_str(path, text, &mut HashSet::new()).unwrap() {
                 if let Kind::Pattern(p) = &rule.kind {
@@ -653,6 +702,7 @@ mod tests {
             assert!(cost >= text.len(), "{path}");
             assert_eq!(DEFAULT_COSTS[i], cost, "{path}");
             assert_eq!(load_cost(text), cost, "{path}");
+            assert_eq!(load_cost(whole), cost, "{path}");
         }
         // A text that is no default file gets the estimate from its text.
         let other = format!("{} ", default_files()[0].1);
