@@ -139,7 +139,9 @@ fn lean(text: &str) -> Option<String> {
     let mut in_example = false;
     for line in text.split_inclusive('\n') {
         if line.starts_with('[') {
-            in_example = line.trim_end() == "[[rule.example]]";
+            // The header as TOML allows it: spaces inside the brackets, a comment after them.
+            let header: String = line.split('#').next().unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
+            in_example = header == "[[rule.example]]";
         }
         if in_example {
             out.push_str(if line.ends_with("\r\n") { "\r\n" } else if line.ends_with('\n') { "\n" } else { "" });

@@ -10,6 +10,8 @@ fn inline_examples_of_default_rules_pass() {
         eprintln!("{} ({}):\n  input:    {:?}\n  expected: {:?}\n  got:      {:?}", f.rule, f.location, f.input, f.expected, f.got);
     }
     assert!(failures.is_empty(), "{} of {ran} examples failed", failures.len());
+    // Every rule has examples (below), so a set that ran fewer than the rules lost them.
+    assert!(ran > cleaner.rules().len(), "only {ran} examples ran");
 }
 
 #[test]
