@@ -94,13 +94,16 @@ fn assert_matches_per_document(input: &str, output: &[u8]) {
 #[test]
 fn batch_output_equals_cleaning_each_document_alone() {
     let input = many(3);
-    for threads in [1, 2, 3] {
-        // Tiny chunks and a tight window: many chunks in flight, finishing out of order.
-        let opts = Options { threads, chunk_bytes: 700, window: 3, ..Options::default() };
-        let (out, r) = run_lib(&input, &opts, &mut ());
-        let summary = r.unwrap();
-        assert_eq!(summary.records as usize, input.lines().count());
-        assert_matches_per_document(&input, &out);
+    for threads in [1, 2, 3, 5] {
+        // Tiny chunks and windows from one chunk (fewer than the threads) to the default: many
+        // chunks in flight, finishing out of order, the calling thread cleaning some of them.
+        for window in [1, 2, 3, 0] {
+            let opts = Options { threads, chunk_bytes: 700, window, ..Options::default() };
+            let (out, r) = run_lib(&input, &opts, &mut ());
+            let summary = r.unwrap();
+            assert_eq!(summary.records as usize, input.lines().count(), "{threads} threads, window {window}");
+            assert_matches_per_document(&input, &out);
+        }
     }
 }
 
@@ -305,8 +308,8 @@ fn a_failing_input_ends_the_run_after_everything_read_before_it() {
     let (first, missing, last) = (dir.path().join("first.jsonl"), dir.path().join("missing.jsonl"), dir.path().join("last.jsonl"));
     std::fs::write(&first, &input).unwrap();
     std::fs::write(&last, &input).unwrap();
-    for threads in [1, 2, 3] {
-        let opts = Options { threads, chunk_bytes: 700, window: 3, ..Options::default() };
+    for (threads, window) in [(1, 3), (2, 3), (3, 3), (2, 1), (4, 2)] {
+        let opts = Options { threads, chunk_bytes: 700, window, ..Options::default() };
         let cleaner = Cleaner::new().unwrap();
         let mut out = Vec::new();
         let r = batch::run(&cleaner, &opts, vec![Input::reader("flaky", FailsAfter(std::io::Cursor::new(input.as_bytes()[..cut].to_vec())))], &mut out, &mut ());
