@@ -1149,13 +1149,30 @@ fn run_parallel(
             s.spawn(move || worker(cleaner, opts, tokens, chunks, &done_tx, stop));
         }
         drop(done_tx);
+        // However this thread leaves (its result, or a panic in an observer or a reader), the
+        // workers stop: no more results wanted, and none waits for a token.
+        let _stop = StopOnDrop { tokens, stop, always: true };
         let result = clean_and_write(cleaner, opts, tokens, chunks, &done_rx, out, observer, summary);
-        // End the workers: no more results wanted, and none waits for a token.
-        stop.store(true, Ordering::Relaxed);
-        tokens.give_back(window);
         drop(done_rx);
         result
     })
+}
+
+/// Stops the run when dropped: `always`, or only while its thread panics (a worker's: the
+/// others then end, the calling thread's wait for results with them, and the scope passes the
+/// panic on).
+struct StopOnDrop<'a> {
+    tokens: &'a Tokens,
+    stop: &'a AtomicBool,
+    always: bool,
+}
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.always || std::thread::panicking() {
+            self.tokens.stop(self.stop);
+        }
+    }
 }
 
 /// The chunks that may be read: the window's tokens not taken.
@@ -1192,12 +1209,17 @@ impl Tokens {
     fn give_back(&self, n: usize) {
         if let Ok(mut free) = self.free.lock() {
             *free += n;
-            if n == 1 {
-                self.returned.notify_one();
-            } else {
-                self.returned.notify_all();
-            }
+            self.returned.notify_one();
         }
+    }
+
+    /// Sets `stop` and wakes every thread that waits for a token (under the lock, so that none
+    /// goes to wait after looking at `stop` and before this wakes it).
+    fn stop(&self, stop: &AtomicBool) {
+        let free = self.free.lock();
+        stop.store(true, Ordering::Relaxed);
+        self.returned.notify_all();
+        drop(free);
     }
 }
 
@@ -1213,6 +1235,7 @@ fn next_done(cleaner: &Cleaner, opts: &Options, chunks: &Mutex<Chunks>, bufs: &m
 
 /// Takes a token, reads the next chunk and cleans it, until the chunks run out or the run stops.
 fn worker(cleaner: &Cleaner, opts: &Options, tokens: &Tokens, chunks: &Mutex<Chunks>, done: &Sender<Done>, stop: &AtomicBool) {
+    let _stop_on_panic = StopOnDrop { tokens, stop, always: false };
     let mut bufs = Buffers::default();
     while tokens.take(stop).is_some() {
         let Some(d) = next_done(cleaner, opts, chunks, &mut bufs) else {
@@ -1269,8 +1292,9 @@ fn clean_and_write(
             continue;
         }
         if workers_ended {
-            // The workers end when the chunks run out, or when one panicked (the scope passes the
-            // panic on when it ends): then a chunk is missing, and nothing after it is written.
+            // The workers end when the chunks run out, or when the run stops because one
+            // panicked (the scope passes the panic on when it ends): then a chunk is missing,
+            // and nothing after it is written.
             if !pending.is_empty() || !chunks_left {
                 return Ok(());
             }

@@ -91,17 +91,65 @@ fn assert_matches_per_document(input: &str, output: &[u8]) {
     assert!(changed > 0, "the fixture has records the rules change");
 }
 
+/// Counts the chunks written (one progress report each).
+struct CountChunks(usize);
+impl Observer for CountChunks {
+    fn progress(&mut self, _bytes_in: u64) {
+        self.0 += 1;
+    }
+}
+
+/// Runs `f` on a thread of its own and gives its outcome (`Err` if it panicked), or fails the
+/// test if it has not ended within a minute (the run hung).
+fn ends<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> std::thread::Result<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the run ended")
+}
+
+/// A run that stops, for a bad line or a panic in the thread that writes, ends however many
+/// threads wait for a token (a window of one chunk, three threads), and a panic is passed on.
+#[test]
+fn a_stopped_run_ends_whatever_the_threads_wait_for() {
+    let mut input = many(40);
+    let at = input.len() / 2;
+    let at = at + input[at..].find('\n').unwrap() + 1;
+    input.insert_str(at, "not json\n");
+    for (threads, window) in [(3, 1), (4, 1), (3, 2), (2, 0), (4, 0)] {
+        let text = input.clone();
+        let r = ends(move || run_lib(&text, &Options { threads, chunk_bytes: 700, window, ..Options::default() }, &mut ()).1.map(|s| s.records));
+        assert!(matches!(r, Ok(Err(batch::BatchError::Bad(_)))), "{threads} threads, window {window}: {r:?}");
+
+        /// Panics at its third chunk.
+        struct Panics(usize);
+        impl Observer for Panics {
+            fn progress(&mut self, _bytes_in: u64) {
+                self.0 += 1;
+                assert!(self.0 < 3, "the observer panics");
+            }
+        }
+        let text = many(40);
+        let r = ends(move || run_lib(&text, &Options { threads, chunk_bytes: 700, window, ..Options::default() }, &mut Panics(0)).1.is_ok());
+        assert!(r.is_err(), "{threads} threads, window {window}: the observer's panic is passed on");
+    }
+}
+
 #[test]
 fn batch_output_equals_cleaning_each_document_alone() {
-    let input = many(3);
+    // About 520 KB: the reader takes 64 KiB at a time, so eight chunks or more.
+    let input = many(80);
     for threads in [1, 2, 3, 5] {
-        // Tiny chunks and windows from one chunk (fewer than the threads) to the default: many
+        // Small chunks and windows from one chunk (fewer than the threads) to the default: many
         // chunks in flight, finishing out of order, the calling thread cleaning some of them.
         for window in [1, 2, 3, 0] {
             let opts = Options { threads, chunk_bytes: 700, window, ..Options::default() };
-            let (out, r) = run_lib(&input, &opts, &mut ());
+            let mut chunks = CountChunks(0);
+            let (out, r) = run_lib(&input, &opts, &mut chunks);
             let summary = r.unwrap();
             assert_eq!(summary.records as usize, input.lines().count(), "{threads} threads, window {window}");
+            assert!(chunks.0 >= 8, "{threads} threads, window {window}: {} chunks", chunks.0);
             assert_matches_per_document(&input, &out);
         }
     }
@@ -300,7 +348,8 @@ fn a_failing_input_ends_the_run_after_everything_read_before_it() {
             }
         }
     }
-    let input = many(3);
+    // About 260 KB, read 64 KiB at a time: the failure comes after several chunks.
+    let input = many(40);
     // Five bytes into a line: the reader fails in the middle of a record.
     let whole = &input[..input[..input.len() * 2 / 3].rfind('\n').unwrap() + 1];
     let cut = whole.len() + 5;
