@@ -14,6 +14,14 @@ use textsweep::batch::{self, BadLine, BatchError, Input, Observer};
 use textsweep::report::{self, Doc, Sink};
 use textsweep::Cleaner;
 
+/// `eprintln!` that cannot panic: a message to a closed or full standard error is dropped (the
+/// exit code still tells), where `eprintln!` would panic and exit with 101.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
+
 /// Sweeps scraped-page noise (captions, widget labels, comment forms, share bars, cookie notices, …)
 /// out of plain text. Reads FILEs (or standard input), writes the cleaned text to standard output.
 #[derive(Parser, Debug)]
@@ -181,7 +189,7 @@ fn build_cleaner(args: &Args) -> Result<Cleaner, Fail> {
         b = b.disable(d);
     }
     b.build().map_err(|e| {
-        eprintln!("textsweep: {e}");
+        say!("textsweep: {e}");
         Fail::Reported
     })
 }
@@ -207,9 +215,58 @@ fn open_output(path: &Path) -> Result<Box<dyn Write>, Fail> {
     match File::create(path) {
         Ok(f) => Ok(Box::new(io::BufWriter::new(f))),
         Err(e) => {
-            eprintln!("textsweep: {}: {e}", path.display());
+            say!("textsweep: {}: {e}", path.display());
             Err(Fail::Reported)
         }
+    }
+}
+
+/// Refuses, before anything is opened, a run that would write over what it reads or write two
+/// outputs into one file: an audit output file that is one of the inputs (opening it truncates
+/// the input before it is read), two audit outputs naming one file (the second would overwrite
+/// the first), and standard output redirected into an input (as `cat` refuses it; with `>>` the
+/// run would read its own output).
+fn check_paths(args: &Args) -> Result<(), Fail> {
+    let inputs: Vec<&PathBuf> = args.files.iter().filter(|p| p.as_os_str() != "-").collect();
+    let outputs: Vec<(&str, &PathBuf)> = [("--report", &args.report), ("--diff", &args.diff), ("--html", &args.html)]
+        .into_iter()
+        .filter_map(|(flag, p)| p.as_ref().filter(|p| p.as_os_str() != "-").map(|p| (flag, p)))
+        .collect();
+    let refuse = |what: String| {
+        say!("textsweep: {what}; nothing was read or written");
+        Err(Fail::Reported)
+    };
+    for (k, &(flag, out)) in outputs.iter().enumerate() {
+        if let Some(input) = inputs.iter().find(|i| same_file::is_same_file(out, i).unwrap_or(false)) {
+            return refuse(format!("{flag} {} is the input {}: writing it would destroy the input", out.display(), input.display()));
+        }
+        if let Some((other, _)) = outputs[..k].iter().find(|(_, o)| same_target(o, out)) {
+            return refuse(format!("{other} and {flag} both write {}", out.display()));
+        }
+    }
+    if !args.check {
+        if let Ok(stdout) = same_file::Handle::stdout() {
+            if let Some(input) = inputs.iter().find(|i| same_file::Handle::from_path(i).is_ok_and(|h| h == stdout)) {
+                return refuse(format!("standard output is the input {}", input.display()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two output paths name one file: the same file if both exist, else the same path once
+/// their folders are resolved.
+fn same_target(a: &Path, b: &Path) -> bool {
+    if let Ok(same) = same_file::is_same_file(a, b) {
+        return same;
+    }
+    let resolved = |p: &Path| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::canonicalize(dir).ok().zip(p.file_name()).map(|(d, f)| d.join(f))
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
 }
 
@@ -242,13 +299,13 @@ fn rule_mode(args: &Args, cleaner: &Cleaner) -> Result<Option<Outcome>, Fail> {
         report::rules::write_list(&mut out, rules).map_err(io_fail)?;
     } else if let Some(id) = &args.explain {
         let Some(rule) = rules.iter().find(|r| &*r.id == id.as_str()) else {
-            eprintln!("textsweep: --explain {id}: no rule of that id (see --list-rules)");
+            say!("textsweep: --explain {id}: no rule of that id (see --list-rules)");
             return Err(Fail::Reported);
         };
         report::rules::write_explain(&mut out, rule).map_err(io_fail)?;
     } else if args.test_rules {
         let (ran, failures) = textsweep::check_examples(rules).map_err(|e| {
-            eprintln!("textsweep: {e}");
+            say!("textsweep: {e}");
             Fail::Reported
         })?;
         report::rules::write_test_results(&mut out, ran, &failures).map_err(io_fail)?;
@@ -269,6 +326,7 @@ fn run(args: Args) -> Result<Outcome, Fail> {
     if let Some(outcome) = rule_mode(&args, cleaner)? {
         return Ok(outcome);
     }
+    check_paths(&args)?;
     let mut sinks = sinks(&args)?;
     if args.jsonl {
         return run_batch(cleaner, &args, sinks);
@@ -288,7 +346,7 @@ fn run(args: Args) -> Result<Outcome, Fail> {
         let bytes = match read_input(input) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("textsweep: {name}: {e}");
+                say!("textsweep: {name}: {e}");
                 failed += 1;
                 continue;
             }
@@ -299,7 +357,7 @@ fn run(args: Args) -> Result<Outcome, Fail> {
             match std::str::from_utf8(&bytes) {
                 Ok(text) => cleaner.clean(text),
                 Err(e) => {
-                    eprintln!("textsweep: {name}: invalid UTF-8 at byte {}", e.valid_up_to());
+                    say!("textsweep: {name}: invalid UTF-8 at byte {}", e.valid_up_to());
                     failed += 1;
                     continue;
                 }
@@ -312,7 +370,7 @@ fn run(args: Args) -> Result<Outcome, Fail> {
         // Audit outputs render texts; a document repaired by --lossy has no text to render.
         let Ok(text) = std::str::from_utf8(&bytes) else {
             if !sinks.is_empty() {
-                eprintln!("textsweep: {name}: not valid UTF-8; its edits are not in the audit outputs");
+                say!("textsweep: {name}: not valid UTF-8; its edits are not in the audit outputs");
             }
             continue;
         };
@@ -328,7 +386,7 @@ fn run(args: Args) -> Result<Outcome, Fail> {
         sink.finish().map_err(audit_fail)?;
     }
     if failed > 0 {
-        eprintln!("textsweep: {failed} input(s) failed");
+        say!("textsweep: {failed} input(s) failed");
         return Err(Fail::Reported);
     }
     Ok(if args.check && changed { Outcome::Findings } else { Outcome::Clean })
@@ -342,9 +400,13 @@ fn parse_share(s: &str) -> Result<f64, String> {
     }
 }
 
-/// An audit output could not be written: always an error (only stdout may be closed quietly).
+/// An audit output could not be written: an error, but for a reader that went away (`--report -
+/// | head`), which ends the run quietly as a closed stdout does.
 fn audit_fail(e: io::Error) -> Fail {
-    eprintln!("textsweep: writing audit output: {e}");
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return Fail::BrokenPipe;
+    }
+    say!("textsweep: writing audit output: {e}");
     Fail::Reported
 }
 
@@ -352,7 +414,7 @@ fn io_fail(e: io::Error) -> Fail {
     if e.kind() == io::ErrorKind::BrokenPipe {
         Fail::BrokenPipe
     } else {
-        eprintln!("textsweep: writing output: {e}");
+        say!("textsweep: writing output: {e}");
         Fail::Reported
     }
 }
@@ -444,12 +506,12 @@ fn run_batch(cleaner: &Cleaner, args: &Args, sinks: Vec<Box<dyn Sink>>) -> Resul
         bar.finish_and_clear();
     }
     for b in &view.bad {
-        eprintln!("textsweep: {b} (passed through)");
+        say!("textsweep: {b} (passed through)");
     }
     if view.bad_count > 0 {
         let more = view.bad_count - view.bad.len() as u64;
         let more = if more > 0 { format!(", {more} more not shown") } else { String::new() };
-        eprintln!("textsweep: {} bad line(s) passed through unchanged{more}", view.bad_count);
+        say!("textsweep: {} bad line(s) passed through unchanged{more}", view.bad_count);
     }
     if let Some(e) = view.sink_error.take() {
         return Err(audit_fail(e));
@@ -461,7 +523,7 @@ fn run_batch(cleaner: &Cleaner, args: &Args, sinks: Vec<Box<dyn Sink>>) -> Resul
         Ok(summary) => Ok(if args.check && summary.changed > 0 { Outcome::Findings } else { Outcome::Clean }),
         Err(BatchError::Output(e)) => Err(io_fail(e)),
         Err(e) => {
-            eprintln!("textsweep: {e}");
+            say!("textsweep: {e}");
             Err(Fail::Reported)
         }
     }

@@ -288,6 +288,62 @@ fn a_closed_stdout_ends_quietly_with_exit_0() {
 }
 
 #[test]
+fn a_closed_stderr_ends_quietly_without_a_panic() {
+    let dir = scratch("stderr-pipe");
+    let path = dir.join("big.txt");
+    std::fs::write(&path, format!("{PROSE}\n{BOILER}\n").repeat(100_000)).unwrap();
+    // The report on standard error, read by a reader that goes away, like `2>&1 >/dev/null | head -1`;
+    // then the summary table and a diff, and batch mode's report.
+    let jsonl = dir.join("big.jsonl");
+    std::fs::write(&jsonl, format!("{}\n", serde_json::json!({ "text": format!("{PROSE}\n{BOILER}\n") })).repeat(20_000)).unwrap();
+    let p = path.to_str().unwrap();
+    for args in [vec!["--report", "-", p], vec!["--summary", "--diff", "-", p], vec!["--jsonl", "--report", "-", jsonl.to_str().unwrap()]] {
+        let mut child = Command::new(BIN).args(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let mut first = [0u8; 16];
+        err.read_exact(&mut first).unwrap();
+        drop(err);
+        let status = child.wait().unwrap();
+        // A panic exits with 101 (its message is lost with the pipe); a closed stderr is a reader
+        // that went away, as a closed stdout is.
+        assert_eq!(status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn an_output_that_would_overwrite_an_input_or_another_output_is_refused() {
+    let dir = scratch("same-file");
+    let page = dir.join("page.txt");
+    let original = format!("{PROSE}\n\n{BOILER}\n");
+    let p = page.to_str().unwrap();
+    let other = dir.join("out.jsonl");
+    let other_dotted = format!("{}/./out.jsonl", dir.display());
+    for (args, says) in [
+        (vec!["--report", p, p], "--report"),
+        (vec!["--diff", p, p], "--diff"),
+        (vec!["--jsonl", "--html", p, p], "--html"),
+        (vec!["--report", other.to_str().unwrap(), "--diff", &other_dotted, p], "both write"),
+    ] {
+        std::fs::write(&page, &original).unwrap();
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), original, "{args:?}: the input is intact");
+        assert!(!other.exists(), "{args:?}: nothing was opened");
+    }
+    // Standard output appended to the input (`textsweep page.txt >> page.txt`).
+    let out = std::fs::OpenOptions::new().append(true).open(&page).unwrap();
+    let o = Command::new(BIN).arg(&page).stdout(out).stderr(Stdio::piped()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("standard output is the input"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), original);
+    // Different files are fine.
+    let o = run(&["--report", other.to_str().unwrap(), p], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
 fn an_unreadable_input_is_named_and_the_others_still_processed() {
     let dir = scratch("unreadable");
     let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
