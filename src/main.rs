@@ -109,8 +109,9 @@ struct Args {
     threads: Option<u32>,
 
     /// Accept input that is not valid UTF-8: delete each invalid byte sequence (reported as an
-    /// edit of category `invalid_utf8`) instead of failing with exit 2.
-    #[arg(long)]
+    /// edit of category `invalid_utf8`) instead of failing with exit 2. Not with --jsonl, where
+    /// such a line is a bad line (see --skip-bad).
+    #[arg(long, conflicts_with = "jsonl")]
     lossy: bool,
 }
 
@@ -367,14 +368,20 @@ fn run(args: Args) -> Result<Outcome, Fail> {
         if !args.check {
             write_or_fail(&mut out, cleaned.text.as_bytes())?;
         }
-        // Audit outputs render texts; a document repaired by --lossy has no text to render.
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            if !sinks.is_empty() {
-                say!("textsweep: {name}: not valid UTF-8; its edits are not in the audit outputs");
-            }
+        if sinks.is_empty() {
             continue;
-        };
-        let doc = Doc { name: doc_name, text, edits: &cleaned.edits, held: cleaned.held.as_ref() };
+        }
+        // A document repaired by --lossy is rendered from its bytes with the invalid ones
+        // substituted one for one (see `Doc::lossy`).
+        let substituted;
+        let doc = match std::str::from_utf8(&bytes) {
+            Ok(text) => Doc::new(doc_name, text, &cleaned.edits),
+            Err(_) => {
+                substituted = report::substituted(&bytes);
+                Doc::lossy(doc_name, &bytes, &substituted, &cleaned.edits)
+            }
+        }
+        .held(cleaned.held.as_ref());
         for sink in &mut sinks {
             sink.document(&doc).map_err(audit_fail)?;
         }
@@ -439,7 +446,7 @@ const BAD_LINES_SHOWN: usize = 10;
 
 impl Observer for BatchView {
     fn record(&mut self, rec: &batch::Doc) {
-        let doc = Doc { name: rec.name.as_bytes(), text: &rec.text, edits: &rec.edits, held: rec.held.as_ref() };
+        let doc = Doc::new(rec.name.as_bytes(), &rec.text, &rec.edits).held(rec.held.as_ref());
         for sink in &mut self.sinks {
             if let Err(e) = sink.document(&doc) {
                 self.sink_error.get_or_insert(e);

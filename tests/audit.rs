@@ -245,6 +245,51 @@ fn non_utf8_names_keep_the_report_valid_and_the_diff_applicable() {
     assert_eq!(fs::read(dir.join(name)).unwrap(), out.stdout);
 }
 
+/// With `--lossy`, a document that is not valid UTF-8 is in every audit output: the report's edits
+/// (the `invalid_utf8` ones included) take the input to the output byte for byte, the diff applies
+/// with both tools to the file as it is, and the summary counts it.
+#[test]
+fn lossy_documents_are_in_every_audit_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = fs::read(fixtures_dir().join("seed/input.txt")).unwrap();
+    // Invalid bytes in a kept line, in a removed line and at the very end (no newline after).
+    let mut input = b"caf\xe9 au lait \xf0\x9f\x98 ok\n\n".to_vec();
+    input.extend_from_slice(&seed);
+    input.extend_from_slice(b"\n\nShare on Facebook \xff\nShare on Twitter\n\xfe");
+    fs::write(tmp.path().join("bad.txt"), &input).unwrap();
+    let out = run_in(tmp.path(), &["--lossy", "--report", "r.jsonl", "--diff", "d.diff", "--summary", "bad.txt"]);
+    let cleaned = out.stdout;
+    assert!(cleaned.len() < input.len() - 3, "rules removed lines too");
+    let recs = records(&fs::read(tmp.path().join("r.jsonl")).unwrap());
+    let (mut kept, mut pos, mut invalid) = (Vec::new(), 0, 0);
+    for r in recs.iter().filter(|r| r["type"] == "edit") {
+        let (s, e) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        assert!(s >= pos && e > s);
+        match std::str::from_utf8(&input[s..e]) {
+            Ok(t) => assert_eq!(r["text"], t),
+            Err(_) => {
+                assert_eq!(r["category"], "invalid_utf8");
+                invalid += 1;
+            }
+        }
+        let line = input[..s].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(r["line"].as_u64().unwrap() as usize, line);
+        kept.extend_from_slice(&input[pos..s]);
+        pos = e;
+    }
+    kept.extend_from_slice(&input[pos..]);
+    assert_eq!(kept, cleaned, "the report's edits take the input to the output");
+    assert_eq!(invalid, 4);
+    let end = recs.iter().find(|r| r["type"] == "end").unwrap();
+    assert_eq!((end["bytes_in"].as_u64().unwrap() as usize, end["bytes_out"].as_u64().unwrap() as usize), (input.len(), cleaned.len()));
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(summary.contains("1 document, 1 changed"), "{summary}");
+    let patch = fs::read(tmp.path().join("d.diff")).unwrap();
+    for tool in ["patch", "git"] {
+        assert_eq!(apply_with(tool, tmp.path(), "bad.txt", &input, &patch), cleaned, "{tool}");
+    }
+}
+
 #[test]
 fn check_writes_nothing_and_exits_1_only_with_findings() {
     let seed = fixtures_dir().join("seed/input.txt");
@@ -314,6 +359,10 @@ fn list_rules_and_explain_cover_every_rule() {
     assert!(json.status.success());
     let recs = records(&json.stdout);
     assert_eq!(recs.len(), cleaner.rules().len());
+    // The README's count of the default rules is this one.
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let said = format!("`textsweep --list-rules` lists the {} default rules", recs.len());
+    assert!(readme.contains(&said), "README should say: {said}");
     for (r, rec) in cleaner.rules().iter().zip(&recs) {
         assert!(table.lines().any(|l| l.starts_with(&format!("{} ", r.id)) && l.contains(r.category.name())), "{table}");
         assert_eq!(rec["id"], &*r.id);
@@ -423,7 +472,7 @@ fn random_deletions_render_diffs_that_patch_and_git_apply_exactly() {
             })
             .collect();
         let expected = textsweep::apply(&text, &edits);
-        let doc = Doc { name: b"doc.txt", text: &text, edits: &edits, held: None };
+        let doc = Doc::new(b"doc.txt", &text, &edits);
         let mut diff = Vec::new();
         write_diff(&mut diff, &doc).unwrap();
         let mut report = Vec::new();

@@ -95,10 +95,10 @@ fn hunk_range(start: usize, len: usize) -> String {
 }
 
 /// One diff line: the marker, the line as it is, and the no-newline note if it has no `\n`.
-fn line(out: &mut Vec<u8>, marker: u8, line: &str) {
+fn line(out: &mut Vec<u8>, marker: u8, line: &[u8]) {
     out.push(marker);
-    out.extend_from_slice(line.as_bytes());
-    if !line.ends_with('\n') {
+    out.extend_from_slice(line);
+    if !line.ends_with(b"\n") {
         out.extend_from_slice(b"\n\\ No newline at end of file\n");
     }
 }
@@ -138,7 +138,10 @@ pub fn write_diff(w: &mut impl Write, doc: &Doc) -> io::Result<()> {
     }
     let li = LineIndex::new(doc.text);
     let runs = runs(doc, &li);
-    let old_line = |i: usize| &doc.text[li.range(i)];
+    // Old lines byte for byte as they were (invalid UTF-8 included, see `Doc::lossy`), so that
+    // the diff applies to the file as it is; what is left of them never holds invalid bytes.
+    let original = doc.original_bytes();
+    let old_line = |i: usize| &original[li.range(i)];
     let mut out = Vec::new();
     for (prefix, marker) in [("a/", b"--- "), ("b/", b"+++ ")] {
         out.extend_from_slice(marker);
@@ -180,7 +183,7 @@ pub fn write_diff(w: &mut impl Write, doc: &Doc) -> io::Result<()> {
                 line(&mut out, b'-', old_line(i));
             }
             for l in new {
-                line(&mut out, b'+', l);
+                line(&mut out, b'+', l.as_bytes());
             }
             pos = run.lines.end;
             shift += new.len() as isize - run.lines.len() as isize;

@@ -29,21 +29,53 @@ use std::collections::BTreeMap;
 use std::io;
 use std::sync::Arc;
 
-/// One cleaned document as the sinks see it.
+/// One cleaned document as the sinks see it. Made with [`Doc::new`] (and [`Doc::held`],
+/// [`Doc::lossy`]), so that a field added later breaks no sink written outside this crate.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Doc<'a> {
     /// The document's name as reports show it: the path as given, `stdin`, or a batch record id.
     /// Raw bytes, as a path may be any bytes (`OsStr::as_encoded_bytes`).
     pub name: &'a [u8],
-    /// The original text.
+    /// The original text. For a document that was not valid UTF-8 (see [`Doc::lossy`]), the
+    /// original bytes with every byte of every invalid sequence replaced by U+001A (SUBSTITUTE),
+    /// so that offsets, lines and lengths are those of the original.
     pub text: &'a str,
     /// The edits the cleaner made to it: sorted, non-overlapping, non-empty spans of `text`.
     pub edits: &'a [Edit],
     /// Set when a guard held the document back (then `edits` is empty).
     pub held: Option<&'a Held>,
+    /// The original bytes, when they are not valid UTF-8 (see [`Doc::lossy`]); `None` when
+    /// `text` is the original.
+    pub original: Option<&'a [u8]>,
 }
 
 impl<'a> Doc<'a> {
+    /// A document named `name` whose original text is `text`, with the edits the cleaner made.
+    pub fn new(name: &'a [u8], text: &'a str, edits: &'a [Edit]) -> Doc<'a> {
+        Doc { name, text, edits, held: None, original: None }
+    }
+
+    /// The same document, held back by a guard when `held` is set ([`crate::Cleaned::held`]).
+    pub fn held(self, held: Option<&'a Held>) -> Doc<'a> {
+        Doc { held, ..self }
+    }
+
+    /// A document cleaned from bytes that are not all valid UTF-8 ([`crate::Cleaner::clean_lossy`]):
+    /// `original` as read and `substituted`, the same bytes with each invalid byte replaced by
+    /// U+001A (made by [`substituted`]), with the edits' byte offsets into both. Reports count
+    /// each invalid byte as one column; the diff writes the original bytes, so that it applies to
+    /// the file as it is.
+    pub fn lossy(name: &'a [u8], original: &'a [u8], substituted: &'a str, edits: &'a [Edit]) -> Doc<'a> {
+        debug_assert_eq!(original.len(), substituted.len());
+        Doc { name, text: substituted, edits, held: None, original: Some(original) }
+    }
+
+    /// The original bytes: [`Doc::original`] if set, else `text`'s.
+    pub fn original_bytes(&self) -> &'a [u8] {
+        self.original.unwrap_or(self.text.as_bytes())
+    }
+
     /// The name for display, with U+FFFD for bytes that are not UTF-8.
     pub fn display_name(&self) -> Cow<'a, str> {
         String::from_utf8_lossy(self.name)
@@ -53,6 +85,17 @@ impl<'a> Doc<'a> {
     pub fn bytes_removed(&self) -> usize {
         self.edits.iter().map(|e| e.end - e.start).sum()
     }
+}
+
+/// `bytes` with every byte of every invalid UTF-8 sequence replaced by U+001A (SUBSTITUTE, one
+/// byte): valid UTF-8 of the same length, with the same line ends, for [`Doc::lossy`].
+pub fn substituted(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('\u{1A}', chunk.invalid().len()));
+    }
+    out
 }
 
 /// A renderer of edits: told about every document of a run, then that the run is over.
