@@ -546,6 +546,11 @@ fn parse_record_with<'a>(raw: &'a [u8], field: &str, spare: &mut Unescaped) -> R
     }
     let mut p = skip_ws(raw, 0);
     if raw.get(p) != Some(&b'{') {
+        if raw[p..].starts_with("\u{FEFF}".as_bytes()) {
+            // An editor's or a Windows tool's byte-order mark: named, as "not a JSON object"
+            // left the reader looking for what was wrong with the object.
+            return Err("a byte-order mark (U+FEFF) before the JSON object (JSON Lines has none)".into());
+        }
         return Err("not a JSON object".into());
     }
     p = skip_ws(raw, p + 1);
@@ -1409,6 +1414,7 @@ mod tests {
     fn rejects_what_is_not_a_record() {
         for (line, why) in [
             (r#"[1]"#, "not a JSON object"),
+            ("\u{FEFF}{\"text\": \"a\"}", "a byte-order mark (U+FEFF) before the JSON object (JSON Lines has none)"),
             (r#"{"id": 1}"#, "no field `text`"),
             (r#"{"text": 5}"#, "not a string"),
             (r#"{"text": null}"#, "not a string"),

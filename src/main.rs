@@ -189,10 +189,14 @@ fn build_cleaner(args: &Args) -> Result<Cleaner, Fail> {
     for d in &args.disable {
         b = b.disable(d);
     }
-    b.build().map_err(|e| {
+    let cleaner = b.build().map_err(|e| {
         say!("textsweep: {e}");
         Fail::Reported
-    })
+    })?;
+    if cleaner.rules().is_empty() && !(args.list_rules || args.test_rules) {
+        say!("textsweep: warning: no rules in use (--no-default-rules without --rules, or every rule disabled): nothing will be removed");
+    }
+    Ok(cleaner)
 }
 
 /// Reads one input fully; `None` path means standard input.
@@ -502,7 +506,10 @@ fn run_batch(cleaner: &Cleaner, args: &Args, sinks: Vec<Box<dyn Sink>>) -> Resul
     if let Some(n) = args.threads {
         opts.threads = n as usize;
     }
-    let mut view = BatchView { bar: progress_bar(total), bad: Vec::new(), bad_count: 0, sinks, sink_error: None };
+    // An audit output on stderr (`--report -`) would interleave with the bar's redraws.
+    let audit_on_stderr = [&args.report, &args.diff, &args.html].iter().any(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"));
+    let bar = if audit_on_stderr { None } else { progress_bar(total) };
+    let mut view = BatchView { bar, bad: Vec::new(), bad_count: 0, sinks, sink_error: None };
     // Chunks are written whole and end with a line end, so stdout's own line buffer passes them
     // through without a copy. `--check` writes no records.
     let mut stdout = io::stdout().lock();

@@ -245,6 +245,28 @@ fn non_utf8_names_keep_the_report_valid_and_the_diff_applicable() {
     assert_eq!(fs::read(dir.join(name)).unwrap(), out.stdout);
 }
 
+/// A diff of `./sub/page.txt` or of an absolute path names the file as `git diff --no-index` does
+/// (`a/sub/page.txt`, `a/tmp/…/page.txt`), so that `git apply` (which rejects `a/./…` and
+/// `a//tmp/…`) and `patch -p1` take it; the report keeps the name as given.
+#[test]
+fn diff_headers_name_dotted_and_absolute_paths_as_git_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = fs::read(fixtures_dir().join("seed/input.txt")).unwrap();
+    fs::create_dir(tmp.path().join("sub")).unwrap();
+    fs::write(tmp.path().join("sub/page.txt"), &seed).unwrap();
+    let abs = tmp.path().join("sub/page.txt");
+    let abs = abs.to_str().unwrap();
+    for (given, header) in [("./sub/page.txt", "sub/page.txt"), ("sub/./page.txt", "sub/page.txt"), (abs, abs.trim_start_matches('/'))] {
+        let out = run_in(tmp.path(), &["--diff", "d.diff", "--report", "r.jsonl", given]);
+        let patch = fs::read(tmp.path().join("d.diff")).unwrap();
+        assert!(patch.starts_with(format!("--- a/{header}\n+++ b/{header}\n").as_bytes()), "{given}: {}", String::from_utf8_lossy(&patch));
+        for tool in ["patch", "git"] {
+            assert_eq!(apply_with(tool, tmp.path(), header, &seed, &patch), out.stdout, "{given}: {tool}");
+        }
+        assert_eq!(records(&fs::read(tmp.path().join("r.jsonl")).unwrap())[0]["doc"], given);
+    }
+}
+
 /// With `--lossy`, a document that is not valid UTF-8 is in every audit output: the report's edits
 /// (the `invalid_utf8` ones included) take the input to the output byte for byte, the diff applies
 /// with both tools to the file as it is, and the summary counts it.

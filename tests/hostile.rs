@@ -268,6 +268,31 @@ fn bad_rule_files_fail_with_path_line_col() {
     assert!(stderr(&o).contains(&format!("{}:2:6: duplicate rule id `same`", b.display())), "{}", stderr(&o));
 }
 
+/// A rules path that cannot be read is named without a made-up place (`PATH:0:0:` before); a
+/// folder with no rule file in it is an error, not an empty rule set; running with no rules at
+/// all works (nothing is removed) but says so.
+#[test]
+fn rule_paths_that_hold_no_rules_are_named() {
+    let dir = scratch("no-rules");
+    let missing = dir.join("missing.toml");
+    let o = run(&["--rules", missing.to_str().unwrap()], PROSE.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with(&format!("textsweep: {}: ", missing.display())), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(":0:0"), "{}", stderr(&o));
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("notes.txt"), "not a rule file").unwrap();
+    let o = run(&["--rules", empty.to_str().unwrap()], PROSE.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no `*.toml` file"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let input = format!("{PROSE}\n\n{BOILER}\n");
+    let o = run(&["--no-default-rules"], input.as_bytes());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.stdout, input.as_bytes());
+    assert!(stderr(&o).contains("warning: no rules in use"), "{}", stderr(&o));
+}
+
 #[test]
 fn a_closed_stdout_ends_quietly_with_exit_0() {
     let dir = scratch("pipe");

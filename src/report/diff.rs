@@ -103,10 +103,22 @@ fn line(out: &mut Vec<u8>, marker: u8, line: &[u8]) {
     }
 }
 
+/// The path a header names for `name`: without `.` components and without the leading `/` of an
+/// absolute path, as `git diff --no-index` writes them (`git apply` rejects `a/./x` and `a//tmp/x`,
+/// and `patch` will not write to an absolute path). `..` components stay: no header can name a
+/// file above the folder the diff is applied in, and `patch -p1` takes them.
+fn header_path(name: &[u8]) -> Vec<u8> {
+    let parts: Vec<&[u8]> = name.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
+    if parts.is_empty() {
+        return name.to_vec();
+    }
+    parts.join(&b'/')
+}
+
 /// The header name `PREFIX/NAME`, quoted as git quotes names, plus a tab if it holds a space.
 fn header_name(prefix: &str, name: &[u8]) -> Vec<u8> {
     let mut full = prefix.as_bytes().to_vec();
-    full.extend_from_slice(name);
+    full.extend_from_slice(&header_path(name));
     let needs_quotes = full.iter().any(|&b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\');
     let mut out = Vec::with_capacity(full.len() + 3);
     if needs_quotes {

@@ -115,7 +115,8 @@ struct RawFile {
     rule: Vec<RawRule>,
 }
 
-/// An error in a rule file, located at `path:line:col`.
+/// An error in a rule file, located at `path:line:col`; `line` and `col` are 0 for an error of
+/// the file as a whole (it cannot be read), shown as `path: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleError {
     pub path: String,
@@ -126,6 +127,9 @@ pub struct RuleError {
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.path, self.message);
+        }
         write!(f, "{}:{}:{}: {}", self.path, self.line, self.col, self.message)
     }
 }
@@ -409,6 +413,11 @@ pub fn load_path(path: &Path, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule
             }
         }
         files.sort();
+        if files.is_empty() {
+            // A folder given for rules that holds none is a mistake (a wrong path, a missing
+            // extension), not a wish for no rules.
+            return Err(RuleError { path: path.display().to_string(), line: 0, col: 0, message: "a folder of rules with no `*.toml` file in it".to_string() });
+        }
     } else {
         files.push(path.to_path_buf());
     }
