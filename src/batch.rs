@@ -67,6 +67,12 @@ pub struct Options {
     pub chunk_bytes: usize,
     /// Chunks in flight at most (read but not yet written); `0` means `threads + 1`.
     pub window: usize,
+    /// Least bytes asked of an input per read (64 KiB by default; `0` counts as 1). A chunk is
+    /// read in such blocks, so with the default a chunk holds the whole lines of at least 64 KiB
+    /// read (an input's last chunk aside), however small `chunk_bytes` is; the `jsonl_threads`
+    /// fuzz target sets it small to cut small inputs into many chunks.
+    #[doc(hidden)]
+    pub read_bytes: usize,
     /// Keep each record's original text and edits for [`Observer::record`]. Off, the pipeline
     /// holds no per-document data once a record is written.
     pub keep_docs: bool,
@@ -81,6 +87,7 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_bytes: 1 << 18,
             window: 0,
+            read_bytes: 64 << 10,
             keep_docs: false,
         }
     }
@@ -826,6 +833,8 @@ struct Chunks {
     inputs: std::vec::IntoIter<Input>,
     open: Option<OpenInput>,
     chunk_bytes: usize,
+    /// Least bytes asked of the input per read ([`Options::read_bytes`], at least 1).
+    read_bytes: usize,
     count_lines: bool,
     seq: u64,
     /// An input failed: the item to give after the chunk read before it.
@@ -843,8 +852,8 @@ struct OpenInput {
 }
 
 impl Chunks {
-    fn new(inputs: Vec<Input>, chunk_bytes: usize, count_lines: bool) -> Chunks {
-        Chunks { inputs: inputs.into_iter(), open: None, chunk_bytes, count_lines, seq: 0, failure: None, ended: false }
+    fn new(inputs: Vec<Input>, chunk_bytes: usize, read_bytes: usize, count_lines: bool) -> Chunks {
+        Chunks { inputs: inputs.into_iter(), open: None, chunk_bytes, read_bytes: read_bytes.max(1), count_lines, seq: 0, failure: None, ended: false }
     }
 
     /// The next chunk of lines, or the failure that ends the stream; `None` at its end.
@@ -891,7 +900,7 @@ impl Chunks {
                 if eof || (data.len() >= chunk_bytes && newline) {
                     break;
                 }
-                let want = chunk_bytes.saturating_sub(data.len()).max(64 << 10) as u64;
+                let want = chunk_bytes.saturating_sub(data.len()).max(self.read_bytes) as u64;
                 match open.reader.by_ref().take(want).read_to_end(&mut data) {
                     Ok(n) => eof = (n as u64) < want,
                     Err(e) => {
@@ -1105,7 +1114,7 @@ pub fn run(
         let mut result = Ok(());
         let mut next_line = 1;
         let mut bufs = Buffers::default();
-        let mut chunks = Chunks::new(inputs, chunk_bytes, false);
+        let mut chunks = Chunks::new(inputs, chunk_bytes, opts.read_bytes, false);
         while let Some(item) = chunks.next() {
             let done = match item {
                 Item::Lines(mut c) => {
@@ -1144,7 +1153,7 @@ fn run_parallel(
     let window = if opts.window == 0 { threads + 1 } else { opts.window.max(1) };
     // A chunk is read only with a token; a token comes back once its chunk is written.
     let tokens = Tokens { free: Mutex::new(window), returned: Condvar::new() };
-    let chunks = Mutex::new(Chunks::new(inputs, chunk_bytes, true));
+    let chunks = Mutex::new(Chunks::new(inputs, chunk_bytes, opts.read_bytes, true));
     let (done_tx, done_rx) = channel::<Done>();
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
