@@ -1,11 +1,13 @@
-//! The deletion-only invariant of textsweep, checked on any result. Shared by the fuzz targets
-//! (`fuzz/fuzz_targets/*.rs`) and the property tests (`tests/properties.rs`).
+//! The deletion-only invariant of textsweep, checked on any result, and what a batch run with
+//! `skip_bad` writes. Shared by the fuzz targets (`fuzz/fuzz_targets/*.rs`) and the property
+//! tests (`tests/properties.rs`).
 
-use textsweep::{apply_bytes, Category, Cleaned};
+use textsweep::{apply_bytes, batch, Category, Cleaned, Cleaner};
 
 /// Checks `cleaned` against the `input` it came from: edits sorted, non-empty, non-overlapping,
 /// in bounds, on UTF-8 boundaries, each `text` the removed bytes (U+FFFD per invalid sequence for
 /// `invalid_utf8` edits), and the output exactly the input minus the edit spans.
+#[allow(dead_code)]
 pub fn check(input: &[u8], cleaned: &Cleaned) -> Result<(), String> {
     let mut last_end = 0;
     for (i, e) in cleaned.edits.iter().enumerate() {
@@ -41,6 +43,30 @@ pub fn check(input: &[u8], cleaned: &Cleaned) -> Result<(), String> {
     }
     if cleaned.text.len() > input.len() {
         return Err("output is longer than input".into());
+    }
+    Ok(())
+}
+
+/// Checks the `output` of a batch run with `skip_bad` over the JSON Lines `input` (field `text`):
+/// exactly one line per non-empty input line, each a line that is not a record passed through
+/// unchanged, or a record whose field is what cleaning its text alone gives.
+#[allow(dead_code)]
+pub fn check_batch(cleaner: &Cleaner, input: &[u8], output: &[u8]) -> Result<(), String> {
+    fn lines(b: &[u8]) -> Vec<&[u8]> {
+        b.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect()
+    }
+    let (ins, outs) = (lines(input), lines(output));
+    if ins.len() != outs.len() {
+        return Err(format!("a batch run with skip_bad loses or adds lines: {} in, {} out", ins.len(), outs.len()));
+    }
+    for (i, (a, b)) in ins.iter().zip(&outs).enumerate() {
+        if let (Ok(ra), Ok(rb)) = (batch::parse_record(a, "text"), batch::parse_record(b, "text")) {
+            if cleaner.clean(&ra.text).text != *rb.text {
+                return Err(format!("line {}: batch output differs from cleaning alone", i + 1));
+            }
+        } else if a != b {
+            return Err(format!("line {}: a bad line was not passed through unchanged", i + 1));
+        }
     }
     Ok(())
 }
