@@ -227,12 +227,20 @@ fn open_output(path: &Path) -> Result<Box<dyn Write>, Fail> {
 }
 
 /// Refuses, before anything is opened, a run that would write over what it reads or write two
-/// outputs into one file: an audit output file that is one of the inputs (opening it truncates
-/// the input before it is read), two audit outputs naming one file (the second would overwrite
-/// the first), and standard output redirected into an input (as `cat` refuses it; with `>>` the
-/// run would read its own output).
+/// outputs into one file: an audit output that is one of the inputs (opening it truncates the
+/// input before it is read), two audit outputs naming one file (the second would overwrite the
+/// first), an audit output that is standard output's file, and standard output redirected into an
+/// input (as `cat` refuses it; with `>>` the run would read its own output for ever). Standard
+/// input counts as an input when it is read. Only regular files are compared, by what `stat`
+/// says, and nothing is opened: `/dev/null`, `/dev/stderr`, terminals and pipes are never
+/// refused, and a FIFO is not opened twice.
 fn check_paths(args: &Args) -> Result<(), Fail> {
-    let inputs: Vec<&PathBuf> = args.files.iter().filter(|p| p.as_os_str() != "-").collect();
+    let reads_stdin = args.files.is_empty() || args.files.iter().any(|p| p.as_os_str() == "-");
+    let mut inputs: Vec<(String, FileId)> = args.files.iter().filter(|p| p.as_os_str() != "-").filter_map(|p| Some((p.display().to_string(), FileId::of_path(p)?))).collect();
+    if reads_stdin {
+        inputs.extend(FileId::of_stdio(StdStream::In).map(|id| ("standard input".to_string(), id)));
+    }
+    let stdout = if args.check { None } else { FileId::of_stdio(StdStream::Out) };
     let outputs: Vec<(&str, &PathBuf)> = [("--report", &args.report), ("--diff", &args.diff), ("--html", &args.html)]
         .into_iter()
         .filter_map(|(flag, p)| p.as_ref().filter(|p| p.as_os_str() != "-").map(|p| (flag, p)))
@@ -241,37 +249,122 @@ fn check_paths(args: &Args) -> Result<(), Fail> {
         say!("textsweep: {what}; nothing was read or written");
         Err(Fail::Reported)
     };
+    let targets: Vec<Target> = outputs.iter().map(|(_, p)| Target::of(p)).collect();
     for (k, &(flag, out)) in outputs.iter().enumerate() {
-        if let Some(input) = inputs.iter().find(|i| same_file::is_same_file(out, i).unwrap_or(false)) {
-            return refuse(format!("{flag} {} is the input {}: writing it would destroy the input", out.display(), input.display()));
+        let target = &targets[k];
+        if let Target::File(id) = target {
+            if let Some((input, _)) = inputs.iter().find(|(_, i)| i == id) {
+                return refuse(format!("{flag} {} is the input {input}: writing it would destroy the input", out.display()));
+            }
+            if stdout.as_ref() == Some(id) {
+                return refuse(format!("{flag} {} is where standard output goes: one would overwrite the other", out.display()));
+            }
         }
-        if let Some((other, _)) = outputs[..k].iter().find(|(_, o)| same_target(o, out)) {
-            return refuse(format!("{other} and {flag} both write {}", out.display()));
+        if let Some(j) = targets[..k].iter().position(|t| t.same(target)) {
+            return refuse(format!("{} and {flag} both write {}", outputs[j].0, out.display()));
         }
     }
-    if !args.check {
-        if let Ok(stdout) = same_file::Handle::stdout() {
-            if let Some(input) = inputs.iter().find(|i| same_file::Handle::from_path(i).is_ok_and(|h| h == stdout)) {
-                return refuse(format!("standard output is the input {}", input.display()));
-            }
+    if let Some(out) = &stdout {
+        if let Some((input, _)) = inputs.iter().find(|(_, i)| i == out) {
+            return refuse(format!("standard output is the input {input}"));
         }
     }
     Ok(())
 }
 
-/// Whether two output paths name one file: the same file if both exist, else the same path once
-/// their folders are resolved.
-fn same_target(a: &Path, b: &Path) -> bool {
-    if let Ok(same) = same_file::is_same_file(a, b) {
-        return same;
+/// A regular file as `stat` names it: device and inode (on other systems than Unix, the
+/// canonical path).
+#[derive(Debug, PartialEq, Eq)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg(not(unix))]
+    Path(PathBuf),
+}
+
+enum StdStream {
+    In,
+    Out,
+}
+
+impl FileId {
+    /// The regular file at `path` (symbolic links followed), without opening it; `None` for
+    /// anything else or nothing.
+    fn of_path(path: &Path) -> Option<FileId> {
+        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId::Inode(meta.dev(), meta.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            std::fs::canonicalize(path).ok().map(FileId::Path)
+        }
     }
-    let resolved = |p: &Path| {
+
+    /// The regular file standard input or output is, if it is one (`fstat` on a copy of the
+    /// descriptor).
+    fn of_stdio(which: StdStream) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            use std::os::unix::fs::MetadataExt;
+            let fd = match which {
+                StdStream::In => io::stdin().as_fd().try_clone_to_owned(),
+                StdStream::Out => io::stdout().as_fd().try_clone_to_owned(),
+            }
+            .ok()?;
+            let meta = File::from(fd).metadata().ok().filter(|m| m.is_file())?;
+            Some(FileId::Inode(meta.dev(), meta.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = which;
+            None
+        }
+    }
+}
+
+/// What an output path will write: a regular file that exists, or the path a new file will get
+/// (its folder resolved, a dangling symbolic link followed).
+enum Target {
+    File(FileId),
+    New(PathBuf),
+    /// Neither (a device, a FIFO, a folder that cannot be resolved): compared with nothing.
+    Other,
+}
+
+impl Target {
+    fn of(path: &Path) -> Target {
+        if let Some(id) = FileId::of_path(path) {
+            return Target::File(id);
+        }
+        if std::fs::metadata(path).is_ok() {
+            return Target::Other;
+        }
+        // A path that does not exist yet, or a link to one: where the file will be made.
+        let mut p = path.to_path_buf();
+        for _ in 0..40 {
+            match std::fs::read_link(&p) {
+                Ok(to) => p = p.parent().map_or(to.clone(), |d| d.join(&to)),
+                Err(_) => break,
+            }
+        }
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::canonicalize(dir).ok().zip(p.file_name()).map(|(d, f)| d.join(f))
-    };
-    match (resolved(a), resolved(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
+        match (std::fs::canonicalize(dir), p.file_name()) {
+            (Ok(d), Some(f)) => Target::New(d.join(f)),
+            _ => Target::Other,
+        }
+    }
+
+    fn same(&self, other: &Target) -> bool {
+        match (self, other) {
+            (Target::File(a), Target::File(b)) => a == b,
+            (Target::New(a), Target::New(b)) => a == b,
+            _ => false,
+        }
     }
 }
 
@@ -411,12 +504,9 @@ fn parse_share(s: &str) -> Result<f64, String> {
     }
 }
 
-/// An audit output could not be written: an error, but for a reader that went away (`--report -
-/// | head`), which ends the run quietly as a closed stdout does.
+/// An audit output could not be written: always an error, a reader that went away included (the
+/// run stops there, and what it wrote is cut short: only a closed stdout ends quietly).
 fn audit_fail(e: io::Error) -> Fail {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        return Fail::BrokenPipe;
-    }
     say!("textsweep: writing audit output: {e}");
     Fail::Reported
 }

@@ -313,7 +313,7 @@ fn a_closed_stdout_ends_quietly_with_exit_0() {
 }
 
 #[test]
-fn a_closed_stderr_ends_quietly_without_a_panic() {
+fn a_closed_stderr_is_an_error_without_a_panic() {
     let dir = scratch("stderr-pipe");
     let path = dir.join("big.txt");
     std::fs::write(&path, format!("{PROSE}\n{BOILER}\n").repeat(100_000)).unwrap();
@@ -322,16 +322,16 @@ fn a_closed_stderr_ends_quietly_without_a_panic() {
     let jsonl = dir.join("big.jsonl");
     std::fs::write(&jsonl, format!("{}\n", serde_json::json!({ "text": format!("{PROSE}\n{BOILER}\n") })).repeat(20_000)).unwrap();
     let p = path.to_str().unwrap();
-    for args in [vec!["--report", "-", p], vec!["--summary", "--diff", "-", p], vec!["--jsonl", "--report", "-", jsonl.to_str().unwrap()]] {
+    for args in [vec!["--report", "-", p], vec!["--summary", "--diff", "-", p], vec!["--jsonl", "--report", "-", jsonl.to_str().unwrap()], vec!["--check", "--report", "-", p]] {
         let mut child = Command::new(BIN).args(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
         let mut err = child.stderr.take().unwrap();
         let mut first = [0u8; 16];
         err.read_exact(&mut first).unwrap();
         drop(err);
         let status = child.wait().unwrap();
-        // A panic exits with 101 (its message is lost with the pipe); a closed stderr is a reader
-        // that went away, as a closed stdout is.
-        assert_eq!(status.code(), Some(0), "{args:?}");
+        // A panic exits with 101 (its message is lost with the pipe). The run stopped with its
+        // outputs cut short, so it is an error, never 0 (nor `--check`'s 1 or 0).
+        assert_eq!(status.code(), Some(2), "{args:?}");
     }
 }
 
@@ -363,9 +363,34 @@ fn an_output_that_would_overwrite_an_input_or_another_output_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("standard output is the input"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&page).unwrap(), original);
-    // Different files are fine.
+    // The input read on standard input, and an audit output into standard output's file.
+    let report_of_stdin = Command::new(BIN).args(["--report", p]).stdin(std::fs::File::open(&page).unwrap()).output().unwrap();
+    assert_eq!(report_of_stdin.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&report_of_stdin.stderr).contains("is the input standard input"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), original);
+    let out_file = dir.join("out.txt");
+    let o = Command::new(BIN).args(["--report", out_file.to_str().unwrap(), p]).stdout(std::fs::File::create(&out_file).unwrap()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("where standard output goes"));
+    // A link to a file not made yet names that file.
+    let link = dir.join("link.jsonl");
+    std::os::unix::fs::symlink("target.jsonl", &link).unwrap();
+    let o = run(&["--report", link.to_str().unwrap(), "--diff", dir.join("target.jsonl").to_str().unwrap(), p], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // Different files are fine, and so are devices and pipes, whatever names them.
     let o = run(&["--report", other.to_str().unwrap(), p], b"");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["--report", "/dev/null", "--diff", "/dev/null", "/dev/null"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fifo = dir.join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let o = run(&["--report", fifo.to_str().unwrap(), p], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8(reader.join().unwrap()).unwrap().contains("\"type\":\"summary\""));
 }
 
 #[test]
