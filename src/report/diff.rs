@@ -103,12 +103,20 @@ fn line(out: &mut Vec<u8>, marker: u8, line: &[u8]) {
     }
 }
 
-/// The path a header names for `name`: without `.` components and without the leading `/` of an
-/// absolute path, as `git diff --no-index` writes them (`git apply` rejects `a/./x` and `a//tmp/x`,
-/// and `patch` will not write to an absolute path). `..` components stay: no header can name a
-/// file above the folder the diff is applied in, and `patch -p1` takes them.
+/// The path a header names for `name`: without `.` components, with `dir/..` pairs folded and
+/// without the leading `/` of an absolute path, as `git diff --no-index` writes them (`git apply`
+/// rejects `a/./x`, `a//tmp/x` and any `..`, and then the whole diff; `patch` ignores such names
+/// and will not write to an absolute path). A `..` left at the start (a file above the current
+/// folder) stays: no header can name it so that both tools take it.
 fn header_path(name: &[u8]) -> Vec<u8> {
-    let parts: Vec<&[u8]> = name.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for p in name.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".") {
+        if p == b".." && parts.last().is_some_and(|l| *l != b"..") {
+            parts.pop();
+        } else {
+            parts.push(p);
+        }
+    }
     if parts.is_empty() {
         return name.to_vec();
     }
