@@ -32,6 +32,12 @@ pub struct ForeignToken {
     /// found at the end of the word before the island or the start of the word after it
     /// ("アラビア語のملك", "这个词ملك").
     pub mention_affixes: Vec<String>,
+    /// Mention cues that count only after the island: a word that makes it a word of the
+    /// sentence when it follows it ("Shareする", "Share给朋友", "Share 수가 5000회") but ends or
+    /// starts unrelated words before it ("発表するShare方針", "오를 수도 Share 있다").
+    pub mention_after: HashSet<String>,
+    /// Those of them written in Han or Kana, found at the start of the word after the island.
+    pub mention_after_affixes: Vec<String>,
     pub unlabelled: [bool; Script::COUNT],
     /// Remove unlabelled islands of `unlabelled` scripts (not only label words).
     pub remove_unlabelled: bool,
@@ -204,7 +210,7 @@ fn next_to_look_at(b: &[u8], from: usize, seen: Option<Script>) -> usize {
 
 impl ForeignToken {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["labels", "mention_cues", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
+        check_fields(ctx, raw, &["labels", "mention_cues", "mention_after", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
         let set = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<HashSet<String>, RuleError> {
             match lex {
                 None => Ok(HashSet::new()),
@@ -216,6 +222,7 @@ impl ForeignToken {
         };
         let labels = set(&raw.labels, "labels")?;
         let mention_cues = set(&raw.mention_cues, "mention_cues")?;
+        let mention_after = set(&raw.mention_after, "mention_after")?;
         let script = |name: &str, span: std::ops::Range<usize>| {
             Script::from_name(name).ok_or_else(|| {
                 let names: Vec<&str> = Script::ALL.iter().map(|s| s.name()).collect();
@@ -234,13 +241,13 @@ impl ForeignToken {
                 labelled_only.push((script(a, p.span())?, script(b, p.span())?));
             }
         }
-        let mention_affixes = mention_cues
-            .iter()
-            .filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana)))
-            .cloned()
-            .collect();
+        let unspaced = |cues: &HashSet<String>| -> Vec<String> {
+            cues.iter().filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana))).cloned().collect()
+        };
         Ok(ForeignToken {
-            mention_affixes,
+            mention_affixes: unspaced(&mention_cues),
+            mention_after_affixes: unspaced(&mention_after),
+            mention_after,
             max_label_tokens: labels.iter().map(|l| l.split(' ').count()).max().unwrap_or(1),
             labels,
             mention_cues,
@@ -398,7 +405,11 @@ impl ForeignToken {
             let mut before = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             let mut after = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             if before.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
-                || after.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+                || after.any(|w| {
+                    self.mentions(w, &mut norm)
+                        || self.mention_affixes.iter().chain(&self.mention_after_affixes).any(|a| w.starts_with(a.as_str()))
+                        || self.mentions_in(&self.mention_after, w, &mut norm)
+                })
             {
                 continue;
             }
@@ -534,12 +545,17 @@ impl ForeignToken {
     /// Whether `word` is a mention cue; `norm` is a buffer for its normalised form, reused from
     /// word to word.
     fn mentions(&self, word: &str, norm: &mut String) -> bool {
-        if self.mention_cues.is_empty() {
+        self.mentions_in(&self.mention_cues, word, norm)
+    }
+
+    /// Whether `word`, normalised, is one of `cues`.
+    fn mentions_in(&self, cues: &HashSet<String>, word: &str, norm: &mut String) -> bool {
+        if cues.is_empty() {
             return false;
         }
         norm.clear();
         normalize_into(word, norm, |_| true);
-        self.mention_cues.contains(norm.as_str())
+        cues.contains(norm.as_str())
     }
 
     /// True when the island, counters aside, is a sequence of known labels.
