@@ -275,7 +275,10 @@ impl Caption {
         }
         // Counted only as far as the limits: this runs for every credit prefix of a line.
         let words = rest.split_whitespace().take(9).count();
-        if rest.is_empty() || !may_name_a_source(rest) || rest.chars().nth(self.max_credit_chars).is_some() || words > 8 {
+        if rest.is_empty() || !may_name_a_source(rest) {
+            return None;
+        }
+        if (rest.chars().nth(self.max_credit_chars).is_some() || words > 8) && !is_list_of_names(rest, 2 * self.max_credit_chars) {
             return None;
         }
         // A sentence after the name means this was prose, not a credit.
@@ -287,6 +290,30 @@ impl Caption {
         }
         Some(open_bracket_before(line, p))
     }
+}
+
+/// Whether a credit longer than the usual limits is a list of names: at most `max_chars`
+/// characters and 20 words, names parted by `,` `/` `;` or `&`, three or more words that open
+/// with a capital and fewer than a third with a small letter ("ESA/Webb, NASA & CSA, A. Adamo
+/// (Stockholm University) and the FEARLESS JWST team"), where a sentence after a prefix is mostly
+/// small words ("Lenders look for a score of 620 or higher for a conventional loan.") and a
+/// source's title has no list in it ("Quelle: Forschungsbericht 523 des
+/// Bundesarbeitsministeriums (Stand: 28. November 2018)"). Text in scripts without case is no
+/// such list.
+fn is_list_of_names(rest: &str, max_chars: usize) -> bool {
+    if rest.chars().nth(max_chars).is_some() || !rest.contains([',', '/', ';', '&']) {
+        return false;
+    }
+    let (mut upper, mut lower, mut words) = (0, 0, 0);
+    for w in rest.split_whitespace() {
+        words += 1;
+        match w.chars().find(|c| c.is_alphabetic()) {
+            Some(c) if c.is_uppercase() => upper += 1,
+            Some(c) if c.is_lowercase() => lower += 1,
+            _ => {}
+        }
+    }
+    words <= 20 && upper >= 3 && 3 * lower < upper + lower
 }
 
 /// Whether the text after a credit prefix can name a photographer or an agency: it is empty (a
