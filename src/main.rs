@@ -231,9 +231,10 @@ fn open_output(path: &Path) -> Result<Box<dyn Write>, Fail> {
 /// input before it is read), two audit outputs naming one file (the second would overwrite the
 /// first), an audit output that is standard output's file, and standard output redirected into an
 /// input (as `cat` refuses it; with `>>` the run would read its own output for ever). Standard
-/// input counts as an input when it is read. Only regular files are compared, by what `stat`
-/// says, and nothing is opened: `/dev/null`, `/dev/stderr`, terminals and pipes are never
-/// refused, and a FIFO is not opened twice.
+/// input counts as an input when it is read. Only regular files and FIFOs are compared, by what
+/// `stat` says, and nothing is opened (a FIFO opened to look at it would block): `/dev/null`,
+/// terminals and pipes are never refused, and `/dev/stderr` only when it is standard output's
+/// file.
 fn check_paths(args: &Args) -> Result<(), Fail> {
     let reads_stdin = args.files.is_empty() || args.files.iter().any(|p| p.as_os_str() == "-");
     let mut inputs: Vec<(String, FileId)> = args.files.iter().filter(|p| p.as_os_str() != "-").filter_map(|p| Some((p.display().to_string(), FileId::of_path(p)?))).collect();
@@ -272,8 +273,8 @@ fn check_paths(args: &Args) -> Result<(), Fail> {
     Ok(())
 }
 
-/// A regular file as `stat` names it: device and inode (on other systems than Unix, the
-/// canonical path).
+/// A regular file or a FIFO as `stat` names it: device and inode (on other systems than Unix,
+/// a regular file's canonical path).
 #[derive(Debug, PartialEq, Eq)]
 enum FileId {
     #[cfg(unix)]
@@ -288,19 +289,18 @@ enum StdStream {
 }
 
 impl FileId {
-    /// The regular file at `path` (symbolic links followed), without opening it; `None` for
-    /// anything else or nothing.
+    /// The regular file or FIFO at `path` (symbolic links followed), without opening it; `None`
+    /// for anything else or nothing.
     fn of_path(path: &Path) -> Option<FileId> {
-        let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+        let meta = std::fs::metadata(path).ok()?;
         #[cfg(unix)]
         {
-            use std::os::unix::fs::MetadataExt;
-            Some(FileId::Inode(meta.dev(), meta.ino()))
+            use std::os::unix::fs::{FileTypeExt, MetadataExt};
+            (meta.is_file() || meta.file_type().is_fifo()).then(|| FileId::Inode(meta.dev(), meta.ino()))
         }
         #[cfg(not(unix))]
         {
-            let _ = meta;
-            std::fs::canonicalize(path).ok().map(FileId::Path)
+            meta.is_file().then(|| std::fs::canonicalize(path).ok().map(FileId::Path)).flatten()
         }
     }
 
@@ -504,11 +504,31 @@ fn parse_share(s: &str) -> Result<f64, String> {
     }
 }
 
-/// An audit output could not be written: always an error, a reader that went away included (the
-/// run stops there, and what it wrote is cut short: only a closed stdout ends quietly).
+/// An audit output could not be written: an error, a reader that went away included (the run
+/// stops there, and what it wrote is cut short: only a closed stdout ends quietly). But when
+/// stdout and stderr are one pipe (`--report - … 2>&1 | head`), its reader closed stdout too,
+/// whichever write saw it first.
 fn audit_fail(e: io::Error) -> Fail {
+    if e.kind() == io::ErrorKind::BrokenPipe && stdout_is_stderr() {
+        return Fail::BrokenPipe;
+    }
     say!("textsweep: writing audit output: {e}");
     Fail::Reported
+}
+
+/// Whether standard output and standard error are the same open file (one pipe, `2>&1`).
+fn stdout_is_stderr() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let stat = |fd: std::os::fd::BorrowedFd<'_>| fd.try_clone_to_owned().ok().and_then(|fd| File::from(fd).metadata().ok()).map(|m| (m.dev(), m.ino()));
+        matches!((stat(io::stdout().as_fd()), stat(io::stderr().as_fd())), (Some(a), Some(b)) if a == b)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
 }
 
 fn io_fail(e: io::Error) -> Fail {

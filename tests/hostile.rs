@@ -333,6 +333,17 @@ fn a_closed_stderr_is_an_error_without_a_panic() {
         // outputs cut short, so it is an error, never 0 (nor `--check`'s 1 or 0).
         assert_eq!(status.code(), Some(2), "{args:?}");
     }
+    // Stdout and stderr on one pipe (`2>&1 | head`): its reader closed stdout too, so the run
+    // ends quietly whichever write saw it first.
+    for _ in 0..5 {
+        let script = format!("exec '{BIN}' --report - '{p}' '{p}' '{p}' 2>&1");
+        let mut child = Command::new("sh").args(["-c", &script]).stdout(Stdio::piped()).spawn().unwrap();
+        let mut r = child.stdout.take().unwrap();
+        let mut first = [0u8; 4096];
+        r.read_exact(&mut first).unwrap();
+        drop(r);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
 }
 
 #[test]
@@ -391,6 +402,24 @@ fn an_output_that_would_overwrite_an_input_or_another_output_is_refused() {
     let o = run(&["--report", fifo.to_str().unwrap(), p], b"");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(String::from_utf8(reader.join().unwrap()).unwrap().contains("\"type\":\"summary\""));
+    // A FIFO that is both an input and an output, or two outputs, is refused without being
+    // opened (opening it would block for ever).
+    let f = fifo.to_str().unwrap();
+    for args in [vec!["--report", f, f], vec!["--report", f, "--diff", f, p]] {
+        let mut child = Command::new(BIN).args(&args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.and_then(|s| s.code()), Some(2), "{args:?} (None: it hung)");
+    }
 }
 
 #[test]

@@ -103,20 +103,13 @@ fn line(out: &mut Vec<u8>, marker: u8, line: &[u8]) {
     }
 }
 
-/// The path a header names for `name`: without `.` components, with `dir/..` pairs folded and
-/// without the leading `/` of an absolute path, as `git diff --no-index` writes them (`git apply`
-/// rejects `a/./x`, `a//tmp/x` and any `..`, and then the whole diff; `patch` ignores such names
-/// and will not write to an absolute path). A `..` left at the start (a file above the current
-/// folder) stays: no header can name it so that both tools take it.
+/// The path a header names for `name`: without `.` components and empty ones, and without the
+/// leading `/` of an absolute path (`git apply` rejects `a/./x` and `a//tmp/x`; `patch` will not
+/// write to an absolute path). `..` components stay: folding `dir/..` names another file when
+/// `dir` is a symbolic link, and a diff both tools reject is better than one that patches the
+/// wrong file (`git apply` and `patch` refuse any `..`: give paths below the current folder).
 fn header_path(name: &[u8]) -> Vec<u8> {
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for p in name.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".") {
-        if p == b".." && parts.last().is_some_and(|l| *l != b"..") {
-            parts.pop();
-        } else {
-            parts.push(p);
-        }
-    }
+    let parts: Vec<&[u8]> = name.split(|&b| b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
     if parts.is_empty() {
         return name.to_vec();
     }

@@ -28,6 +28,10 @@ pub struct Caption {
     pub credit_prefixes: Vec<String>,
     /// The credit prefixes that also cite a text's source, lower-cased (see the module comment).
     pub source_prefixes: Vec<String>,
+    /// The credit prefixes after which a credit longer than `max_credit_chars` goes when it is a
+    /// list of names (see [`is_list_of_names`]), lower-cased: "Credit:" over a press image's
+    /// agency list. Not a source's prefix, whose references are such lists too.
+    pub list_prefixes: Vec<String>,
     /// Agency names, longest first, case as written.
     pub agencies: Vec<String>,
     /// Indices into `agencies` by the agency's last byte, longest first: a line's credit check
@@ -58,7 +62,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "agencies", "none_of", "none_of_quoted", "not_next_to", "max_chars", "max_cue_chars", "max_credit_chars"])?;
+        check_fields(ctx, raw, &["cues", "weak_cues", "prefixes", "credit_prefixes", "source_prefixes", "list_prefixes", "agencies", "none_of", "none_of_quoted", "not_next_to", "max_chars", "max_cue_chars", "max_credit_chars"])?;
         let get = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<Vec<String>, RuleError> {
             match lex {
                 None => Ok(Vec::new()),
@@ -76,6 +80,10 @@ impl Caption {
         let source_prefixes = get(&raw.source_prefixes, "source_prefixes")?;
         credit_prefixes.extend(source_prefixes.iter().cloned());
         let source_prefixes = source_prefixes.iter().map(|p| p.to_lowercase()).collect();
+        // List prefixes are credit prefixes too.
+        let list_prefixes = get(&raw.list_prefixes, "list_prefixes")?;
+        credit_prefixes.extend(list_prefixes.iter().cloned());
+        let list_prefixes = list_prefixes.iter().map(|p| p.to_lowercase()).collect();
         let mut agencies = get(&raw.agencies, "agencies")?;
         agencies.sort_by_key(|a| std::cmp::Reverse(a.len()));
         agencies.dedup();
@@ -102,6 +110,7 @@ impl Caption {
             prefixes,
             credit_prefixes,
             source_prefixes,
+            list_prefixes,
             agencies,
             agencies_by_last_byte,
             max_chars: raw.max_chars.as_ref().map_or(120, |m| *m.get_ref() as usize),
@@ -278,7 +287,9 @@ impl Caption {
         if rest.is_empty() || !may_name_a_source(rest) {
             return None;
         }
-        if (rest.chars().nth(self.max_credit_chars).is_some() || words > 8) && !is_list_of_names(rest, 2 * self.max_credit_chars) {
+        if (rest.chars().nth(self.max_credit_chars).is_some() || words > 8)
+            && !(self.list_prefixes.contains(&line[p..rest_start].trim().to_lowercase()) && is_list_of_names(rest, 2 * self.max_credit_chars))
+        {
             return None;
         }
         // A sentence after the name means this was prose, not a credit.
@@ -293,7 +304,7 @@ impl Caption {
 }
 
 /// Whether a credit longer than the usual limits is a list of names: at most `max_chars`
-/// characters and 20 words, names parted by `,` `/` `;` or `&`, three or more words that open
+/// characters and 20 words, no digit, names parted by `,` `/` `;` or `&`, three or more words that open
 /// with a capital and fewer than a third with a small letter ("ESA/Webb, NASA & CSA, A. Adamo
 /// (Stockholm University) and the FEARLESS JWST team"), where a sentence after a prefix is mostly
 /// small words ("Lenders look for a score of 620 or higher for a conventional loan.") and a
@@ -301,7 +312,8 @@ impl Caption {
 /// Bundesarbeitsministeriums (Stand: 28. November 2018)"). Text in scripts without case is no
 /// such list.
 fn is_list_of_names(rest: &str, max_chars: usize) -> bool {
-    if rest.chars().nth(max_chars).is_some() || !rest.contains([',', '/', ';', '&']) {
+    // Digits are a reference's year, volume or pages, not a name's.
+    if rest.chars().nth(max_chars).is_some() || !rest.contains([',', '/', ';', '&']) || rest.contains(|c: char| c.is_ascii_digit()) {
         return false;
     }
     let (mut upper, mut lower, mut words) = (0, 0, 0);

@@ -404,12 +404,18 @@ impl ForeignToken {
             let word = |t: &Tok| &line[t.start..t.end];
             let mut before = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             let mut after = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
+            // A `mention_after` word counts only as the word right after the island, a number
+            // between them aside ("Share 수가", "Like 10만 개를"), in Han or Kana only glued to it
+            // ("Shareする"): further on, it belongs to another clause ("Share 오를 수가 있다").
+            // (A number's unit glued to it, "10만", is part of the number.)
+            let next = (last + 1..toks.len())
+                .find(|&k| matches!(toks[k].item, Item::Word(_)) && !matches!(toks[k - 1].item, Item::Number))
+                .map(|k| &toks[k]);
+            let glued = toks.get(last + 1).filter(|t| matches!(t.item, Item::Word(_)));
             if before.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.ends_with(a.as_str())))
-                || after.any(|w| {
-                    self.mentions(w, &mut norm)
-                        || self.mention_affixes.iter().chain(&self.mention_after_affixes).any(|a| w.starts_with(a.as_str()))
-                        || self.mentions_in(&self.mention_after, w, &mut norm)
-                })
+                || after.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
+                || next.is_some_and(|t| self.mentions_in(&self.mention_after, word(t), &mut norm))
+                || glued.is_some_and(|t| self.mention_after_affixes.iter().any(|a| word(t).starts_with(a.as_str())))
             {
                 continue;
             }
