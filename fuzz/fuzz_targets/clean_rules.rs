@@ -21,6 +21,13 @@ const VOCAB: &[&str] = &[
     // Region headings and what stands under them: a heading glued to a headline, a comment thread.
     "Related articles", "RELATED STORIES", "関連記事", "Leaders meet again in Geneva", "Comments", "Kommentare",
     "Great news for the north side of town", "Reply", "Log in to comment",
+    // Appended, so that indices below the old length (67: the hand-made seeds' words) keep their words. Words after a
+    // foreign-script label (`mention_after`: spaced in Hangul, glued in Han/Kana), a number
+    // between them, and credit prefixes (`list_prefixes`) over lists of names, short and long.
+    "수가", "개를", "수는", "수도", "する", "できる", "给朋友", "给予", "Like", "10만", "5000회", "Shareする", "Share给朋友",
+    "Credit:", "Photo credit:", "credit：", "NASA, ESA, CSA, STScI", "ESA/Webb, NASA & CSA, A. Adamo (Stockholm University)",
+    "J. Lee; M. Park; K. Kim", "and the FEARLESS JWST team", ",", "&", "/", "Vol. 3, pp. 12-19",
+    "Credit: NASA, ESA, CSA, STScI, Webb, Hubble, Joseph DePasquale & Anton Koekemoer",
 ];
 const LANGS: &[&str] = &["en", "ko", "any", "de", "zh-hans"];
 const CATEGORIES: &[&str] = &[
@@ -78,8 +85,8 @@ enum Spec {
     Phrase { phrases: Lex, labels: Option<Lex>, prefix: bool, max_chars: Option<u16>, next_to: Vec<Regex> },
     Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex> },
     Cues { groups: Vec<Lex>, none_of: Option<Lex>, quoted: Option<Lex>, max_chars: Option<u16> },
-    Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8> },
-    Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8> },
+    Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8>, lists: Option<Lex> },
+    Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8>, after: Option<Lex> },
     Region {
         start: Lex,
         members: Option<Lex>,
@@ -226,21 +233,23 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 opt_lex(&mut out, "none_of_quoted", quoted);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Caption { cues, weak, prefixes, credit, agencies, none_of, max_chars, max_credit } => {
+            Spec::Caption { cues, weak, prefixes, credit, agencies, none_of, max_chars, max_credit, lists } => {
                 out.push_str("kind = \"caption\"\n");
                 opt_lex(&mut out, "cues", cues);
                 opt_lex(&mut out, "weak_cues", weak);
                 opt_lex(&mut out, "prefixes", prefixes);
                 opt_lex(&mut out, "credit_prefixes", credit);
+                opt_lex(&mut out, "list_prefixes", lists);
                 opt_lex(&mut out, "agencies", agencies);
                 opt_lex(&mut out, "none_of", none_of);
                 num(&mut out, "max_chars", *max_chars);
                 num(&mut out, "max_credit_chars", *max_credit);
             }
-            Spec::Foreign { labels, mentions, scripts, pairs, max_words, max_chars } => {
+            Spec::Foreign { labels, mentions, scripts, pairs, max_words, max_chars, after } => {
                 out.push_str("kind = \"foreign_token\"\n");
                 opt_lex(&mut out, "labels", labels);
                 opt_lex(&mut out, "mention_cues", mentions);
+                opt_lex(&mut out, "mention_after", after);
                 let s = |i: u8| SCRIPTS[i as usize % SCRIPTS.len()].to_string();
                 if !scripts.is_empty() {
                     let _ = writeln!(out, "unlabelled_scripts = {}", list(scripts.iter().take(4).map(|&i| s(i))));
