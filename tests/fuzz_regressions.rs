@@ -94,3 +94,26 @@ fn cleaning_twice_removes_nothing_more() {
         assert_eq!(twice.text, once.text, "second pass removed {:?}\ninput: {doc:?}", twice.edits);
     }
 }
+
+/// A list of names after a `list_prefixes` prefix may be up to twice `max_credit_chars` long, but
+/// on a line longer than the rule's `max_chars` and `max_cue_chars` the cue scan read only the
+/// last `max_credit_chars` characters (and the longest cue's bytes) of the line
+/// (`Caption::credit_window`): the prefix fell outside, and the same credit that went at the end of
+/// a 109-character line stayed at the end of a 658-character one. Found reviewing the code
+/// `clean_rules` exercises with the new field.
+#[test]
+fn a_list_credit_at_the_end_of_a_long_line() {
+    let cleaner = user_rules(
+        "[[rule]]\nid = \"list-credit\"\nkind = \"caption\"\ncategory = \"caption\"\ndescription = \"d\"\n\
+         list_prefixes.en = [\"Credit:\"]\nmax_chars = 40\nmax_credit_chars = 20\n",
+    );
+    // 40 characters: over `max_credit_chars`, within twice it.
+    let credit = " Credit: NASA, ESA, CSA, STScI, Webb, Hubble, JPL";
+    for n in [1, 10] {
+        let prose = "The telescope took this picture of the far galaxy last week.".repeat(n);
+        let input = format!("{prose}{credit}\n");
+        let c = cleaner.clean(&input);
+        invariants::check(input.as_bytes(), &c).unwrap();
+        assert_eq!(c.text, format!("{prose}\n"), "{} characters", input.len() - 1);
+    }
+}

@@ -189,20 +189,23 @@ impl Caption {
     /// `max_cue_chars`): there only a credit can be found, and the hits ([`LineHits::credit_at`])
     /// count only as a credit prefix or cue that a short rest of the line follows (see
     /// [`Caption::prefix_credit`]: at most `max_credit_chars` characters once trimmed and its
-    /// closing brackets dropped), `max_len` bytes (the longest cue) before that rest at most. A
-    /// line that ends with an agency looks at its hits anywhere (`Foto: dpa`): 0. A judgement of
-    /// the line from only the hits that start at or after this offset finds nothing exactly when
-    /// one from all its hits does: a finding from the hits there holds more hits than those, so
-    /// the caller then judges the line again with all of them.
+    /// closing brackets dropped, twice that when the rule has `list_prefixes`), `max_len` bytes
+    /// (the longest cue) before that rest at most. A line that ends with an agency looks at its
+    /// hits anywhere (`Foto: dpa`): 0. A judgement of the line from only the hits that start at or
+    /// after this offset finds nothing exactly when one from all its hits does: a finding from the
+    /// hits there holds more hits than those, so the caller then judges the line again with all of
+    /// them.
     pub fn credit_window(&self, line: &str, max_len: usize) -> usize {
         if self.trailing_agency(line).is_some() {
             return 0;
         }
         // A rest `line[q..].trim()` without its closing brackets ends at `end` (or is empty), so it
-        // is short only if it starts within `max_credit_chars` characters of `end`: after the
+        // is short only if it starts within `max_credit_chars` characters of `end` (twice that
+        // after a `list_prefixes` prefix: a list of names, see [`is_list_of_names`]): after the
         // white space before that point, if any.
+        let limit = if self.list_prefixes.is_empty() { self.max_credit_chars } else { 2 * self.max_credit_chars };
         let end = line.trim_end().trim_end_matches(CLOSERS).len();
-        let from = line[..end].char_indices().rev().nth(self.max_credit_chars).map_or(0, |(i, _)| i);
+        let from = line[..end].char_indices().rev().nth(limit).map_or(0, |(i, _)| i);
         let from = line[..from].trim_end().len();
         let mut w = from.saturating_sub(max_len);
         while !line.is_char_boundary(w) {
