@@ -99,7 +99,7 @@ fn cleaning_twice_removes_nothing_more() {
 /// on a line longer than the rule's `max_chars` and `max_cue_chars` the cue scan read only the
 /// last `max_credit_chars` characters (and the longest cue's bytes) of the line
 /// (`Caption::credit_window`): the prefix fell outside, and the same credit that went at the end of
-/// a 109-character line stayed at the end of a 658-character one. Found reviewing the code
+/// a 109-character line stayed at the end of a 649-character one. Found reviewing the code
 /// `clean_rules` exercises with the new field.
 #[test]
 fn a_list_credit_at_the_end_of_a_long_line() {
