@@ -407,8 +407,10 @@ impl ForeignToken {
             // A `mention_after` word counts only as the word right after the island, a number
             // between them aside ("Share 수가", "Like 10만 개를"), in Han or Kana only glued to it
             // ("Shareする"): further on, it belongs to another clause ("Share 오를 수가 있다").
-            // (A number's unit glued to it, "10만", is part of the number.)
+            // (A number's unit glued to it, "10만", is part of the number. A few tokens on at most:
+            // the work per island stays bounded.)
             let next = (last + 1..toks.len())
+                .take(8)
                 .find(|&k| matches!(toks[k].item, Item::Word(_)) && !matches!(toks[k - 1].item, Item::Number))
                 .map(|k| &toks[k]);
             let glued = toks.get(last + 1).filter(|t| matches!(t.item, Item::Word(_)));
