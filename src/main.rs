@@ -115,6 +115,13 @@ struct Args {
     lossy: bool,
 }
 
+impl Args {
+    /// The audit outputs that go to a path, by flag (`-`, standard error, included).
+    fn audit_paths(&self) -> impl Iterator<Item = (&'static str, &PathBuf)> {
+        [("--report", &self.report), ("--diff", &self.diff), ("--html", &self.html)].into_iter().filter_map(|(flag, p)| p.as_ref().map(|p| (flag, p)))
+    }
+}
+
 /// How a successful run ends.
 #[derive(PartialEq, Eq)]
 enum Outcome {
@@ -242,10 +249,7 @@ fn check_paths(args: &Args) -> Result<(), Fail> {
         inputs.extend(FileId::of_stdio(StdStream::In).map(|id| ("standard input".to_string(), id)));
     }
     let stdout = if args.check { None } else { FileId::of_stdio(StdStream::Out) };
-    let outputs: Vec<(&str, &PathBuf)> = [("--report", &args.report), ("--diff", &args.diff), ("--html", &args.html)]
-        .into_iter()
-        .filter_map(|(flag, p)| p.as_ref().filter(|p| p.as_os_str() != "-").map(|p| (flag, p)))
-        .collect();
+    let outputs: Vec<(&str, &PathBuf)> = args.audit_paths().filter(|(_, p)| p.as_os_str() != "-").collect();
     let refuse = |what: String| {
         say!("textsweep: {what}; nothing was read or written");
         Err(Fail::Reported)
@@ -286,6 +290,21 @@ enum FileId {
 enum StdStream {
     In,
     Out,
+    Err,
+}
+
+impl StdStream {
+    /// What `fstat` says of the stream (on a copy of its descriptor: nothing is opened).
+    #[cfg(unix)]
+    fn metadata(&self) -> Option<std::fs::Metadata> {
+        use std::os::fd::AsFd;
+        let fd = match self {
+            StdStream::In => io::stdin().as_fd().try_clone_to_owned(),
+            StdStream::Out => io::stdout().as_fd().try_clone_to_owned(),
+            StdStream::Err => io::stderr().as_fd().try_clone_to_owned(),
+        };
+        File::from(fd.ok()?).metadata().ok()
+    }
 }
 
 impl FileId {
@@ -295,8 +314,7 @@ impl FileId {
         let meta = std::fs::metadata(path).ok()?;
         #[cfg(unix)]
         {
-            use std::os::unix::fs::{FileTypeExt, MetadataExt};
-            (meta.is_file() || meta.file_type().is_fifo()).then(|| FileId::Inode(meta.dev(), meta.ino()))
+            FileId::of_meta(&meta)
         }
         #[cfg(not(unix))]
         {
@@ -304,26 +322,24 @@ impl FileId {
         }
     }
 
-    /// The regular file standard input or output is, if it is one (`fstat` on a copy of the
-    /// descriptor).
+    /// The regular file a standard stream is, if it is one (a pipe, FIFO or terminal there is
+    /// the shell's: `--report /dev/stdout … | jq` is the user's to mix).
     fn of_stdio(which: StdStream) -> Option<FileId> {
         #[cfg(unix)]
         {
-            use std::os::fd::AsFd;
-            use std::os::unix::fs::MetadataExt;
-            let fd = match which {
-                StdStream::In => io::stdin().as_fd().try_clone_to_owned(),
-                StdStream::Out => io::stdout().as_fd().try_clone_to_owned(),
-            }
-            .ok()?;
-            let meta = File::from(fd).metadata().ok().filter(|m| m.is_file())?;
-            Some(FileId::Inode(meta.dev(), meta.ino()))
+            FileId::of_meta(&which.metadata().filter(|m| m.is_file())?)
         }
         #[cfg(not(unix))]
         {
             let _ = which;
             None
         }
+    }
+
+    #[cfg(unix)]
+    fn of_meta(meta: &std::fs::Metadata) -> Option<FileId> {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        (meta.is_file() || meta.file_type().is_fifo()).then(|| FileId::Inode(meta.dev(), meta.ino()))
     }
 }
 
@@ -520,10 +536,9 @@ fn audit_fail(e: io::Error) -> Fail {
 fn stdout_is_stderr() -> bool {
     #[cfg(unix)]
     {
-        use std::os::fd::AsFd;
         use std::os::unix::fs::MetadataExt;
-        let stat = |fd: std::os::fd::BorrowedFd<'_>| fd.try_clone_to_owned().ok().and_then(|fd| File::from(fd).metadata().ok()).map(|m| (m.dev(), m.ino()));
-        matches!((stat(io::stdout().as_fd()), stat(io::stderr().as_fd())), (Some(a), Some(b)) if a == b)
+        let id = |s: StdStream| s.metadata().map(|m| (m.dev(), m.ino()));
+        matches!((id(StdStream::Out), id(StdStream::Err)), (Some(a), Some(b)) if a == b)
     }
     #[cfg(not(unix))]
     {
@@ -617,7 +632,7 @@ fn run_batch(cleaner: &Cleaner, args: &Args, sinks: Vec<Box<dyn Sink>>) -> Resul
         opts.threads = n as usize;
     }
     // An audit output on stderr (`--report -`) would interleave with the bar's redraws.
-    let audit_on_stderr = [&args.report, &args.diff, &args.html].iter().any(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"));
+    let audit_on_stderr = args.audit_paths().any(|(_, p)| p.as_os_str() == "-");
     let bar = if audit_on_stderr { None } else { progress_bar(total) };
     let mut view = BatchView { bar, bad: Vec::new(), bad_count: 0, sinks, sink_error: None };
     // Chunks are written whole and end with a line end, so stdout's own line buffer passes them

@@ -173,7 +173,7 @@ impl Caption {
         }
         let inner = start + open.len_utf8();
         hits.credit_at.iter().any(|&(p, len)| {
-            p >= inner && line[inner..p].trim().is_empty() && line.get(p..p + len).is_some_and(|c| self.source_prefixes.iter().any(|s| c.to_lowercase() == *s))
+            p >= inner && line[inner..p].trim().is_empty() && line.get(p..p + len).is_some_and(|c| is_one_of(&self.source_prefixes, c))
         })
     }
 
@@ -291,7 +291,7 @@ impl Caption {
             return None;
         }
         if (rest.chars().nth(self.max_credit_chars).is_some() || words > 8)
-            && !(self.list_prefixes.contains(&line[p..rest_start].trim().to_lowercase()) && is_list_of_names(rest, 2 * self.max_credit_chars))
+            && !(is_one_of(&self.list_prefixes, &line[p..rest_start]) && is_list_of_names(rest, 2 * self.max_credit_chars))
         {
             return None;
         }
@@ -303,6 +303,15 @@ impl Caption {
             return None;
         }
         Some(open_bracket_before(line, p))
+    }
+}
+
+/// Whether the prefix `found` in a line is one of `prefixes` (lower-cased, as `source_prefixes`
+/// and `list_prefixes` are kept); no allocation when there are none.
+fn is_one_of(prefixes: &[String], found: &str) -> bool {
+    !prefixes.is_empty() && {
+        let found = found.to_lowercase();
+        prefixes.contains(&found)
     }
 }
 
