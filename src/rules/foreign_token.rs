@@ -28,15 +28,15 @@ pub struct ForeignToken {
     pub labels: HashSet<String>,
     pub max_label_tokens: usize,
     pub mention_cues: HashSet<String>,
-    /// The mention cues written in Han or Kana: text in those scripts has no spaces, so a cue is
-    /// found at the end of the word before the island or the start of the word after it
-    /// ("アラビア語のملك", "这个词ملك").
+    /// The mention cues written in Han, Kana or Thai: text in those scripts does not space its
+    /// words, so a cue is found at the end of the word before the island or the start of the word
+    /// after it ("アラビア語のملك", "这个词ملك", "Share ให้เพื่อนด้วย").
     pub mention_affixes: Vec<String>,
     /// Mention cues that count only after the island: a word that makes it a word of the
     /// sentence when it follows it ("Shareする", "Share给朋友", "Share 수가 5000회") but ends or
     /// starts unrelated words before it ("発表するShare方針", "오를 수도 Share 있다").
     pub mention_after: HashSet<String>,
-    /// Those of them written in Han or Kana, found at the start of the word after the island.
+    /// Those of them written in Han, Kana or Thai, found at the start of the word after the island.
     pub mention_after_affixes: Vec<String>,
     pub unlabelled: [bool; Script::COUNT],
     /// Remove unlabelled islands of `unlabelled` scripts (not only label words).
@@ -242,7 +242,7 @@ impl ForeignToken {
             }
         }
         let unspaced = |cues: &HashSet<String>| -> Vec<String> {
-            cues.iter().filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana))).cloned().collect()
+            cues.iter().filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana | Script::Thai))).cloned().collect()
         };
         Ok(ForeignToken {
             mention_affixes: unspaced(&mention_cues),
@@ -399,13 +399,13 @@ impl ForeignToken {
                 continue;
             }
             // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
-            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
+            // الكورية تعني"; in Han, Kana or Thai, glued to the end of a word before the island or the
             // start of one after it ("アラビア語ではملك", "꿀잼という表現").
             let word = |t: &Tok| &line[t.start..t.end];
             let mut before = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             let mut after = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             // A `mention_after` word counts only as the word right after the island, a number
-            // between them aside ("Share 수가", "Like 10만 개를"), in Han or Kana only glued to it
+            // between them aside ("Share 수가", "Like 10만 개를"), in Han, Kana or Thai only glued to it
             // ("Shareする"): further on, it belongs to another clause ("Share 오를 수가 있다").
             // (A number's unit glued to it, "10만", is part of the number. A few tokens on at most:
             // the work per island stays bounded.)
