@@ -86,7 +86,7 @@ enum Spec {
     Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex> },
     Cues { groups: Vec<Lex>, none_of: Option<Lex>, quoted: Option<Lex>, max_chars: Option<u16> },
     Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8>, lists: Option<Lex> },
-    Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8>, after: Option<Lex> },
+    Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8>, after: Option<Lex>, loans: Option<Lex> },
     Region {
         start: Lex,
         members: Option<Lex>,
@@ -245,11 +245,12 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 num(&mut out, "max_chars", *max_chars);
                 num(&mut out, "max_credit_chars", *max_credit);
             }
-            Spec::Foreign { labels, mentions, scripts, pairs, max_words, max_chars, after } => {
+            Spec::Foreign { labels, mentions, scripts, pairs, max_words, max_chars, after, loans } => {
                 out.push_str("kind = \"foreign_token\"\n");
                 opt_lex(&mut out, "labels", labels);
                 opt_lex(&mut out, "mention_cues", mentions);
                 opt_lex(&mut out, "mention_after", after);
+                opt_lex(&mut out, "loanwords", loans);
                 let s = |i: u8| SCRIPTS[i as usize % SCRIPTS.len()].to_string();
                 if !scripts.is_empty() {
                     let _ = writeln!(out, "unlabelled_scripts = {}", list(scripts.iter().take(4).map(|&i| s(i))));

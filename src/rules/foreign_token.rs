@@ -8,6 +8,8 @@
 //! - it sits between native words, with nothing but spaces on either side: quotes, brackets,
 //!   commas or a line edge next to it mean the writer put it there ("Seoul (서울)", «Поделиться»);
 //! - no `mention_cues` word stands next to it ("the word 추천 means …");
+//! - it is not one of the `loanwords` alone, a label that other scripts borrow as a word (English
+//!   "Like" in "при нажатии Like"; with a counter or another label beside it, it is a widget);
 //! - and either it is made of known widget `labels`, or (only with `remove_unlabelled = true`)
 //!   every script in it is one of `unlabelled_scripts` (Latin islands in Korean text are brand
 //!   names: they need a label match), it has at least two letters, and the (native, island)
@@ -38,6 +40,9 @@ pub struct ForeignToken {
     pub mention_after: HashSet<String>,
     /// Those of them written in Han, Kana or Thai, found at the start of the word after the island.
     pub mention_after_affixes: Vec<String>,
+    /// Labels that text in other scripts borrows as words: alone, with no counter and no other
+    /// label beside it, such a label stays ("Share 기능", "нажать Like", "گزینه Save").
+    pub loanwords: HashSet<String>,
     pub unlabelled: [bool; Script::COUNT],
     /// Remove unlabelled islands of `unlabelled` scripts (not only label words).
     pub remove_unlabelled: bool,
@@ -210,7 +215,7 @@ fn next_to_look_at(b: &[u8], from: usize, seen: Option<Script>) -> usize {
 
 impl ForeignToken {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["labels", "mention_cues", "mention_after", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
+        check_fields(ctx, raw, &["labels", "mention_cues", "mention_after", "loanwords", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
         let set = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<HashSet<String>, RuleError> {
             match lex {
                 None => Ok(HashSet::new()),
@@ -223,6 +228,7 @@ impl ForeignToken {
         let labels = set(&raw.labels, "labels")?;
         let mention_cues = set(&raw.mention_cues, "mention_cues")?;
         let mention_after = set(&raw.mention_after, "mention_after")?;
+        let loanwords = set(&raw.loanwords, "loanwords")?;
         let script = |name: &str, span: std::ops::Range<usize>| {
             Script::from_name(name).ok_or_else(|| {
                 let names: Vec<&str> = Script::ALL.iter().map(|s| s.name()).collect();
@@ -248,6 +254,7 @@ impl ForeignToken {
             mention_affixes: unspaced(&mention_cues),
             mention_after_affixes: unspaced(&mention_after),
             mention_after,
+            loanwords,
             max_label_tokens: labels.iter().map(|l| l.split(' ').count()).max().unwrap_or(1),
             labels,
             mention_cues,
@@ -422,7 +429,8 @@ impl ForeignToken {
                 continue;
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
-            if flanked && !too_long && capitalised(&line[start..end]) && self.is_label(&line[start..end]) {
+            // A borrowed word alone is as often the sentence's noun as a dropped button: it stays.
+            if flanked && !too_long && capitalised(&line[start..end]) && self.is_label(&line[start..end]) && !self.loanwords.contains(&normalize_label(&line[start..end])) {
                 if self.about_its_script(&mut discussed, line, toks, &native, first, last) {
                     continue;
                 }
