@@ -177,6 +177,22 @@ impl Veto {
         Some(Veto { phrases: veto_spellings(&v.none_of), automaton: OnceLock::new(), quoted, unspaced, quoted_automaton: OnceLock::new() })
     }
 
+    /// Whether a `none_of` phrase (not a quoted one) stands in `line` as whole words: the veto a
+    /// line above gives (`none_of_above`), where a phrase inside another word ("messe" in
+    /// "promesse", "starts" in "Startseite") would be a headline's or a menu's other word. A phrase
+    /// that opens or ends with no letter or digit is bounded there already.
+    fn whole_words_in(&self, line: &str) -> bool {
+        let mut found = false;
+        if let Some(ac) = self.automaton.get_or_init(|| veto_automaton(&self.phrases)) {
+            ac.for_each_match_in(line, &[(0, line.len())], &mut ScanBufs::default(), |start, end, _| {
+                let (phrase, before, after) = (&line[start..end], &line[..start], &line[end..]);
+                let glued = |edge: Option<char>, next: Option<char>| edge.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
+                found = found || !(glued(phrase.chars().next(), before.chars().next_back()) || glued(phrase.chars().next_back(), after.chars().next()));
+            });
+        }
+        found
+    }
+
     /// The same matches as the shared automaton would report: ASCII case ignored, other letters
     /// in their case variants; a quoted phrase only where a quotation opens right before it.
     fn is_match(&self, line: &str) -> bool {
@@ -2739,10 +2755,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     guarded.clear();
     guarded.extend((0..n).filter(|&i| claims[i].is_some_and(|c| {
         let kind = &rules[c.rule as usize].kind;
-        matches!(kind, Kind::Phrase(_) | Kind::Pattern(_) | Kind::Caption(_)) && kind.not_next_to().is_some()
+        matches!(kind, Kind::Phrase(_) | Kind::Pattern(_) | Kind::Caption(_)) && (kind.not_next_to().is_some() || kind.none_of_above())
     })));
     if !guarded.is_empty() {
-        keep_list_items(&doc, rules, &guarded, &mut claims);
+        keep_list_items(&doc, rules, &index.tables.vetoes, &guarded, &mut claims);
     }
     keep_run_in_titles(&doc, rules, &mut claims);
     let edits = resolve(&doc, rules, &claims, inline);
@@ -2819,25 +2835,40 @@ fn is_run_in_title(raw: &str, next_raw: &str, quoted: bool) -> bool {
     whole && !rest.is_empty() && long()
 }
 
+/// The longest line above (in characters) whose `none_of` phrases keep a `none_of_above` rule's
+/// line: a heading, a label or a sentence's last words, not a paragraph that lacks its full stop.
+const ABOVE_MAX_CHARS: usize = 80;
+
 /// How far `keep_list_items` looks, in lines, for the nearest line the output keeps.
 const LIST_REACH: usize = 12;
 
 /// Gives back the lines of `guarded` (ascending) whose rule still claims them and whose nearest
 /// kept line above or below (within [`LIST_REACH`] lines) matches the rule's `not_next_to`: an
-/// item of a list of like lines (a lesson plan's timings). The neighbours are the lines the output
+/// item of a list of like lines (a lesson plan's timings); or, with `none_of_above`, whose nearest
+/// kept line above is short ([`ABOVE_MAX_CHARS`]), does not end like a sentence and holds one of
+/// the rule's `none_of` phrases as whole words. The neighbours are the lines the output
 /// keeps, and a line given back may keep the guarded lines near it, which are then judged again:
 /// cleaning the output again decides the same. Each line is given back once and wakes at most
 /// `2 * LIST_REACH` others, so the work is linear in the document.
-fn keep_list_items(doc: &Document, rules: &[Rule], guarded: &[usize], claims: &mut [Option<Claim>]) {
+fn keep_list_items(doc: &Document, rules: &[Rule], vetoes: &[Option<Veto>], guarded: &[usize], claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
     let kept = |claims: &[Option<Claim>], j: usize| !doc.lines[j].blank && claims[j].is_none();
     let mut queue: Vec<usize> = guarded.to_vec();
     while let Some(i) = queue.pop() {
         let Some(c) = claims[i] else { continue };
-        let Some(guard) = rules[c.rule as usize].kind.not_next_to() else { continue };
+        let kind = &rules[c.rule as usize].kind;
         let above = (i.saturating_sub(LIST_REACH)..i).rev().find(|&j| kept(claims, j));
         let below = (i + 1..n.min(i + 1 + LIST_REACH)).find(|&j| kept(claims, j));
-        if above.into_iter().chain(below).any(|j| guard.is_match(doc.line(j).trim())) {
+        let listed = kind.not_next_to().is_some_and(|guard| above.into_iter().chain(below).any(|j| guard.is_match(doc.line(j).trim())));
+        // `none_of_above`: the event named in a heading or a sentence that runs on into the line.
+        let named = || {
+            kind.none_of_above()
+                && above.is_some_and(|j| {
+                    let line = doc.line(j).trim();
+                    line.chars().nth(ABOVE_MAX_CHARS).is_none() && !ends_like_sentence(line) && vetoes[c.rule as usize].as_ref().is_some_and(|v| v.whole_words_in(line))
+                })
+        };
+        if listed || named() {
             claims[i] = None;
             let near = i.saturating_sub(LIST_REACH)..n.min(i + 1 + LIST_REACH);
             let from = guarded.partition_point(|&g| g < near.start);
@@ -3510,6 +3541,44 @@ mod tests {
         let out = c.clean(text);
         assert_eq!(c.clean(&out.text).text, out.text, "cleaning the output again changes nothing: {text:?}");
         (out.edits.iter().map(|e| e.text.trim().to_string()).collect(), out.text)
+    }
+
+    /// `none_of_above`: a `none_of` phrase, as whole words, in the nearest kept line above that
+    /// is short and no full sentence keeps the line (a line another rule removes is skipped);
+    /// inside another word, after a full stop, in a long line or without the field, it does not.
+    #[test]
+    fn none_of_above_keeps_a_date_under_its_event() {
+        let rule = |extra: &str| {
+            format!(
+                "[[rule]]\nid = \"t\"\nkind = \"pattern\"\ncategory = \"timestamp\"\ndescription = \"d\"\n\
+                 patterns.en = ['[a-z]+ [0-9]+, [0-9]{{4}} [0-9]+:[0-9]{{2}}']\nnone_of.en = ['funeral', 'messe']\n{extra}\
+                 [[rule]]\nid = \"s\"\nkind = \"pattern\"\ncategory = \"share_bar\"\ndescription = \"d\"\npatterns.en = ['share this:']\n"
+            )
+        };
+        let removed = |extra: &str, text: &str| {
+            let c = crate::Cleaner::builder().default_rules(false).rules_str("t.toml", rule(extra)).max_removed_share(1.0).build().unwrap();
+            let out = c.clean(text);
+            assert_eq!(c.clean(&out.text).text, out.text, "cleaning the output again changes nothing: {text:?}");
+            out.edits.iter().filter(|e| &*e.rule == "t").count()
+        };
+        let above = "none_of_above = true\n";
+        let long = format!("{} funeral", "word ".repeat(16));
+        for (text, kept) in [
+            ("Funeral Service\nMarch 9, 2024 11:00\nSt Mary's Church.", true),
+            ("Funeral Service\nShare this:\nMarch 9, 2024 11:00", true),
+            ("The funeral takes place on\nMarch 9, 2024 11:00", true),
+            ("Council delays vote\nMarch 9, 2024 11:00\nThe vote is in June.", false),
+            ("Hundreds came to the funeral.\nMarch 9, 2024 11:00", false),
+            ("La promesse du gouvernement\nmars 9, 2024 11:00", false),
+            (long.as_str(), false),
+        ] {
+            let text = if text.starts_with("word") { format!("{text}\nMarch 9, 2024 11:00") } else { text.to_string() };
+            assert_eq!(removed(above, &text), usize::from(!kept), "{text:?}");
+            assert_eq!(removed("", &text), 1, "without the field: {text:?}");
+        }
+        let bad = "[[rule]]\nid = \"t\"\nkind = \"pattern\"\ncategory = \"timestamp\"\ndescription = \"d\"\npatterns.en = ['x']\nnone_of_above = true\n";
+        let err = crate::Cleaner::builder().default_rules(false).rules_str("t.toml", bad).build().unwrap_err().to_string();
+        assert!(err.contains("t.toml:7:") && err.contains("needs `none_of`"), "{err}");
     }
 
     /// `none_of_quoted`: a phrase right after a mark that only opens a quotation, or after a space

@@ -28,6 +28,9 @@ const VOCAB: &[&str] = &[
     "Credit:", "Photo credit:", "credit：", "NASA, ESA, CSA, STScI", "ESA/Webb, NASA & CSA, A. Adamo (Stockholm University)",
     "J. Lee; M. Park; K. Kim", "and the FEARLESS JWST team", ",", "&", "/", "Vol. 3, pp. 12-19",
     "Credit: NASA, ESA, CSA, STScI, Webb, Hubble, Joseph DePasquale & Anton Koekemoer",
+    // Appended: a heading or a run-on sentence over a date (`none_of_above`), a word holding a
+    // phrase, a Japanese particle before a cue, a Thai cue glued to the next word (`loanwords`).
+    "Funeral Service", "The funeral takes place on", "promesse", "March 9, 2024 11:00", "をクリック", "ให้เพื่อน", "Share", "Like 352",
 ];
 const LANGS: &[&str] = &["en", "ko", "any", "de", "zh-hans"];
 const CATEGORIES: &[&str] = &[
@@ -83,7 +86,7 @@ enum Regex {
 #[derive(Arbitrary, Debug)]
 enum Spec {
     Phrase { phrases: Lex, labels: Option<Lex>, prefix: bool, max_chars: Option<u16>, next_to: Vec<Regex> },
-    Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex> },
+    Pattern { patterns: Vec<Regex>, max_chars: Option<u16>, none_of: Option<Lex>, labels: Option<Lex>, next_to: Vec<Regex>, above: bool },
     Cues { groups: Vec<Lex>, none_of: Option<Lex>, quoted: Option<Lex>, max_chars: Option<u16> },
     Caption { cues: Option<Lex>, weak: Option<Lex>, prefixes: Option<Lex>, credit: Option<Lex>, agencies: Option<Lex>, none_of: Option<Lex>, max_chars: Option<u16>, max_credit: Option<u8>, lists: Option<Lex> },
     Foreign { labels: Option<Lex>, mentions: Option<Lex>, scripts: Vec<u8>, pairs: Vec<(u8, u8)>, max_words: Option<u8>, max_chars: Option<u8>, after: Option<Lex>, loans: Option<Lex> },
@@ -212,11 +215,14 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                     let _ = writeln!(out, "not_next_to.en = {}", list(next_to.iter().take(3).map(regex)));
                 }
             }
-            Spec::Pattern { patterns, max_chars, none_of, labels, next_to } => {
+            Spec::Pattern { patterns, max_chars, none_of, labels, next_to, above } => {
                 out.push_str("kind = \"pattern\"\n");
                 let _ = writeln!(out, "patterns.en = {}", list(patterns.iter().take(4).map(regex)));
                 num(&mut out, "max_chars", *max_chars);
                 opt_lex(&mut out, "none_of", none_of);
+                if *above {
+                    out.push_str("none_of_above = true\n");
+                }
                 opt_lex(&mut out, "allowed_labels", labels);
                 if !next_to.is_empty() {
                     let _ = writeln!(out, "not_next_to.en = {}", list(next_to.iter().take(3).map(regex)));

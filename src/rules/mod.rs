@@ -84,6 +84,7 @@ pub struct RawRule {
     pub all_of: Option<Spanned<Vec<Lexicon>>>,
     pub none_of: Option<Spanned<Lexicon>>,
     pub none_of_quoted: Option<Spanned<Lexicon>>,
+    pub none_of_above: Option<Spanned<bool>>,
     // caption
     pub cues: Option<Spanned<Lexicon>>,
     pub weak_cues: Option<Spanned<Lexicon>>,
@@ -194,6 +195,12 @@ pub enum Kind {
 
 impl Kind {
     /// The rule's `not_next_to` guard, for the kinds that take one (`phrase`, `pattern`, `region`).
+    /// Whether the rule's `none_of` phrases also veto a line from the nearest kept line above it
+    /// (a `pattern` rule's `none_of_above`).
+    pub fn none_of_above(&self) -> bool {
+        matches!(self, Kind::Pattern(p) if p.none_of_above)
+    }
+
     pub fn not_next_to(&self) -> Option<&pattern::NotNextTo> {
         match self {
             Kind::Phrase(p) => p.not_next_to.as_ref(),
@@ -267,7 +274,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
         "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
-        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted, "none_of_above" => none_of_above,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "list_prefixes" => list_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues, "mention_after" => mention_after, "loanwords" => loanwords,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,

@@ -9,7 +9,7 @@
 //! go into one set (`src/lineset.rs`, one lazy DFA): a line is tested once, whatever the number of
 //! rules.
 //!
-//! Three guards keep a matching line that is content, each looked at only on a line the rule
+//! Four guards keep a matching line that is content, each looked at only on a line the rule
 //! matched:
 //! - `none_of`: phrases (substrings, ignoring case) that veto the rule on a line: "Funeral 5 March
 //!   2024 at 11:00" is a date and a time, but an event's, not the page's time stamp.
@@ -21,6 +21,11 @@
 //!   stays: "Reading time: 15 minutes" over "Discussion: 20 minutes" is a lesson plan. Decided
 //!   after every other rule, on the lines the output keeps, so that cleaning the output again
 //!   decides the same.
+//! - `none_of_above = true`: the `none_of` phrases also veto the line when one stands as whole
+//!   words in the nearest line above it that the output keeps, of 80 characters at most and not
+//!   ending like a sentence: a heading ("Funeral Service" over "Saturday, March 9, 2024 11:00
+//!   am"), or a sentence that runs on into the line ("Die Trauerfeier findet statt am" over
+//!   "Freitag, 8. März 2024, 14:00 Uhr"). Decided with `not_next_to`.
 
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
@@ -48,6 +53,9 @@ pub struct Pattern {
     pub allowed_labels: Option<std::collections::HashSet<String>>,
     /// The `not_next_to` patterns; `None` without any.
     pub not_next_to: Option<NotNextTo>,
+    /// The `none_of` phrases also veto the line from the nearest kept line above it, when that
+    /// line does not end like a sentence.
+    pub none_of_above: bool,
 }
 
 /// The `not_next_to` patterns of a rule, wrapped, compiled into one line set (as the shared set of
@@ -118,7 +126,7 @@ pub use super::entries::wrap;
 
 impl Pattern {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["patterns", "max_chars", "none_of", "none_of_quoted", "allowed_labels", "not_next_to"])?;
+        check_fields(ctx, raw, &["patterns", "max_chars", "none_of", "none_of_quoted", "none_of_above", "allowed_labels", "not_next_to"])?;
         let pats = required(ctx, raw, &raw.patterns, "patterns")?;
         let mut patterns = Vec::new();
         let mut locations = Vec::new();
@@ -157,7 +165,11 @@ impl Pattern {
             None => None,
         };
         let not_next_to = NotNextTo::from_raw(ctx, raw)?;
-        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), vetoes, allowed_labels, not_next_to })
+        let none_of_above = raw.none_of_above.as_ref().is_some_and(|b| *b.get_ref());
+        if none_of_above && vetoes.none_of.is_empty() {
+            return Err(ctx.error(raw.none_of_above.as_ref().unwrap().span(), "`none_of_above` needs `none_of` phrases"));
+        }
+        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), vetoes, allowed_labels, not_next_to, none_of_above })
     }
 
     /// Whether `line` (trimmed) opens with a label that `allowed_labels` does not allow.
