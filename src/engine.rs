@@ -2515,6 +2515,10 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let mut i = 0;
     let mut content_seen = 0;
     let mut pending: Option<(u32, usize, bool)> = None;
+    // Whether the document is a whole rendered page (a context rule is active on it), asked only
+    // when a region's `page_only_start` heading opens it.
+    let mut page: Option<bool> = None;
+    let mut is_page = || *page.get_or_insert_with(|| rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active_counted(&doc, &line_chars))));
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
     let mut to_end = std::mem::take(&mut s.to_end);
@@ -2657,7 +2661,17 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if let Some(norm) = norm {
                 if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
-                        if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) {
+                        // A generic heading outside a whole rendered page, over a line that would
+                        // be its list's first: the article's own list and its heading, which no
+                        // rule takes ("Recommended" over a review's dishes).
+                        let page_only = g.page_only(norm) && !is_page();
+                        if page_only {
+                            let under = (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank);
+                            if under.is_some_and(|j| is_member(index, rules, g, rules[r as usize].category, doc.line(j).trim())) {
+                                claim = None;
+                            }
+                        }
+                        if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && !page_only {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
                             let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
                             if !g.needs_member || next > i + 1 {
@@ -2686,7 +2700,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 let first = (chars <= index.tables.max_short).then(|| &norm_buf[..norm_buf.bytes().position(|b| b == b' ').unwrap_or(norm_buf.len())]);
                 if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf, &mut words_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
-                        if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) {
+                        if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && (!g.opens_page_only(trimmed) || is_page()) {
                             let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims);
                             if next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason: "region start, with its first headline on the same line" });

@@ -104,6 +104,7 @@ enum Spec {
         glued_start: bool,
         to_end: bool,
         next_to: Vec<Regex>,
+        page_only: Option<Lex>,
     },
 }
 
@@ -268,10 +269,11 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 num(&mut out, "max_words", *max_words);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end, next_to } => {
+            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end, next_to, page_only } => {
                 out.push_str("kind = \"region\"\n");
                 lex(&mut out, "start", start);
                 opt_lex(&mut out, "members", members);
+                opt_lex(&mut out, "page_only_start", page_only);
                 num(&mut out, "max_lines", *max_lines);
                 num(&mut out, "member_max_chars", *member_max);
                 let _ = writeln!(out, "stop_at_blank = {stop_at_blank}");

@@ -67,6 +67,7 @@ pub struct RawRule {
     pub counts: Option<Spanned<Lexicon>>,
     pub start: Option<Spanned<Lexicon>>,
     pub members: Option<Spanned<Lexicon>>,
+    pub page_only_start: Option<Spanned<Lexicon>>,
     pub max_lines: Option<Spanned<u32>>,
     pub member_max_chars: Option<Spanned<u32>>,
     pub headline_max_chars: Option<Spanned<u32>>,
@@ -273,7 +274,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         };
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
-        "members" => members, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
+        "members" => members, "page_only_start" => page_only_start, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
         "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted, "none_of_above" => none_of_above,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "list_prefixes" => list_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues, "mention_after" => mention_after, "loanwords" => loanwords,

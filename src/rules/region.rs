@@ -29,6 +29,11 @@
 //! under it is text no rule removes (a comment, not a form label) and the document is not a whole
 //! rendered page, where the same word is a menu link; combine it with `position = "tail"`.
 //!
+//! `page_only_start` holds headings that open the region only in a whole rendered page (a page
+//! the `context` rule is active on), where they stand over a widget: generic words ("Trending",
+//! "Recommended", "Polecamy") that an article also sets over a list of its own (a review's dishes,
+//! a test's winners, a ranking's names). Elsewhere such a line is judged like any other.
+//!
 //! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
 //! removed (a consent sentence matched by cues), so the buttons under it ("Accept", "OK") go too;
 //! that line keeps its own rule's edit. `start` may then be empty.
@@ -39,6 +44,9 @@ use crate::text::normalize_label;
 #[derive(Debug)]
 pub struct Region {
     pub start: Vec<String>,
+    /// The starts that open the region only in a whole rendered page (normalised, sorted; also in
+    /// `start`).
+    pub page_only: Vec<String>,
     pub members: Vec<String>,
     pub max_lines: usize,
     pub member_max_chars: usize,
@@ -65,7 +73,7 @@ pub struct Region {
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to", "page_only_start"])?;
         let mut after = Vec::new();
         for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
             after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
@@ -81,6 +89,9 @@ impl Region {
         if let Some(m) = &raw.members {
             check_lexicon(ctx, m, "members")?;
         }
+        if let Some(m) = &raw.page_only_start {
+            check_lexicon(ctx, m, "page_only_start")?;
+        }
         let tail_only = match &raw.position {
             None => false,
             Some(p) => match p.get_ref().as_str() {
@@ -95,8 +106,14 @@ impl Region {
             v.dedup();
             v
         };
+        let page_only = raw.page_only_start.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default();
+        let mut start = norm(start_lex);
+        start.extend(page_only.iter().cloned());
+        start.sort();
+        start.dedup();
         Ok(Region {
-            start: norm(start_lex),
+            start,
+            page_only,
             members: raw.members.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
             max_lines: raw.max_lines.as_ref().map_or(12, |m| *m.get_ref() as usize),
             member_max_chars: raw.member_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
@@ -114,6 +131,21 @@ impl Region {
 }
 
 impl Region {
+    /// Whether `norm`, a normalised start line, is one of the `page_only_start` headings.
+    pub fn page_only(&self, norm: &str) -> bool {
+        self.page_only.binary_search_by(|p| p.as_str().cmp(norm)).is_ok()
+    }
+
+    /// Whether `line`, a start glued to its first headline, opens with one of the
+    /// `page_only_start` headings.
+    pub fn opens_page_only(&self, line: &str) -> bool {
+        if self.page_only.is_empty() {
+            return false;
+        }
+        let norm = normalize_label(line);
+        self.page_only.iter().any(|p| norm.strip_prefix(p.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
+    }
+
     /// The position prior of `position = "tail"`: the region may open on a line only past the
     /// document's first content line and first quarter (`nth_content` counts from 1).
     pub fn may_start(&self, nth_content: usize, line_start: usize, text_len: usize) -> bool {
