@@ -2518,6 +2518,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // Whether the document is a whole rendered page (a context rule is active on it), asked only
     // when a region's `page_only_start` heading opens it.
     let mut page: Option<bool> = None;
+    // The `page_only_start` headings of a document that is no whole page (rule, line).
+    let mut own_lists: Vec<(u32, usize)> = Vec::new();
     let mut is_page = || *page.get_or_insert_with(|| rules.iter().any(|rule| matches!(&rule.kind, Kind::Context(c) if c.active_counted(&doc, &line_chars))));
     // Lines that may start a region that runs to the end of the document (its position prior is
     // decided after the pass, see `open_to_end`).
@@ -2661,15 +2663,11 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if let Some(norm) = norm {
                 if let Some(r) = index.cover(norm, Some(Role::RegionStart), &[Role::RegionStart, Role::RegionMember, Role::Strong, Role::Weak], rules, None) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
-                        // A generic heading outside a whole rendered page, over a line that would
-                        // be its list's first: the article's own list and its heading, which no
-                        // rule takes ("Recommended" over a review's dishes).
+                        // A generic heading outside a whole rendered page: judged after the pass,
+                        // over the lines the output keeps (see `keep_own_lists`).
                         let page_only = g.page_only(norm) && !is_page();
                         if page_only {
-                            let under = (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank);
-                            if under.is_some_and(|j| is_member(index, rules, g, rules[r as usize].category, doc.line(j).trim())) {
-                                claim = None;
-                            }
+                            own_lists.push((r, i));
                         }
                         if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && !page_only {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
@@ -2765,6 +2763,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     // The lines a phrase, pattern or caption rule with `not_next_to` claims whole as the pass
     // left them: their neighbours are judged now (a region's guard is judged when it opens, see
     // `region_vetoed`; a caption's trailing credit is an inline edit, not judged so).
+    if !own_lists.is_empty() {
+        keep_own_lists(&doc, index, rules, &own_lists, &mut claims);
+    }
     let mut guarded = std::mem::take(&mut s.guarded);
     guarded.clear();
     guarded.extend((0..n).filter(|&i| claims[i].is_some_and(|c| {
@@ -2849,6 +2850,27 @@ fn is_run_in_title(raw: &str, next_raw: &str, quoted: bool) -> bool {
     whole && !rest.is_empty() && long()
 }
 
+/// Gives back the `page_only_start` headings of `heads` (rule, line) in a document that is no
+/// whole rendered page when the two nearest lines under one that the output keeps (within
+/// [`LIST_REACH`] lines) would both be members of its region: the article's own list and its heading ("Recommended" over a review's
+/// dishes), which no rule takes. Over one line, over prose or over nothing, another rule may still
+/// take the heading (a lone "Trending"). Judged on the lines the output keeps, so that cleaning
+/// the output again decides the same.
+fn keep_own_lists(doc: &Document, index: &Index, rules: &[Rule], heads: &[(u32, usize)], claims: &mut [Option<Claim>]) {
+    for &(r, i) in heads {
+        let Kind::Region(g) = &rules[r as usize].kind else { continue };
+        if claims[i].is_none() {
+            continue;
+        }
+        let mut under = (i + 1..doc.lines.len().min(i + 1 + LIST_REACH)).filter(|&j| !doc.lines[j].blank && claims[j].is_none()).take(2);
+        let category = rules[r as usize].category;
+        let member = |j: Option<usize>| j.is_some_and(|j| is_member(index, rules, g, category, doc.line(j).trim()));
+        if member(under.next()) && member(under.next()) {
+            claims[i] = None;
+        }
+    }
+}
+
 /// The longest line above (in characters) whose `none_of` phrases keep a `none_of_above` rule's
 /// line: a heading, a label or a sentence's last words, not a paragraph that lacks its full stop.
 const ABOVE_MAX_CHARS: usize = 80;
@@ -2860,7 +2882,8 @@ const LIST_REACH: usize = 12;
 /// kept line above or below (within [`LIST_REACH`] lines) matches the rule's `not_next_to`: an
 /// item of a list of like lines (a lesson plan's timings); or, with `none_of_above`, whose nearest
 /// kept line above is short ([`ABOVE_MAX_CHARS`]), does not end like a sentence and holds one of
-/// the rule's `none_of` phrases as whole words. The neighbours are the lines the output
+/// the rule's `none_of` phrases as whole words, and whose nearest kept line below, if any, is
+/// short too (a venue, not the paragraph under a headline's stamp). The neighbours are the lines the output
 /// keeps, and a line given back may keep the guarded lines near it, which are then judged again:
 /// cleaning the output again decides the same. Each line is given back once and wakes at most
 /// `2 * LIST_REACH` others, so the work is linear in the document.
@@ -2875,8 +2898,11 @@ fn keep_list_items(doc: &Document, rules: &[Rule], vetoes: &[Option<Veto>], guar
         let below = (i + 1..n.min(i + 1 + LIST_REACH)).find(|&j| kept(claims, j));
         let listed = kind.not_next_to().is_some_and(|guard| above.into_iter().chain(below).any(|j| guard.is_match(doc.line(j).trim())));
         // `none_of_above`: the event named in a heading or a sentence that runs on into the line.
+        // Under a headline, a stamp has the article's paragraph below it; an event's date, its
+        // venue or nothing.
         let named = || {
             kind.none_of_above()
+                && below.is_none_or(|j| doc.line(j).trim().chars().nth(ABOVE_MAX_CHARS).is_none())
                 && above.is_some_and(|j| {
                     let line = doc.line(j).trim();
                     line.chars().nth(ABOVE_MAX_CHARS).is_none() && !ends_like_sentence(line) && vetoes[c.rule as usize].as_ref().is_some_and(|v| v.whole_words_in(line))
@@ -3557,9 +3583,33 @@ mod tests {
         (out.edits.iter().map(|e| e.text.trim().to_string()).collect(), out.text)
     }
 
+    /// A `page_only_start` heading outside a whole page stays over two lines the output keeps
+    /// that would be its list; over lines other rules remove, then prose or nothing, the heading
+    /// rule takes it, in one pass: cleaning the output again changes nothing (a review found the
+    /// first form, which looked at the raw line under it, removing the heading only on a second
+    /// pass).
+    #[test]
+    fn own_list_headings_are_judged_on_kept_lines() {
+        let c = crate::Cleaner::builder().build().unwrap();
+        let prose = "The council approved the new budget on Tuesday after a long debate.\n\n";
+        for (text, kept) in [
+            (format!("{prose}Recommended\nPappardelle with wild boar ragù\nBurrata with blood orange\n\nThe pasta was the best in town."), true),
+            (format!("{prose}Trending\nRelated: The council will vote again in June\nThe budget takes effect on 1 July."), false),
+            (format!("{prose}Most popular\nAdvertisement\nThe council approved the budget on Tuesday."), false),
+            (format!("{prose}Recommended\nMarch 3, 2024 10:15 am"), false),
+            (format!("{prose}Trending\n\nHere is what we know so far:\nThe budget takes effect on 1 July, the mayor said."), false),
+        ] {
+            let out = c.clean(&text);
+            assert_eq!(c.clean(&out.text).text, out.text, "cleaning the output again changes nothing: {text:?}");
+            let heading = text.lines().nth(2).unwrap();
+            assert_eq!(out.text.lines().any(|l| l == heading), kept, "{text:?} -> {:?}", out.text);
+        }
+    }
+
     /// `none_of_above`: a `none_of` phrase, as whole words, in the nearest kept line above that
     /// is short and no full sentence keeps the line (a line another rule removes is skipped);
-    /// inside another word, after a full stop, in a long line or without the field, it does not.
+    /// inside another word, after a full stop, in a long line, over a paragraph or without the
+    /// field, it does not.
     #[test]
     fn none_of_above_keeps_a_date_under_its_event() {
         let rule = |extra: &str| {
@@ -3584,6 +3634,7 @@ mod tests {
             ("Council delays vote\nMarch 9, 2024 11:00\nThe vote is in June.", false),
             ("Hundreds came to the funeral.\nMarch 9, 2024 11:00", false),
             ("La promesse du gouvernement\nmars 9, 2024 11:00", false),
+            ("Funeral plans announced\nMarch 9, 2024 11:00\nThe family of the former mayor said on Monday that the service would be held at the cathedral next week.", false),
             (long.as_str(), false),
         ] {
             let text = if text.starts_with("word") { format!("{text}\nMarch 9, 2024 11:00") } else { text.to_string() };

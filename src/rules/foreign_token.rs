@@ -9,7 +9,8 @@
 //!   commas or a line edge next to it mean the writer put it there ("Seoul (서울)", «Поделиться»);
 //! - no `mention_cues` word stands next to it ("the word 추천 means …");
 //! - it is not one of the `loanwords` alone, a label that other scripts borrow as a word (English
-//!   "Like" in "при нажатии Like"; with a counter or another label beside it, it is a widget);
+//!   "Like" in "при нажатии Like"; with a counter or a label of either script beside it, or in
+//!   capitals, it is a widget);
 //! - and either it is made of known widget `labels`, or (only with `remove_unlabelled = true`)
 //!   every script in it is one of `unlabelled_scripts` (Latin islands in Korean text are brand
 //!   names: they need a label match), it has at least two letters, and the (native, island)
@@ -30,15 +31,16 @@ pub struct ForeignToken {
     pub labels: HashSet<String>,
     pub max_label_tokens: usize,
     pub mention_cues: HashSet<String>,
-    /// The mention cues written in Han, Kana or Thai: text in those scripts does not space its
-    /// words, so a cue is found at the end of the word before the island or the start of the word
-    /// after it ("アラビア語のملك", "这个词ملك", "Share ให้เพื่อนด้วย").
+    /// The mention cues written in Han or Kana: text in those scripts has no spaces, so a cue is
+    /// found at the end of the word before the island or the start of the word after it
+    /// ("アラビア語のملك", "这个词ملك"). (Not Thai, which does not space its words either: its
+    /// short cues start other words, "กด" in "กดดัน", pressure.)
     pub mention_affixes: Vec<String>,
     /// Mention cues that count only after the island: a word that makes it a word of the
     /// sentence when it follows it ("Shareする", "Share给朋友", "Share 수가 5000회") but ends or
     /// starts unrelated words before it ("発表するShare方針", "오를 수도 Share 있다").
     pub mention_after: HashSet<String>,
-    /// Those of them written in Han, Kana or Thai, found at the start of the word after the island.
+    /// Those of them written in Han or Kana, found at the start of the word after the island.
     pub mention_after_affixes: Vec<String>,
     /// Labels that text in other scripts borrows as words: alone, with no counter and no other
     /// label beside it, such a label stays ("Share 기능", "нажать Like", "گزینه Save").
@@ -248,7 +250,7 @@ impl ForeignToken {
             }
         }
         let unspaced = |cues: &HashSet<String>| -> Vec<String> {
-            cues.iter().filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana | Script::Thai))).cloned().collect()
+            cues.iter().filter(|c| c.chars().next().and_then(script_of).is_some_and(|s| matches!(s, Script::Han | Script::Kana))).cloned().collect()
         };
         Ok(ForeignToken {
             mention_affixes: unspaced(&mention_cues),
@@ -406,13 +408,13 @@ impl ForeignToken {
                 continue;
             }
             // A mention cue among the two words on either side: "the word 추천 means", "كلمة 추천
-            // الكورية تعني"; in Han, Kana or Thai, glued to the end of a word before the island or the
+            // الكورية تعني"; in Han or Kana, glued to the end of a word before the island or the
             // start of one after it ("アラビア語ではملك", "꿀잼という表現").
             let word = |t: &Tok| &line[t.start..t.end];
             let mut before = toks[..first].iter().rev().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             let mut after = toks[last + 1..].iter().filter(|t| matches!(t.item, Item::Word(_))).take(2).map(word);
             // A `mention_after` word counts only as the word right after the island, a number
-            // between them aside ("Share 수가", "Like 10만 개를"), in Han, Kana or Thai only glued to it
+            // between them aside ("Share 수가", "Like 10만 개를"), in Han or Kana only glued to it
             // ("Shareする"): further on, it belongs to another clause ("Share 오를 수가 있다").
             // (A number's unit glued to it, "10만", is part of the number. A few tokens on at most:
             // the work per island stays bounded.)
@@ -429,8 +431,16 @@ impl ForeignToken {
                 continue;
             }
             let (left, right) = (left.copied().unwrap_or(toks[first]), right.copied().unwrap_or(toks[last]));
-            // A borrowed word alone is as often the sentence's noun as a dropped button: it stays.
-            if flanked && !too_long && capitalised(&line[start..end]) && self.is_label(&line[start..end]) && !self.loanwords.contains(&normalize_label(&line[start..end])) {
+            // A borrowed word alone is as often the sentence's noun as a dropped button: it stays;
+            // not in capitals ("SHARE"), nor between labels of the sentence's script ("좋아요
+            // Share 댓글"), which is a bar.
+            let island = &line[start..end];
+            let borrowed = || {
+                self.loanwords.contains(&normalize_label(island))
+                    && island.chars().any(char::is_lowercase)
+                    && ![left, right].iter().any(|t| self.labels.contains(&normalize_label(word(t))))
+            };
+            if flanked && !too_long && capitalised(island) && self.is_label(island) && !borrowed() {
                 if self.about_its_script(&mut discussed, line, toks, &native, first, last) {
                     continue;
                 }
