@@ -2882,8 +2882,9 @@ const LIST_REACH: usize = 12;
 /// kept line above or below (within [`LIST_REACH`] lines) matches the rule's `not_next_to`: an
 /// item of a list of like lines (a lesson plan's timings); or, with `none_of_above`, whose nearest
 /// kept line above is short ([`ABOVE_MAX_CHARS`]), does not end like a sentence and holds one of
-/// the rule's `none_of` phrases as whole words, and whose nearest kept line below, if any, is
-/// short too (a venue, not the paragraph under a headline's stamp). The neighbours are the lines the output
+/// the rule's `none_of` phrases as whole words, and, unless it has three words or fewer (a
+/// heading), whose nearest kept line below, if any, is short too (a venue, not the paragraph
+/// under a headline's stamp). The neighbours are the lines the output
 /// keeps, and a line given back may keep the guarded lines near it, which are then judged again:
 /// cleaning the output again decides the same. Each line is given back once and wakes at most
 /// `2 * LIST_REACH` others, so the work is linear in the document.
@@ -2898,14 +2899,19 @@ fn keep_list_items(doc: &Document, rules: &[Rule], vetoes: &[Option<Veto>], guar
         let below = (i + 1..n.min(i + 1 + LIST_REACH)).find(|&j| kept(claims, j));
         let listed = kind.not_next_to().is_some_and(|guard| above.into_iter().chain(below).any(|j| guard.is_match(doc.line(j).trim())));
         // `none_of_above`: the event named in a heading or a sentence that runs on into the line.
-        // Under a headline, a stamp has the article's paragraph below it; an event's date, its
-        // venue or nothing.
+        // Under a headline ("Opening ceremony delayed by rain"), a stamp has the article's
+        // paragraph below it; an event's date its venue or nothing. A heading of three words or
+        // fewer ("Funeral Service", "Trauerfeier") names the event whatever follows (a long
+        // address, the service's description).
         let named = || {
             kind.none_of_above()
-                && below.is_none_or(|j| doc.line(j).trim().chars().nth(ABOVE_MAX_CHARS).is_none())
                 && above.is_some_and(|j| {
                     let line = doc.line(j).trim();
-                    line.chars().nth(ABOVE_MAX_CHARS).is_none() && !ends_like_sentence(line) && vetoes[c.rule as usize].as_ref().is_some_and(|v| v.whole_words_in(line))
+                    let heading = line.split_whitespace().nth(3).is_none();
+                    line.chars().nth(ABOVE_MAX_CHARS).is_none()
+                        && !ends_like_sentence(line)
+                        && (heading || below.is_none_or(|j| doc.line(j).trim().chars().nth(ABOVE_MAX_CHARS).is_none()))
+                        && vetoes[c.rule as usize].as_ref().is_some_and(|v| v.whole_words_in(line))
                 })
         };
         if listed || named() {
@@ -3634,7 +3640,8 @@ mod tests {
             ("Council delays vote\nMarch 9, 2024 11:00\nThe vote is in June.", false),
             ("Hundreds came to the funeral.\nMarch 9, 2024 11:00", false),
             ("La promesse du gouvernement\nmars 9, 2024 11:00", false),
-            ("Funeral plans announced\nMarch 9, 2024 11:00\nThe family of the former mayor said on Monday that the service would be held at the cathedral next week.", false),
+            ("Funeral plans for the mayor announced\nMarch 9, 2024 11:00\nThe family of the former mayor said on Monday that the service would be held at the cathedral next week.", false),
+            ("Funeral Service\nMarch 9, 2024 11:00\nSt Mary's Catholic Church, 1234 North Lincoln Avenue, Springfield, with a reception to follow in the parish hall.", true),
             (long.as_str(), false),
         ] {
             let text = if text.starts_with("word") { format!("{text}\nMarch 9, 2024 11:00") } else { text.to_string() };

@@ -25,9 +25,9 @@
 //!   words in the nearest line above it that the output keeps, of 80 characters at most and not
 //!   ending like a sentence: a heading ("Funeral Service" over "Saturday, March 9, 2024 11:00
 //!   am"), or a sentence that runs on into the line ("Die Trauerfeier findet statt am" over
-//!   "Freitag, 8. März 2024, 14:00 Uhr"), when the nearest kept line below, if any, is as short
-//!   (a venue: under a headline with such a word, "Opening ceremony delayed by rain", a stamp has
-//!   the article's paragraph below it). Decided with `not_next_to`.
+//!   "Freitag, 8. März 2024, 14:00 Uhr"); above a line of more than 80 characters only when it
+//!   has three words or fewer (a headline with such a word, "Opening ceremony delayed by rain",
+//!   has the article's paragraph below its stamp). Decided with `not_next_to`.
 
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
