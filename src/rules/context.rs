@@ -436,6 +436,15 @@ fn link_like(item: &str) -> bool {
     }
 }
 
+/// The fewest lines of a run that [`Context::bad_lines`] keeps as verse.
+const VERSE_MIN_LINES: usize = 4;
+
+/// Does `line` end with a mark of a sentence or of its parts (a sentence's end, `,`, `;`, `:`, `…`,
+/// `—`), before any closing quote or bracket? A verse line often does, a menu entry seldom.
+fn ends_clause(line: &str) -> bool {
+    ends_sentence(line) || line.trim_end().trim_end_matches(['"', '\'', '”', '’', '»', ')']).ends_with([',', ';', ':', '…', '—', '，', '、', '；', '：'])
+}
+
 /// Does `line` end as a sentence does (`.`, `!`, `?`, `。`, `！`, `？`), before any closing quote or
 /// bracket? A teaser's summary or a menu entry seldom does.
 fn ends_sentence(line: &str) -> bool {
@@ -977,7 +986,11 @@ impl Context {
             let start = (0..k).rev().find(|&j| !link_list[j]).map_or(0, |j| j + 1);
             let after_good = start > 0 && class[start - 1] == Class::Good && !taken[idx[start - 1]];
             let ends_inside = end < class.len() && (taken[idx[end]] || class[end] == Class::Good);
-            if after_good && ends_inside {
+            // Verse right under the article's prose, before the footer: four lines or more, most
+            // of them ending in a comma, a full stop or another mark of a sentence's parts, which
+            // menus and headlines seldom do (a poem's page; third precision probe).
+            let verse = start == k && end - k >= VERSE_MIN_LINES && 2 * (k..end).filter(|&j| ends_clause(trimmed[j])).count() > end - k;
+            if after_good && (ends_inside || verse) {
                 keep[k..end].iter_mut().for_each(|x| *x = true);
             }
         }
