@@ -2852,8 +2852,8 @@ fn is_run_in_title(raw: &str, next_raw: &str, quoted: bool) -> bool {
 
 /// Gives back the `page_only_start` headings of `heads` (rule, line) in a document that is no
 /// whole rendered page when the two nearest lines under one that the output keeps (within
-/// [`LIST_REACH`] lines) would both be members of its region: the article's own list and its heading ("Recommended" over a review's
-/// dishes), which no rule takes. Over one line, over prose or over nothing, another rule may still
+/// [`LIST_REACH`] lines) would both be members of its region: the article's own list and its
+/// heading ("Recommended" over a review's dishes), which no rule takes. Over one line, over prose or over nothing, another rule may still
 /// take the heading (a lone "Trending"). Judged on the lines the output keeps, so that cleaning
 /// the output again decides the same.
 fn keep_own_lists(doc: &Document, index: &Index, rules: &[Rule], heads: &[(u32, usize)], claims: &mut [Option<Claim>]) {

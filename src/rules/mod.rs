@@ -195,13 +195,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The rule's `not_next_to` guard, for the kinds that take one (`phrase`, `pattern`, `region`).
     /// Whether the rule's `none_of` phrases also veto a line from the nearest kept line above it
     /// (a `pattern` rule's `none_of_above`).
     pub fn none_of_above(&self) -> bool {
         matches!(self, Kind::Pattern(p) if p.none_of_above)
     }
 
+    /// The rule's `not_next_to` guard, for the kinds that take one (`phrase`, `pattern`, `region`).
     pub fn not_next_to(&self) -> Option<&pattern::NotNextTo> {
         match self {
             Kind::Phrase(p) => p.not_next_to.as_ref(),

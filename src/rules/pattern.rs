@@ -55,8 +55,8 @@ pub struct Pattern {
     pub allowed_labels: Option<std::collections::HashSet<String>>,
     /// The `not_next_to` patterns; `None` without any.
     pub not_next_to: Option<NotNextTo>,
-    /// The `none_of` phrases also veto the line from the nearest kept line above it, when that
-    /// line does not end like a sentence.
+    /// The `none_of` phrases also veto the line from the nearest kept line above it (see the
+    /// module's description).
     pub none_of_above: bool,
 }
 

@@ -32,7 +32,8 @@
 //! `page_only_start` holds headings that open the region only in a whole rendered page (a page
 //! the `context` rule is active on), where they stand over a widget: generic words ("Trending",
 //! "Recommended", "Polecamy") that an article also sets over a list of its own (a review's dishes,
-//! a test's winners, a ranking's names). Elsewhere such a line is judged like any other.
+//! a test's winners, a ranking's names). Elsewhere, over two lines the output keeps that would be
+//! its members, the heading stays with its list; else it is judged like any other line.
 //!
 //! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
 //! removed (a consent sentence matched by cues), so the buttons under it ("Accept", "OK") go too;
