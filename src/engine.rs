@@ -591,7 +591,7 @@ impl Index {
                         add_cue(p, Cue::CreditPrefix { rule: r }, &mut cue_phrases);
                     }
                 }
-                Kind::Phrase(_) | Kind::Region(_) | Kind::ForeignToken(_) | Kind::Context(_) => {}
+                Kind::Phrase(_) | Kind::Region(_) | Kind::ForeignToken(_) | Kind::Context(_) | Kind::Topic(_) => {}
             }
         }
         let floating_needs_digit = !floating.is_empty() && floating.iter().all(|h| crate::lineset::needs_digit(h));
@@ -2776,12 +2776,41 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         keep_list_items(&doc, rules, &index.tables.vetoes, &guarded, &mut claims);
     }
     keep_run_in_titles(&doc, rules, &mut claims);
+    keep_topic_pages(&doc, rules, &mut claims, &mut inline);
     let edits = resolve(&doc, rules, &claims, inline);
     // Each buffer back in its place (`s.runs` is there already).
     s.pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
     (s.claims, s.hits, s.line_chars, s.line_masks, s.line_latin, s.lanes, s.line_hits, s.caption_hits) = (claims, hits, line_chars, line_masks, line_latin, lanes, line_hits, caption_hits);
     (s.toks, s.cue_state, s.token_buf, s.norm_buf, s.words_buf, s.gates_open, s.to_end, s.guarded, s.windowed, s.script_found) = (scratch, cue_state, token_buf, norm_buf, words_buf, gates_open, to_end, guarded, windowed_lines, script_found);
     edits
+}
+
+/// Gives back, for each `topic` rule, the lines and spans that rules of its `keeps` categories
+/// claimed, in a document whose title names its topic (a privacy policy's clauses about cookies
+/// and newsletters). The title is one of the first lines the output keeps, counting the lines
+/// given back, and no sentence stands above it: cleaning the output again finds the same title
+/// and decides the same. Costs a look
+/// at the claims unless such a rule claimed something.
+fn keep_topic_pages(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>], inline: &mut Vec<(usize, usize, Claim)>) {
+    for rule in rules {
+        let Kind::Topic(t) = &rule.kind else { continue };
+        let kept = |c: &Claim| t.keeps.contains(&rules[c.rule as usize].category);
+        if !claims.iter().flatten().any(kept) && !inline.iter().any(|(_, _, c)| kept(c)) {
+            continue;
+        }
+        // Above the article's first sentence: a paragraph above a "Privacy Policy" line makes it
+        // a footer's link.
+        let firsts = (0..doc.lines.len()).filter(|&j| !doc.lines[j].blank && claims[j].is_none_or(|c| kept(&c)));
+        let mut heads = firsts.take(crate::rules::topic::TITLE_MAX_ABOVE + 1).map(|j| doc.line(j).trim()).take_while(|l| !ends_like_sentence(l));
+        if heads.any(|l| t.is_title(l)) {
+            for c in claims.iter_mut() {
+                if c.is_some_and(|c| kept(&c)) {
+                    *c = None;
+                }
+            }
+            inline.retain(|(_, _, c)| !kept(c));
+        }
+    }
 }
 
 /// Most words a line may have to be kept as the title of the sentence under it.
@@ -3080,7 +3109,7 @@ fn take_region(
         if g.stop_at_blank && doc.lines[j - 1].blank && (if taken > 0 { ends_like_sentence(raw) } else { ends_with_stop(raw) }) {
             break;
         }
-        if !is_member(index, rules, g, category, raw) {
+        if !is_member(index, rules, g, category, raw) || g.ends_at(raw) {
             break;
         }
         // A line that quotes the heading is about it ("Блок «Читайте также» подбирает редактор"):
@@ -3401,7 +3430,7 @@ fn ends_with_stop(raw: &str) -> bool {
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
 /// quotes and brackets after it allowed).
-fn ends_like_sentence(raw: &str) -> bool {
+pub(crate) fn ends_like_sentence(raw: &str) -> bool {
     let t = without_closers(raw);
     t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।'])
 }

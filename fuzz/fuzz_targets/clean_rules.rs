@@ -105,6 +105,7 @@ enum Spec {
         to_end: bool,
         next_to: Vec<Regex>,
         page_only: Option<Lex>,
+        ends_at: Option<Lex>,
     },
 }
 
@@ -269,11 +270,12 @@ fn render(file: &[RuleSpec], n: &mut usize) -> String {
                 num(&mut out, "max_words", *max_words);
                 num(&mut out, "max_chars", *max_chars);
             }
-            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end, next_to, page_only } => {
+            Spec::Region { start, members, max_lines, member_max, stop_at_blank, tail, after, needs_member, blank_ends_after, headline_max, glued_start, to_end, next_to, page_only, ends_at } => {
                 out.push_str("kind = \"region\"\n");
                 lex(&mut out, "start", start);
                 opt_lex(&mut out, "members", members);
                 opt_lex(&mut out, "page_only_start", page_only);
+                opt_lex(&mut out, "ends_at", ends_at);
                 num(&mut out, "max_lines", *max_lines);
                 num(&mut out, "member_max_chars", *member_max);
                 let _ = writeln!(out, "stop_at_blank = {stop_at_blank}");

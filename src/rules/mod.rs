@@ -26,6 +26,7 @@ pub mod hircode;
 pub mod pattern;
 pub mod phrase;
 pub mod region;
+pub mod topic;
 
 use crate::category::Category;
 use serde::Deserialize;
@@ -68,6 +69,10 @@ pub struct RawRule {
     pub start: Option<Spanned<Lexicon>>,
     pub members: Option<Spanned<Lexicon>>,
     pub page_only_start: Option<Spanned<Lexicon>>,
+    pub ends_at: Option<Spanned<Lexicon>>,
+    // topic
+    pub titles: Option<Spanned<Lexicon>>,
+    pub keeps: Option<Spanned<Vec<Spanned<String>>>>,
     pub max_lines: Option<Spanned<u32>>,
     pub member_max_chars: Option<Spanned<u32>>,
     pub headline_max_chars: Option<Spanned<u32>>,
@@ -192,6 +197,7 @@ pub enum Kind {
     ForeignToken(foreign_token::ForeignToken),
     Region(region::Region),
     Context(context::Context),
+    Topic(topic::Topic),
 }
 
 impl Kind {
@@ -231,12 +237,13 @@ impl Kind {
             Kind::ForeignToken(_) => "foreign_token",
             Kind::Region(_) => "region",
             Kind::Context(_) => "context",
+            Kind::Topic(_) => "topic",
         }
     }
 }
 
 /// The rule kinds, for messages.
-pub const KINDS: &[&str] = &["phrase", "pattern", "cues", "caption", "foreign_token", "region", "context"];
+pub const KINDS: &[&str] = &["phrase", "pattern", "cues", "caption", "foreign_token", "region", "context", "topic"];
 
 /// A compiled rule.
 #[derive(Debug)]
@@ -274,13 +281,13 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         };
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
-        "members" => members, "page_only_start" => page_only_start, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
+        "members" => members, "page_only_start" => page_only_start, "ends_at" => ends_at, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
         "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted, "none_of_above" => none_of_above,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "list_prefixes" => list_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues, "mention_after" => mention_after, "loanwords" => loanwords,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
         "max_words" => max_words, "max_chars" => max_chars, "position" => position,
-        "stopwords" => stopwords, "content_headings" => content_headings, "thresholds" => thresholds);
+        "stopwords" => stopwords, "content_headings" => content_headings, "thresholds" => thresholds, "titles" => titles, "keeps" => keeps);
     Ok(())
 }
 
@@ -371,12 +378,13 @@ fn load_file(ctx: FileCtx, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule>, 
             "foreign_token" => Kind::ForeignToken(foreign_token::ForeignToken::compile(&ctx, &r)?),
             "region" => Kind::Region(region::Region::compile(&ctx, &r)?),
             "context" => Kind::Context(context::Context::compile(&ctx, &r)?),
+            "topic" => Kind::Topic(topic::Topic::compile(&ctx, &r)?),
             other => {
                 return Err(ctx.error(r.kind.span(), format!("unknown rule kind `{other}` (expected one of: {})", KINDS.join(", "))))
             }
         };
         let mut languages: Vec<String> = Vec::new();
-        for lex in [&r.phrases, &r.labels, &r.counts, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.source_prefixes, &r.agencies, &r.stopwords, &r.content_headings]
+        for lex in [&r.phrases, &r.labels, &r.counts, &r.start, &r.members, &r.cues, &r.weak_cues, &r.prefixes, &r.credit_prefixes, &r.source_prefixes, &r.agencies, &r.stopwords, &r.content_headings, &r.titles]
             .into_iter()
             .flatten()
         {

@@ -35,6 +35,9 @@
 //! a test's winners, a ranking's names). Elsewhere, over two lines the output keeps that would be
 //! its members, the heading stays with its list; else it is judged like any other line.
 //!
+//! `ends_at` holds headings of the page's own sections that end the region before them: an
+//! encyclopedia's "See also" list stops at its "References" or "Notes" heading, which stays.
+//!
 //! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
 //! removed (a consent sentence matched by cues), so the buttons under it ("Accept", "OK") go too;
 //! that line keeps its own rule's edit. `start` may then be empty.
@@ -49,6 +52,8 @@ pub struct Region {
     /// `start`).
     pub page_only: Vec<String>,
     pub members: Vec<String>,
+    /// Lines that end the region before them (normalised, sorted): the page's own next section.
+    pub ends_at: Vec<String>,
     pub max_lines: usize,
     pub member_max_chars: usize,
     /// A longer line, up to this many characters, is a member too when it does not end like a
@@ -74,7 +79,7 @@ pub struct Region {
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to", "page_only_start"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to", "page_only_start", "ends_at"])?;
         let mut after = Vec::new();
         for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
             after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
@@ -92,6 +97,9 @@ impl Region {
         }
         if let Some(m) = &raw.page_only_start {
             check_lexicon(ctx, m, "page_only_start")?;
+        }
+        if let Some(m) = &raw.ends_at {
+            check_lexicon(ctx, m, "ends_at")?;
         }
         let tail_only = match &raw.position {
             None => false,
@@ -116,6 +124,7 @@ impl Region {
             start,
             page_only,
             members: raw.members.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
+            ends_at: raw.ends_at.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
             max_lines: raw.max_lines.as_ref().map_or(12, |m| *m.get_ref() as usize),
             member_max_chars: raw.member_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
             headline_max_chars: raw.headline_max_chars.as_ref().map_or(0, |m| *m.get_ref() as usize),
@@ -135,6 +144,12 @@ impl Region {
     /// Whether `norm`, a normalised start line, is one of the `page_only_start` headings.
     pub fn page_only(&self, norm: &str) -> bool {
         self.page_only.binary_search_by(|p| p.as_str().cmp(norm)).is_ok()
+    }
+
+    /// Whether the trimmed line `raw` is one of `ends_at`, a heading of the page's own that ends
+    /// the region before it.
+    pub fn ends_at(&self, raw: &str) -> bool {
+        !self.ends_at.is_empty() && self.ends_at.binary_search(&normalize_label(raw)).is_ok()
     }
 
     /// Whether `line`, a start glued to its first headline, opens with one of the
