@@ -3061,7 +3061,10 @@ fn judge_cues(
                     continue;
                 }
                 match finding {
+                    // A sentence that quotes a caption, its credit inside the quotation marks.
+                    Some(Finding::Line(_)) if crate::rules::caption::quotes_a_caption(raw) => {}
                     Some(Finding::Line(why)) => return Some(Claim { rule: r, reason: why }),
+                    Some(Finding::Tail(s, _)) if crate::rules::caption::closes_a_quotation(raw, s) => {}
                     Some(Finding::Tail(s, why)) => {
                         inline.push((line_start + s, line_start + raw.trim_end().len(), Claim { rule: r, reason: why }));
                     }

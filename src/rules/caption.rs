@@ -448,9 +448,68 @@ fn open_bracket_before(line: &str, p: usize) -> usize {
     }
 }
 
+/// [`closes_a_quotation`] for a line that is a caption whole: its credit ends it, before the
+/// closing mark.
+pub fn quotes_a_caption(line: &str) -> bool {
+    let body = line.trim_end().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ' ']);
+    body.char_indices().next_back().is_some_and(|(at, _)| closes_a_quotation(line, at))
+}
+
+/// Whether the trailing credit at byte `start` of `line` closes a quotation that the line opened
+/// after some words of its own: a sentence that quotes a caption ("… lautete: „Der Bürgermeister
+/// bei der Eröffnung. Foto: dpa“.", "… il lut la légende : « Le maire … Photo : AFP »."), not a
+/// caption. A credit glued after the closing mark ("„Wir schaffen das“Foto: dpa") is outside it.
+pub fn closes_a_quotation(line: &str, start: usize) -> bool {
+    let tail = line[start..].trim_end().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ' ']);
+    let openers: &[char] = match tail.chars().next_back() {
+        Some('»') => &['«'],
+        Some('«') => &['»'],
+        Some('“') => &['„'],
+        Some('”') => &['“', '„', '”'],
+        Some('"') => &['"'],
+        Some('’') => &['‘', '‚'],
+        Some('‘') => &['‚'],
+        Some('」') => &['「'],
+        Some('』') => &['『'],
+        _ => return false,
+    };
+    let before = &line[..start];
+    // The last opener before the credit, with words before it; a mark that also closes must open
+    // here, not close an earlier quotation (an odd count before the credit).
+    before.rmatch_indices(openers).next().is_some_and(|(at, mark)| {
+        let symmetric = tail.ends_with(mark);
+        !before[..at].trim().is_empty() && (!symmetric || before.matches(mark).count() % 2 == 1)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credits_inside_a_quoted_caption_close_a_quotation() {
+        fn credit_at<'a>(line: &'a str, credit: &str) -> (&'a str, usize) {
+            (line, line.rfind(credit).unwrap())
+        }
+        for (line, at) in [
+            credit_at("Ein Beispiel lautete: „Der Bürgermeister bei der Eröffnung. Foto: dpa“.", " Foto: dpa"),
+            credit_at("il lut la légende : « Le maire lors de l'inauguration. Photo : AFP ».", " Photo : AFP"),
+            credit_at("A typical example read: \"Firefighters on the A38 near Plymouth. Photo: PA\"", " Photo: PA"),
+        ] {
+            assert!(closes_a_quotation(line, at), "{line}");
+        }
+        for (line, at) in [
+            credit_at("„Wir schaffen das“Foto: dpa", "Foto: dpa"),
+            credit_at("Demonstrators on \"Freedom Square\". Photo: Reuters", " Photo: Reuters"),
+            credit_at("„Der Bürgermeister bei der Eröffnung. Foto: dpa“", " Foto: dpa"),
+            credit_at("He said \"yes\" and \"no\" at the gate. Photo: PA\"", " Photo: PA"),
+        ] {
+            assert!(!closes_a_quotation(line, at), "{line}");
+        }
+        assert!(quotes_a_caption("Ein Beispiel lautete: „Der Bürgermeister bei der Eröffnung. Foto: dpa“."));
+        assert!(!quotes_a_caption("Angela Merkel bei ihrer Rede „Wir schaffen das“. Foto: dpa"));
+        assert!(!quotes_a_caption("„Der Bürgermeister bei der Eröffnung. Foto: dpa“"));
+    }
 
     /// The shortcut for lines that end in a plain printable ASCII character trims what trimming
     /// every closer and white space would: every ASCII ending, the closers and some spaces
