@@ -2800,8 +2800,9 @@ fn keep_topic_pages(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]
         }
         // Above the article's first sentence: a paragraph above a "Privacy Policy" line makes it
         // a footer's link.
-        let firsts = (0..doc.lines.len()).filter(|&j| !doc.lines[j].blank && claims[j].is_none_or(|c| kept(&c)));
-        let mut heads = firsts.take(crate::rules::topic::TITLE_MAX_ABOVE + 1).map(|j| doc.line(j).trim()).take_while(|l| !ends_like_sentence(l));
+        // A menu's items above the title do not count, whether or not a rule removes them.
+        let firsts = (0..doc.lines.len()).filter(|&j| !doc.lines[j].blank && claims[j].is_none_or(|c| kept(&c))).map(|j| doc.line(j).trim()).filter(|l| !crate::rules::topic::is_list_item(l));
+        let mut heads = firsts.take(crate::rules::topic::TITLE_MAX_ABOVE + 1).take_while(|l| !ends_like_sentence(l));
         if heads.any(|l| t.is_title(l)) {
             for c in claims.iter_mut() {
                 if c.is_some_and(|c| kept(&c)) {

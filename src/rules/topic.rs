@@ -5,7 +5,8 @@
 //! categories in `keeps` would remove stay (and are not reported).
 //!
 //! The title is one of the first lines the output keeps: at most [`TITLE_MAX_ABOVE`] such lines
-//! (a site name, a breadcrumb, a date) stand above it, none of them a sentence, so a "Privacy
+//! (a site name, a breadcrumb, a date; a menu's list items do not count) stand above it, none of
+//! them a sentence, so a "Privacy
 //! Policy" link among a page's footer links is no title. It is at most [`TITLE_MAX_CHARS`] characters long, is no list item
 //! (`* `, `- `, `• `) and no row of links (`|`), does not end like a sentence, and, normalised,
 //! is one of `titles`, alone or beside a name after a dash or a colon ("Privacy Policy –
@@ -53,7 +54,7 @@ impl Topic {
     /// Whether the trimmed line `raw` has the shape of a title and names one of `titles`.
     pub fn is_title(&self, raw: &str) -> bool {
         if raw.chars().nth(TITLE_MAX_CHARS).is_some()
-            || raw.starts_with(['*', '-', '•', '+', '·', '–', '—'])
+            || is_list_item(raw)
             || raw.contains('|')
             || crate::engine::ends_like_sentence(raw)
             || raw.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase)
@@ -75,6 +76,11 @@ impl Topic {
             norm.strip_suffix(t.as_str()).is_some_and(glued) && t.chars().next().is_some_and(unspaced)
         })
     }
+}
+
+/// Whether the trimmed line `raw` is a list item (`* `, `- `, `• ` …): a menu's link, no title.
+pub fn is_list_item(raw: &str) -> bool {
+    raw.starts_with(['*', '-', '•', '+', '·', '–', '—'])
 }
 
 /// What stands between a title and the site's name beside it.
