@@ -446,6 +446,34 @@ fn quotes(line: &str, title: &str) -> bool {
     false
 }
 
+/// Whether `line` names a path through an interface's menus: two words joined by ` > `, ` › ` or
+/// `→` ("Settings > Privacy", "設定 > 通知", "Settings → Discussion"), as help pages write their
+/// steps. A comparison of figures ("x > 5") is none.
+fn has_menu_path(line: &str) -> bool {
+    let b = line.as_bytes();
+    // `>` or the first byte of `›` (E2 80 BA) and `→` (E2 86 92): most lines hold neither.
+    memchr::memchr2_iter(b'>', 0xE2, b).any(|i| {
+        let sep = if b[i] == b'>' {
+            1
+        } else if b[i + 1..].starts_with(&[0x80, 0xBA]) || b[i + 1..].starts_with(&[0x86, 0x92]) {
+            3
+        } else {
+            return false;
+        };
+        let (before, after) = (line[..i].trim_end(), line[i + sep..].trim_start());
+        let spaced = before.len() < i && after.len() < line.len() - i - sep;
+        let arrow = sep == 3 && b[i + 1] == 0x86;
+        (spaced || arrow) && before.chars().next_back().is_some_and(char::is_alphabetic) && after.chars().next().is_some_and(char::is_alphabetic)
+    })
+}
+
+/// Whether normalised `text` holds normalised `words` as whole words.
+fn holds_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(at, _)| {
+        (at == 0 || text.as_bytes()[at - 1] == b' ') && text[at + words.len()..].chars().next().is_none_or(|c| c == ' ')
+    })
+}
+
 /// Whether `line` may hold a quotation mark of [`quotes`]: each is ASCII or opens with one of these
 /// lead bytes, and most lines hold none.
 fn may_quote(line: &str) -> bool {
@@ -2869,8 +2897,10 @@ fn is_run_in_title(raw: &str, next_raw: &str, quoted: bool) -> bool {
     let next = normalize_label(next_raw);
     let long = || next.split(' ').count() >= TITLE_SENTENCE_MIN_WORDS || next.chars().count() >= TITLE_SENTENCE_MIN_CHARS;
     // The sentence quotes the title anywhere: "Share" over "Tap the “Share” button …", "分享"
-    // over "点击右上角的“分享”按钮 …"; or it opens with it.
-    if quoted && next.contains(title.as_str()) && quotes(next_raw, &title) && long() {
+    // over "点击右上角的“分享”按钮 …", or names it as whole words in a step through a menu
+    // ("Accept cookies" over "… accept cookies in Settings > Privacy > Cookies, then reload the
+    // page."); or it opens with it.
+    if quoted && next.contains(title.as_str()) && (quotes(next_raw, &title) || (has_menu_path(next_raw) && holds_words(&next, &title))) && long() {
         return true;
     }
     let Some(rest) = next.strip_prefix(title.as_str()) else { return false };
@@ -3030,7 +3060,9 @@ fn judge_cues(
                     continue;
                 }
                 let got = state.iter().filter(|(rr, _)| *rr == r).count();
-                if got == c.groups.len() && !index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) {
+                // An instruction through a menu ("設定 > 通知 > メールマガジン から…", "accept
+                // cookies in Settings > Privacy"): a help page's step, not the prompt it names.
+                if got == c.groups.len() && !index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) && !has_menu_path(raw) {
                     return Some(Claim { rule: r, reason: "line holds a cue of every group" });
                 }
             }
@@ -3544,6 +3576,18 @@ mod tests {
     /// A token set holds exactly the tokens put in, whatever their length: tokens that differ in
     /// one byte, in a trailing NUL (the keys' padding), in length only, short and long, and
     /// every cut of them at a character boundary, looked up against a plain set.
+    #[test]
+    fn menu_paths_are_words_joined_by_an_arrow_or_a_spaced_angle() {
+        for yes in ["accept cookies in Settings > Privacy > Cookies", "設定 > 通知 > メールマガジン から", "go to Settings → Discussion", "Einstellungen › Datenschutz"] {
+            assert!(has_menu_path(yes), "{yes}");
+        }
+        for no in ["if x > 5 then", "Settings>Privacy", "<b>bold</b> text", "v1.2 → v1.3", "»Zitat« und >> Pfeile", "→"] {
+            assert!(!has_menu_path(no), "{no}");
+        }
+        assert!(holds_words("if videos don t play accept cookies in settings", "accept cookies"));
+        assert!(!holds_words("unaccept cookiesx", "accept cookies"));
+    }
+
     #[test]
     fn token_sets_hold_exactly_their_tokens() {
         let base = ["", "a", "le", "the", "über", "日本語", "share", "comments", "newsletter", "abonnieren", "fünfzehnbytes", "exactlyfifteen!", "sixteen-bytes-xx", "a-much-longer-token-than-that"];
