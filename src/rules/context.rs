@@ -44,7 +44,9 @@
 //! applies where more than `indent_max_share` of the lines sit at the article's indentation
 //! (text rendered flat, extractor output: its indentation tells nothing). Density
 //! thresholds can be set per language
-//! (`stopwords_low.zh = 0.1`) for scripts where function words are single characters.
+//! (`stopwords_low.zh = 0.1`) for scripts where function words are single characters; there the
+//! density is over the page's own characters, and a word in letters of another script (a brand
+//! name in Latin letters) counts as one.
 //!
 //! Some article content is made of short, function-word-poor lines by nature: an ingredient list
 //! ("225 g butter", "1/4 cup sugar") reads exactly like a menu. A line that is one of the
@@ -785,15 +787,31 @@ impl Context {
     /// [`Context::density`] in the function words `lex`.
     fn density_in(lex: Lexicon, line: &str, buf: &mut String) -> f64 {
         if let Some(p) = lex.particles {
-            let (mut letters, mut hits) = (0usize, 0usize);
+            // A word in letters of another script (a brand name in Latin letters: "HarmonyOS",
+            // "Android") counts as one letter, as one Han character would: counted letter by
+            // letter, it made a Chinese lead sentence with three such names read as poor in
+            // function words (precision probe 47).
+            let (mut letters, mut hits, mut in_word) = (0usize, 0usize, false);
             for c in line.chars() {
                 // An ASCII character is a letter or none, and no particle (particles are Han,
                 // Kana or Hangul characters).
                 if c.is_ascii() {
-                    letters += usize::from(c.is_ascii_alphabetic());
-                } else if script_of(c).is_some() {
-                    letters += 1;
-                    hits += usize::from(p.contains(&c));
+                    let letter = c.is_ascii_alphabetic();
+                    letters += usize::from(letter && !in_word);
+                    in_word = letter;
+                } else {
+                    match script_of(c) {
+                        Some(Script::Han | Script::Kana | Script::Hangul) => {
+                            letters += 1;
+                            hits += usize::from(p.contains(&c));
+                            in_word = false;
+                        }
+                        Some(_) => {
+                            letters += usize::from(!in_word);
+                            in_word = true;
+                        }
+                        None => in_word = false,
+                    }
                 }
             }
             if letters > 0 && lex.words.is_none_or(|(s, _, _)| s.is_empty()) {
@@ -1078,18 +1096,40 @@ mod tests {
         assert!((c.density("afterwards it's", "en", &mut buf) - 0.5).abs() < 1e-9);
     }
 
+    #[test]
+    fn a_word_in_another_script_counts_once_among_han_characters() {
+        let toml = "[[rule]]\nid = \"c\"\nkind = \"context\"\ncategory = \"navigation\"\ndescription = \"d\"\nstopwords.zh = [\"的\", \"了\"]\n";
+        let Kind::Context(c) = load_str("t.toml", toml, &mut HashSet::new()).unwrap().into_iter().next().unwrap().kind else { unreachable!() };
+        let mut buf = String::new();
+        // Six Han characters, two of them particles, and two Latin words: eight letters, not six
+        // plus every Latin letter.
+        let d = c.density("发布了 HarmonyOS NEXT 的系统", "zh", &mut buf);
+        assert!((d - 2.0 / 8.0).abs() < 1e-9, "{d}");
+        // A word of ASCII and other Latin letters is one word.
+        let d = c.density("发布了 Système 的系统", "zh", &mut buf);
+        assert!((d - 2.0 / 7.0).abs() < 1e-9, "{d}");
+        assert!((c.density("的了", "zh", &mut buf) - 1.0).abs() < 1e-9);
+    }
+
     /// [`Context::density`] the long way: every word lower-cased and looked up (as it was before
     /// the ASCII splitting and the word shapes).
     fn density_long(c: &Context, line: &str, lang: &str) -> f64 {
         if let Some(p) = c.particles.get(lang) {
-            let (mut letters, mut hits) = (0usize, 0usize);
+            // Han, Kana and Hangul characters count one by one, each run of other letters once.
+            let (mut letters, mut hits, mut prev) = (0usize, 0usize, None);
             for ch in line.chars() {
-                if script_of(ch).is_some() {
-                    letters += 1;
-                    if p.contains(&ch) {
-                        hits += 1;
+                let script = script_of(ch);
+                match script {
+                    Some(Script::Han | Script::Kana | Script::Hangul) => {
+                        letters += 1;
+                        if p.contains(&ch) {
+                            hits += 1;
+                        }
                     }
+                    Some(_) if !matches!(prev, Some(Some(s)) if !matches!(s, Script::Han | Script::Kana | Script::Hangul)) => letters += 1,
+                    _ => {}
                 }
+                prev = Some(script);
             }
             if letters > 0 && c.stopwords.get(lang).is_none_or(|s| s.is_empty()) {
                 return hits as f64 / letters as f64;
