@@ -21,6 +21,17 @@
 //!   `prose_sentences` sentence ends (terse prose: recipe steps, telegraphic news): *near-good*;
 //! - otherwise: *bad*.
 //!
+//! A run of two or more good or near-good lines that together are longer than `length_high` and
+//! reach `stopwords_high` is good (prose cut into one sentence per line). With `sentence_runs`, on
+//! a page whose indentation tells nothing of the article (see below: text rendered flat, or no
+//! line good by itself), lines of any length that end as running prose does (a full stop, or a
+//! comma: "Dear Parents and Carers,"; not a teaser's "...") join such runs too: a run holding at
+//! least three of them, up to its last good or near-good line, that is prose by the same measure
+//! is good. Help steps, a short statement, a lead sentence right above the prose: an article
+//! made only of lines under `length_high` has no good line otherwise, and the page lost it whole.
+//! The short sentences after the run's last good or near-good line are left to the context (a
+//! slogan, a contact line under the article reads as one too).
+//!
 //! Context then settles the uncertain ones: a short line between good ones is good (a subheading
 //! inside the article), a near-good line next to a good one is good, everything else bad. The
 //! document's edges count as bad, which is the position prior: boilerplate lives at the top and
@@ -380,6 +391,8 @@ const KNOWN: &[(&str, f64)] = &[
     ("indent_sentences", 0.0),
     ("indent_headings", 0.0),
     ("indent_max_share", 0.8),
+    // Off unless a rule file sets it to 1: lines that end as a sentence does join a run of prose.
+    ("sentence_runs", 0.0),
 ];
 
 /// A line rendered from a list item: `* x`, `+ x`, `- x`, `• x`, `o x`, or a bare marker.
@@ -441,6 +454,10 @@ fn link_like(item: &str) -> bool {
 /// The fewest lines of a run that [`Context::bad_lines`] keeps as verse.
 const VERSE_MIN_LINES: usize = 4;
 
+/// The fewest lines ending as prose lines do (see [`ends_prose_line`]) of a run that the second
+/// pass of [`Context::bad_lines`] makes good.
+const SENTENCE_RUN_LINES: usize = 3;
+
 /// The marks that end a sentence, for [`ends_sentence`].
 const SENTENCE_ENDS: [char; 6] = ['.', '!', '?', '。', '！', '？'];
 
@@ -462,6 +479,15 @@ fn ends_clause(line: &str) -> bool {
 /// bracket? A teaser's summary or a menu entry seldom does.
 fn ends_sentence(line: &str) -> bool {
     trim_closers(line).ends_with(SENTENCE_ENDS)
+}
+
+/// Does `line` end as a line of running prose does: as a sentence (see [`ends_sentence`]) or with
+/// a comma, the clause going on in the next line ("Dear Parents and Carers,")? A menu entry, a
+/// heading or a label ("Share:") seldom does.
+/// A teaser cut short ("...", "…") does not.
+fn ends_prose_line(line: &str) -> bool {
+    let t = trim_closers(line);
+    t.ends_with(['.', '。', ',', '，']) && !t.ends_with("..")
 }
 
 /// Leading whitespace of a line, in bytes: whole-page text renders each block at its depth in the
@@ -887,27 +913,57 @@ impl Context {
             .collect();
         // Prose cut into one sentence per line: a run of near-good lines that together are long
         // and function-word-rich is as good as one long paragraph.
-        let mut k = 0;
-        while k < class.len() {
-            if !matches!(class[k], Class::Good | Class::NearGood) {
-                k += 1;
-                continue;
-            }
-            let run_end = (k..class.len()).find(|&j| !matches!(class[j], Class::Good | Class::NearGood)).unwrap_or(class.len());
-            let (mut chars, mut words, mut hits) = (0.0, 0.0, 0.0);
-            for (&line, known) in trimmed[k..run_end].iter().zip(&unmarked_density[k..run_end]) {
+        let mut prose = |run: std::ops::Range<usize>| {
+            let (mut chars, mut hits) = (0.0, 0.0);
+            for (&line, known) in trimmed[run.clone()].iter().zip(&unmarked_density[run.clone()]) {
                 let c = crate::text::char_len(line) as f64;
                 chars += c;
-                let d = known.unwrap_or_else(|| Self::density_in(lex, line, &mut buf));
-                words += c;
-                hits += d * c;
+                hits += c * known.unwrap_or_else(|| Self::density_in(lex, line, &mut buf));
             }
-            if run_end - k >= 2 && chars > high && hits >= sw_high * words {
-                for c in &mut class[k..run_end] {
-                    *c = Class::Good;
+            run.len() >= 2 && chars > high && hits >= sw_high * chars
+        };
+        let near_or_good = |c: Class| matches!(c, Class::Good | Class::NearGood);
+        for run in runs(class.len(), |k| near_or_good(class[k])) {
+            if prose(run.clone()) {
+                class[run].iter_mut().for_each(|c| *c = Class::Good);
+            }
+        }
+        // With `sentence_runs`, lines of any length and class that end as lines of running prose
+        // do (see [`ends_prose_line`]) join those runs, over the classes settled so far: such a
+        // run of at least `SENTENCE_RUN_LINES` of them, up to its last good or near-good line (or
+        // whole, when it has none), is good when it is prose by the same measure. Help steps, a
+        // statement, a lead sentence or a salutation right above the prose. The lines after its
+        // last good or near-good line are left to the context, as before (a slogan or a contact
+        // line under the article reads as a short sentence too).
+        // The article's indentation (see the module's documentation): the one most lines good by
+        // length and stop words have, when the page's indentation tells something.
+        let indent: Vec<usize> = if indent_sentences || indent_headings { idx.iter().map(|&i| indent_of(doc.line(i))).collect() } else { Vec::new() };
+        let article = if indent.is_empty() {
+            None
+        } else {
+            let mut counts: HashMap<usize, usize> = HashMap::new();
+            for (k, &i) in idx.iter().enumerate() {
+                if class[k] == Class::Good && !taken[i] {
+                    *counts.entry(indent[k]).or_default() += 1;
                 }
             }
-            k = run_end;
+            // Ties go to the smaller indentation. Text where (nearly) every line sits at it says
+            // nothing by its indentation (extractor output, a page rendered flat).
+            let article = counts.into_iter().max_by_key(|&(w, n)| (n, std::cmp::Reverse(w))).map(|(w, _)| w);
+            let share = |w: usize| indent.iter().filter(|&&x| x == w).count() as f64 / idx.len() as f64;
+            article.filter(|&w| share(w) <= self.t("indent_max_share", Some(lang)))
+        };
+        // Where the indentation tells the article's lines (the lead sentences at its indentation
+        // keep by `indent_sentences`), it, not this, decides.
+        if article.is_none() && self.t("sentence_runs", Some(lang)) > 0.0 {
+            let sentence = |k: usize| !taken[idx[k]] && !inside[idx[k]] && !is_list_item(trimmed[k]) && ends_prose_line(trimmed[k]);
+            for run in runs(class.len(), |k| near_or_good(class[k]) || sentence(k)) {
+                let end = run.clone().rev().find(|&j| near_or_good(class[j])).map_or(run.end, |j| j + 1);
+                let run = run.start..end;
+                if run.clone().filter(|&j| sentence(j)).count() >= SENTENCE_RUN_LINES && prose(run.clone()) {
+                    class[run].iter_mut().for_each(|c| *c = Class::Good);
+                }
+            }
         }
         // Nearest settled neighbours (see `neighbours`); `None` at the document's edge, which
         // counts as bad: the position prior (boilerplate lives at the top and bottom of a page).
@@ -964,37 +1020,24 @@ impl Context {
         // Lines at the article's indentation (see the module's documentation), decided on the
         // classes the context settled; they keep without changing the other lines' context.
         let mut at_indent = vec![false; class.len()];
-        if indent_sentences || indent_headings {
-            let indent: Vec<usize> = idx.iter().map(|&i| indent_of(doc.line(i))).collect();
-            let mut counts: HashMap<usize, usize> = HashMap::new();
-            for (k, &i) in idx.iter().enumerate() {
-                if before[k] == Class::Good && !taken[i] {
-                    *counts.entry(indent[k]).or_default() += 1;
+        if let Some(article) = article {
+            let at_article = |k: usize| !taken[idx[k]] && !link_list[k] && indent[k] == article;
+            if indent_sentences {
+                for k in 0..class.len() {
+                    let candidate = match before[k] {
+                        Class::NearGood => true,
+                        Class::Bad => !item[k],
+                        _ => false,
+                    };
+                    at_indent[k] = class[k] == Class::Bad && candidate && at_article(k) && ends_sentence(doc.line(idx[k]));
                 }
             }
-            // Ties go to the smaller indentation. Text where (nearly) every line sits at it says
-            // nothing by its indentation (extractor output, a page rendered flat).
-            let article = counts.into_iter().max_by_key(|&(w, n)| (n, std::cmp::Reverse(w))).map(|(w, _)| w);
-            let share = |w: usize| indent.iter().filter(|&&x| x == w).count() as f64 / idx.len() as f64;
-            if let Some(article) = article.filter(|&w| share(w) <= self.t("indent_max_share", Some(lang))) {
-                let at_article = |k: usize| !taken[idx[k]] && !link_list[k] && indent[k] == article;
-                if indent_sentences {
-                    for k in 0..class.len() {
-                        let candidate = match before[k] {
-                            Class::NearGood => true,
-                            Class::Bad => !item[k],
-                            _ => false,
-                        };
-                        at_indent[k] = class[k] == Class::Bad && candidate && at_article(k) && ends_sentence(doc.line(idx[k]));
-                    }
-                }
-                if indent_headings {
-                    // Upwards, so that a title above a subtitle above the paragraph keeps too.
-                    for k in (0..class.len().saturating_sub(1)).rev() {
-                        let above = (class[k + 1] == Class::Good || at_indent[k + 1]) && at_article(k + 1);
-                        if before[k] == Class::Short && class[k] == Class::Bad && !item[k] && at_article(k) && above {
-                            at_indent[k] = true;
-                        }
+            if indent_headings {
+                // Upwards, so that a title above a subtitle above the paragraph keeps too.
+                for k in (0..class.len().saturating_sub(1)).rev() {
+                    let above = (class[k + 1] == Class::Good || at_indent[k + 1]) && at_article(k + 1);
+                    if before[k] == Class::Short && class[k] == Class::Bad && !item[k] && at_article(k) && above {
+                        at_indent[k] = true;
                     }
                 }
             }
