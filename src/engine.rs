@@ -2804,6 +2804,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         keep_list_items(&doc, rules, &index.tables.vetoes, &guarded, &mut claims);
     }
     keep_run_in_titles(&doc, rules, &mut claims);
+    keep_introduced_lists(&doc, &mut claims);
     keep_topic_pages(&doc, rules, &mut claims, &mut inline);
     let edits = resolve(&doc, rules, &claims, inline);
     // Each buffer back in its place (`s.runs` is there already).
@@ -2839,6 +2840,66 @@ fn keep_topic_pages(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]
             }
             inline.retain(|(_, _, c)| !kept(c));
         }
+    }
+}
+
+/// Longest item, in characters, of a list that the text introduces (see `keep_introduced_lists`).
+const INTRODUCED_ITEM_MAX_CHARS: usize = 40;
+/// Most items of such a list.
+const INTRODUCED_MAX_ITEMS: usize = 12;
+/// Fewest words (or, in a script that does not space its words, characters) of the sentence that introduces such a
+/// list ("Rezept in der Listen-Ansicht:" over a gallery's buttons is a widget's label) and of the
+/// one under it.
+const INTRODUCTION_MIN_WORDS: usize = 6;
+const INTRODUCTION_MIN_CHARS: usize = 15;
+const INTRODUCED_SENTENCE_MIN_WORDS: usize = 4;
+const INTRODUCED_SENTENCE_MIN_CHARS: usize = 12;
+
+/// Gives back the lines of a list that the text introduces and goes on from: a run of short lines
+/// with no blank line in it or around it, right under a sentence of the output's that ends with a
+/// colon and right over one that ends like a sentence ("…панель с четырьмя кнопками:" over
+/// "Нравится", "Комментировать", "Поделиться", "Сохранить", over "Ниже описано, что делает каждая
+/// из них."). The buttons are the text's subject; a share bar under an article is neither
+/// introduced by its last sentence nor followed by its next. Decided on the lines the output
+/// keeps around the run, so cleaning the output again decides the same.
+fn keep_introduced_lists(doc: &Document, claims: &mut [Option<Claim>]) {
+    let n = doc.lines.len();
+    // Words, or characters in a script that does not space its words.
+    let sentence = |j: usize, words: usize, chars: usize| {
+        let line = doc.line(j).trim();
+        let unspaced = || line.chars().find(|c| c.is_alphabetic()).and_then(script_of).is_some_and(|s| s.is_unspaced());
+        line.split_whitespace().nth(words - 1).is_some() || (unspaced() && line.chars().nth(chars - 1).is_some())
+    };
+    let mut i = 0;
+    while i < n {
+        // Line `i` opens a run of claimed or kept short lines under a kept line that ends with a colon.
+        // The colon ends the line itself: an emoticon's ":)" is no introduction.
+        let intro = i > 0 && !doc.lines[i - 1].blank && claims[i - 1].is_none() && doc.line(i - 1).trim().ends_with([':', '：']) && sentence(i - 1, INTRODUCTION_MIN_WORDS, INTRODUCTION_MIN_CHARS);
+        if !intro || doc.lines[i].blank {
+            i += 1;
+            continue;
+        }
+        // The items: short lines that do not end like a sentence, up to the sentence under them.
+        let window = n.min(i + INTRODUCED_MAX_ITEMS + 1);
+        let end = (i..window)
+            .find(|&j| {
+                let line = doc.line(j).trim();
+                doc.lines[j].blank || line.chars().nth(INTRODUCED_ITEM_MAX_CHARS).is_some() || ends_like_sentence(line)
+            })
+            .unwrap_or(window);
+        // The text goes on under the list: a sentence, not another list's item.
+        let closed = end < n
+            && end - i >= 2
+            && end - i <= INTRODUCED_MAX_ITEMS
+            && !doc.lines[end].blank
+            && claims[end].is_none()
+            && ends_like_sentence(doc.line(end).trim())
+            && !crate::rules::topic::is_list_item(doc.line(end).trim())
+            && sentence(end, INTRODUCED_SENTENCE_MIN_WORDS, INTRODUCED_SENTENCE_MIN_CHARS);
+        if closed && claims[i..end].iter().any(Option::is_some) {
+            claims[i..end].iter_mut().for_each(|c| *c = None);
+        }
+        i = end.max(i + 1);
     }
 }
 
