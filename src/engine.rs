@@ -2816,10 +2816,8 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
 
 /// Gives back, for each `topic` rule, the lines and spans that rules of its `keeps` categories
 /// claimed, in a document whose title names its topic (a privacy policy's clauses about cookies
-/// and newsletters). The title is one of the first lines the output keeps, counting the lines
-/// given back, and no sentence stands above it: cleaning the output again finds the same title
-/// and decides the same. Costs a look
-/// at the claims unless such a rule claimed something.
+/// and newsletters; see [`topic_title`]). Nothing to do, after one look at the claims, in a
+/// document where no such rule claimed anything.
 fn keep_topic_pages(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>], inline: &mut Vec<(usize, usize, Claim)>) {
     for rule in rules {
         let Kind::Topic(t) = &rule.kind else { continue };
@@ -2827,12 +2825,7 @@ fn keep_topic_pages(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]
         if !claims.iter().flatten().any(kept) && !inline.iter().any(|(_, _, c)| kept(c)) {
             continue;
         }
-        // Above the article's first sentence: a paragraph above a "Privacy Policy" line makes it
-        // a footer's link.
-        // A menu's items above the title do not count, whether or not a rule removes them.
-        let firsts = (0..doc.lines.len()).filter(|&j| !doc.lines[j].blank && claims[j].is_none_or(|c| kept(&c))).map(|j| doc.line(j).trim()).filter(|l| !crate::rules::topic::is_list_item(l));
-        let mut heads = firsts.take(crate::rules::topic::TITLE_MAX_ABOVE + 1).take_while(|l| !ends_like_sentence(l));
-        if heads.any(|l| t.is_title(l)) {
+        if topic_title(doc, claims, t, kept) {
             for c in claims.iter_mut() {
                 if c.is_some_and(|c| kept(&c)) {
                     *c = None;
@@ -2841,6 +2834,79 @@ fn keep_topic_pages(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]
             inline.retain(|(_, _, c)| !kept(c));
         }
     }
+}
+
+/// Shortest line, in characters, that is prose under a title whatever its end.
+const PROSE_MIN_CHARS: usize = 60;
+
+/// Longest list item, in characters, that [`topic_title`] passes over as a menu's link.
+const MENU_ITEM_MAX_CHARS: usize = 40;
+
+/// Whether the document has a title of topic `t`, one of its first lines (see
+/// [`crate::rules::topic`]). The search runs from the top and
+/// - passes over blank lines, a menu's short list items and lines that rules of other categories
+///   took (a site's chrome);
+/// - passes over the lines that rules of the topic's categories took (`kept`), which may be a
+///   banner at the top of the page, unless one is the title, opening such a run of lines with a
+///   line that no such rule took under it ("쿠키 정책" over its date): a banner's own heading
+///   has the banner under it, and the policy's link under a banner ("Alle akzeptieren" over
+///   "Datenschutzerklärung") has the banner above it;
+/// - stops at the first sentence or after [`TITLE_MAX_ABOVE`] other lines: a "Privacy Policy"
+///   link under an article is a footer's;
+/// - wants a sentence that no rule took under the title: under a footer's link after a list of
+///   headlines there are only the banner and the newsletter box.
+///
+/// The lines given back stay claimed here, so cleaning the output again finds the same title.
+///
+/// [`TITLE_MAX_ABOVE`]: crate::rules::topic::TITLE_MAX_ABOVE
+fn topic_title(doc: &Document, claims: &[Option<Claim>], t: &crate::rules::topic::Topic, kept: impl Fn(&Claim) -> bool) -> bool {
+    let n = doc.lines.len();
+    // A policy's text goes on under its title in sentences that no rule takes; under a footer's
+    // link there is only the banner and the newsletter box.
+    // (Thai writes no full stop: a long line is prose too.)
+    let prose_under = |j: usize| {
+        (j + 1..n).any(|k| {
+            let line = doc.line(k).trim();
+            !doc.lines[k].blank && claims[k].is_none() && (ends_like_sentence(line) || line.chars().nth(PROSE_MIN_CHARS).is_some())
+        })
+    };
+    let mut seen = 0;
+    // Whether the line before was one the topic's rules took.
+    let mut after_kept = false;
+    for j in 0..n {
+        if doc.lines[j].blank {
+            continue;
+        }
+        let line = doc.line(j).trim();
+        match claims[j] {
+            // Gone from the output: as if it were not there.
+            Some(c) if !kept(&c) => continue,
+            Some(_) => {
+                // The next line the output shows, or one the topic's rules took.
+                let next = (j + 1..n).find(|&k| !doc.lines[k].blank && claims[k].is_none_or(|c| kept(&c)));
+                let claimed = |k: usize| claims[k].is_some_and(|c| kept(&c));
+                if !after_kept && t.is_title(line) && !next.is_some_and(claimed) && prose_under(j) {
+                    return true;
+                }
+                after_kept = true;
+                continue;
+            }
+            None => {
+                after_kept = false;
+                if crate::rules::topic::is_list_item(line) && line.chars().nth(MENU_ITEM_MAX_CHARS).is_none() {
+                    continue;
+                }
+                if t.is_title(line) {
+                    return prose_under(j);
+                }
+                seen += 1;
+                if seen > crate::rules::topic::TITLE_MAX_ABOVE || ends_like_sentence(line) {
+                    return false;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Longest item, in characters, of a list that the text introduces (see `keep_introduced_lists`).
@@ -3206,7 +3272,15 @@ fn take_region(
         if g.stop_at_blank && doc.lines[j - 1].blank && (if taken > 0 { ends_like_sentence(raw) } else { ends_with_stop(raw) }) {
             break;
         }
-        if !is_member(index, rules, g, category, raw) || g.ends_at(raw) {
+        if !is_member(index, rules, g, category, raw) {
+            break;
+        }
+        // A reference work's next section ("References" over its sources); a list's own item
+        // of the same name ("Literatur" among topics) has headlines under it.
+        if g.ends_at(raw) && doc.lines[j + 1..].iter().position(|l| !l.blank).is_none_or(|k| {
+            let next = doc.line(j + 1 + k).trim();
+            ends_with_full_stop(next) || !is_member(index, rules, g, category, next)
+        }) {
             break;
         }
         // A line that quotes the heading is about it ("Блок «Читайте также» подбирает редактор"):

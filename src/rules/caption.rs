@@ -448,11 +448,13 @@ fn open_bracket_before(line: &str, p: usize) -> usize {
     }
 }
 
-/// [`closes_a_quotation`] for a line that is a caption whole: its credit ends it, before the
-/// closing mark.
+/// [`closes_a_quotation`] for a line that is a caption whole: the quotation that closes the line
+/// holds the credit (a colon or ©: "… lautete: „Der Bürgermeister … Foto: dpa“."). A caption that
+/// ends by quoting a sign or a title ("Foto: Demonstranten mit einem Plakat „Nicht in meinem
+/// Namen“") holds none in its quotation, and stays a caption.
 pub fn quotes_a_caption(line: &str) -> bool {
     let body = line.trim_end().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ' ']);
-    body.char_indices().next_back().is_some_and(|(at, _)| closes_a_quotation(line, at))
+    body.char_indices().next_back().and_then(|(at, _)| quotation_opened_before(line, at).map(|open| (open, at))).is_some_and(|(open, at)| line[open..at].contains([':', '：', '©']))
 }
 
 /// Whether the trailing credit at byte `start` of `line` closes a quotation that the line opened
@@ -460,6 +462,12 @@ pub fn quotes_a_caption(line: &str) -> bool {
 /// bei der Eröffnung. Foto: dpa“.", "… il lut la légende : « Le maire … Photo : AFP »."), not a
 /// caption. A credit glued after the closing mark ("„Wir schaffen das“Foto: dpa") is outside it.
 pub fn closes_a_quotation(line: &str, start: usize) -> bool {
+    quotation_opened_before(line, start).is_some()
+}
+
+/// Where the quotation opens that the mark closing `line[start..]` (after its stops) closes,
+/// when it opens before `start` and after words of the line's own.
+fn quotation_opened_before(line: &str, start: usize) -> Option<usize> {
     let tail = line[start..].trim_end().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ' ']);
     let openers: &[char] = match tail.chars().next_back() {
         Some('»') => &['«'],
@@ -471,15 +479,14 @@ pub fn closes_a_quotation(line: &str, start: usize) -> bool {
         Some('‘') => &['‚'],
         Some('」') => &['「'],
         Some('』') => &['『'],
-        _ => return false,
+        _ => return None,
     };
     let before = &line[..start];
     // The last opener before the credit, with words before it; a mark that also closes must open
     // here, not close an earlier quotation (an odd count before the credit).
-    before.rmatch_indices(openers).next().is_some_and(|(at, mark)| {
-        let symmetric = tail.ends_with(mark);
-        !before[..at].trim().is_empty() && (!symmetric || before.matches(mark).count() % 2 == 1)
-    })
+    let (at, mark) = before.rmatch_indices(openers).next()?;
+    let symmetric = tail.ends_with(mark);
+    (!before[..at].trim().is_empty() && (!symmetric || before.matches(mark).count() % 2 == 1)).then_some(at)
 }
 
 #[cfg(test)]
@@ -509,6 +516,8 @@ mod tests {
         assert!(quotes_a_caption("Ein Beispiel lautete: „Der Bürgermeister bei der Eröffnung. Foto: dpa“."));
         assert!(!quotes_a_caption("Angela Merkel bei ihrer Rede „Wir schaffen das“. Foto: dpa"));
         assert!(!quotes_a_caption("„Der Bürgermeister bei der Eröffnung. Foto: dpa“"));
+        assert!(!quotes_a_caption("Foto: Demonstranten vor dem Rathaus mit einem Plakat „Nicht in meinem Namen“"));
+        assert!(!quotes_a_caption("Image caption, Protesters outside parliament held signs saying \"Not in my name\""));
     }
 
     /// The shortcut for lines that end in a plain printable ASCII character trims what trimming

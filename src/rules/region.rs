@@ -36,7 +36,10 @@
 //! its members, the heading stays with its list; else it is judged like any other line.
 //!
 //! `ends_at` holds headings of the page's own sections that end the region before them: an
-//! encyclopedia's "See also" list stops at its "References" or "Notes" heading, which stays.
+//! encyclopedia's "See also" list stops at its "References" or "Notes" heading (edit links in
+//! brackets after it allowed), which stays, when the line under that heading ends with a full
+//! stop or is no member (a source, not a headline): a topic list's "Literatur" over more
+//! headlines is one of its items.
 //!
 //! `after = ["cookie_notice"]` also opens the region after any line a rule of those categories
 //! removed (a consent sentence matched by cues), so the buttons under it ("Accept", "OK") go too;
@@ -149,7 +152,15 @@ impl Region {
     /// Whether the trimmed line `raw` is one of `ends_at`, a heading of the page's own that ends
     /// the region before it.
     pub fn ends_at(&self, raw: &str) -> bool {
-        !self.ends_at.is_empty() && self.ends_at.binary_search(&normalize_label(raw)).is_ok()
+        if self.ends_at.is_empty() {
+            return false;
+        }
+        // An encyclopedia's edit links after the heading: "Примечания[править | править код]".
+        let raw = match raw.strip_suffix(']').and_then(|r| r.rsplit_once('[')) {
+            Some((head, _)) if !head.trim().is_empty() => head,
+            _ => raw,
+        };
+        self.ends_at.binary_search(&normalize_label(raw)).is_ok()
     }
 
     /// Whether `line`, a start glued to its first headline, opens with one of the
