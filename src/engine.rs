@@ -446,13 +446,14 @@ fn quotes(line: &str, title: &str) -> bool {
     false
 }
 
-/// Whether `line` names a path through an interface's menus: two words joined by ` > `, ` › ` or
-/// `→` ("Settings > Privacy", "設定 > 通知", "Settings → Discussion"), as help pages write their
-/// steps. A comparison of figures ("x > 5") is none.
+/// Whether `line` names a path through an interface's menus: three steps, words joined by ` > `,
+/// ` › ` or `→` ("Settings > Privacy > Cookies", "設定 > 通知 > メールマガジン"), as help pages write
+/// their steps. A comparison of figures ("x > 5") is none, and so is one step: a banner's "under
+/// Settings > Cookies" or a box's "Newsletter → Jetzt anmelden". (Second review.)
 fn has_menu_path(line: &str) -> bool {
     let b = line.as_bytes();
     // `>` or the first byte of `›` (E2 80 BA) and `→` (E2 86 92): most lines hold neither.
-    memchr::memchr2_iter(b'>', 0xE2, b).any(|i| {
+    memchr::memchr2_iter(b'>', 0xE2, b).filter(|&i| {
         let sep = if b[i] == b'>' {
             1
         } else if b[i + 1..].starts_with(&[0x80, 0xBA]) || b[i + 1..].starts_with(&[0x86, 0x92]) {
@@ -465,6 +466,8 @@ fn has_menu_path(line: &str) -> bool {
         let arrow = sep == 3 && b[i + 1] == 0x86;
         (spaced || arrow) && before.chars().next_back().is_some_and(char::is_alphabetic) && after.chars().next().is_some_and(char::is_alphabetic)
     })
+    .nth(1)
+    .is_some()
 }
 
 /// Whether normalised `text` holds normalised `words` as whole words.
@@ -2804,7 +2807,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
         keep_list_items(&doc, rules, &index.tables.vetoes, &guarded, &mut claims);
     }
     keep_run_in_titles(&doc, rules, &mut claims);
-    keep_introduced_lists(&doc, &mut claims);
+    keep_introduced_lists(&doc, rules, &mut claims);
     keep_topic_pages(&doc, rules, &mut claims, &mut inline);
     let edits = resolve(&doc, rules, &claims, inline);
     // Each buffer back in its place (`s.runs` is there already).
@@ -2854,51 +2857,93 @@ const MENU_ITEM_MAX_CHARS: usize = 40;
 /// - stops at the first sentence or after [`TITLE_MAX_ABOVE`] other lines: a "Privacy Policy"
 ///   link under an article is a footer's;
 /// - wants a sentence that no rule took under the title: under a footer's link after a list of
-///   headlines there are only the banner and the newsletter box.
+///   headlines there are only the banner and the newsletter box;
+/// - takes no line of a menu printed as lines (short lines right above and below it), no line
+///   right beside another policy's title, no line right under a banner or a box the topic's
+///   rules took, and no heading whose taken lines right under it hold a button (a banner's).
 ///
 /// The lines given back stay claimed here, so cleaning the output again finds the same title.
 ///
 /// [`TITLE_MAX_ABOVE`]: crate::rules::topic::TITLE_MAX_ABOVE
 fn topic_title(doc: &Document, claims: &[Option<Claim>], t: &crate::rules::topic::Topic, kept: impl Fn(&Claim) -> bool) -> bool {
     let n = doc.lines.len();
+    // The lines the output shows if the title is found, and those the topic's rules took.
+    let shown = |k: usize| !doc.lines[k].blank && claims[k].is_none_or(|c| kept(&c));
+    let taken = |k: usize| claims[k].is_some_and(|c| kept(&c));
+    let short_label = |k: usize| {
+        let line = doc.line(k).trim();
+        line.chars().nth(MENU_ITEM_MAX_CHARS).is_none() && !ends_like_sentence(line)
+    };
     // A policy's text goes on under its title in sentences that no rule takes; under a footer's
-    // link there is only the banner and the newsletter box.
-    // (Thai writes no full stop: a long line is prose too.)
+    // link there is only the banner and the newsletter box. (Thai writes no full stop: a long
+    // line is prose too.)
     let prose_under = |j: usize| {
         (j + 1..n).any(|k| {
             let line = doc.line(k).trim();
             !doc.lines[k].blank && claims[k].is_none() && (ends_like_sentence(line) || line.chars().nth(PROSE_MIN_CHARS).is_some())
         })
     };
+    let title = |j: usize, line: &str| {
+        if !t.is_title(line) {
+            return false;
+        }
+        let prev = (0..j).rev().find(|&k| shown(k));
+        let next = (j + 1..n).find(|&k| shown(k));
+        // A line of a menu printed as lines ("Kontakt", "Datenschutzerklärung", "Impressum"): two
+        // or more short lines without figures right above or below it, with no blank line
+        // between (a site's name over a title is one, a date under it has figures); or a line
+        // right beside another policy's link.
+        let adjacent = |a: usize, b: usize| (a.min(b) + 1..a.max(b)).all(|m| !doc.lines[m].blank);
+        let menu_item = |k: usize| short_label(k) && !doc.line(k).bytes().any(|b| b.is_ascii_digit()) && !crate::rules::topic::is_list_item(doc.line(k).trim());
+        let run = |ks: &mut dyn Iterator<Item = usize>| {
+            let mut at = j;
+            ks.filter(|&k| shown(k)).take_while(|&k| {
+                let go = adjacent(at, k) && menu_item(k);
+                at = k;
+                go
+            })
+            .take(2)
+            .count()
+        };
+        let in_menu = run(&mut (0..j).rev()) + run(&mut (j + 1..n)) >= 2;
+        let beside_title = [prev, next].into_iter().flatten().any(|k| adjacent(j, k) && t.is_title(doc.line(k).trim()));
+        // A banner's own heading: the lines the topic's rules took under it hold a button
+        // ("Cookie Policy" over "We use cookies …" over "Accept all"), where a policy's first
+        // clause is a sentence.
+        let over_banner = next.is_some_and(|k| {
+            (k..n).filter(|&m| !doc.lines[m].blank && claims[m].is_none_or(|c| kept(&c))).take_while(|&m| taken(m)).any(short_label)
+        });
+        !in_menu && !beside_title && !over_banner && prose_under(j)
+    };
     let mut seen = 0;
-    // Whether the line before was one the topic's rules took.
+    // Whether the line before, of those the output shows, was one the topic's rules took: the
+    // policy's link under a banner or a newsletter box is no title.
     let mut after_kept = false;
-    for j in 0..n {
+    for (j, claim) in claims.iter().enumerate().take(n) {
         if doc.lines[j].blank {
             continue;
         }
         let line = doc.line(j).trim();
-        match claims[j] {
+        match claim {
             // Gone from the output: as if it were not there.
-            Some(c) if !kept(&c) => continue,
+            Some(c) if !kept(c) => continue,
             Some(_) => {
-                // The next line the output shows, or one the topic's rules took.
-                let next = (j + 1..n).find(|&k| !doc.lines[k].blank && claims[k].is_none_or(|c| kept(&c)));
-                let claimed = |k: usize| claims[k].is_some_and(|c| kept(&c));
-                if !after_kept && t.is_title(line) && !next.is_some_and(claimed) && prose_under(j) {
+                // A title the topic's rules took has a line they did not take under it.
+                let next = (j + 1..n).find(|&k| shown(k));
+                if !after_kept && !next.is_some_and(taken) && title(j, line) {
                     return true;
                 }
                 after_kept = true;
-                continue;
             }
             None => {
-                after_kept = false;
                 if crate::rules::topic::is_list_item(line) && line.chars().nth(MENU_ITEM_MAX_CHARS).is_none() {
+                    after_kept = false;
                     continue;
                 }
-                if t.is_title(line) {
-                    return prose_under(j);
+                if !after_kept && title(j, line) {
+                    return true;
                 }
+                after_kept = false;
                 seen += 1;
                 if seen > crate::rules::topic::TITLE_MAX_ABOVE || ends_like_sentence(line) {
                     return false;
@@ -2928,7 +2973,7 @@ const INTRODUCED_SENTENCE_MIN_CHARS: usize = 12;
 /// из них."). The buttons are the text's subject; a share bar under an article is neither
 /// introduced by its last sentence nor followed by its next. Decided on the lines the output
 /// keeps around the run, so cleaning the output again decides the same.
-fn keep_introduced_lists(doc: &Document, claims: &mut [Option<Claim>]) {
+fn keep_introduced_lists(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
     // Words, or characters in a script that does not space its words.
     let sentence = |j: usize, words: usize, chars: usize| {
@@ -2962,7 +3007,12 @@ fn keep_introduced_lists(doc: &Document, claims: &mut [Option<Claim>]) {
             && ends_like_sentence(doc.line(end).trim())
             && !crate::rules::topic::is_list_item(doc.line(end).trim())
             && sentence(end, INTRODUCED_SENTENCE_MIN_WORDS, INTRODUCED_SENTENCE_MIN_CHARS);
-        if closed && claims[i..end].iter().any(Option::is_some) {
+        // Buttons the rules know among buttons they do not ("Нравится", "Сохранить" stay with no
+        // rule): an advertisement's labels, a newsletter box or a list of headlines between a
+        // quotation's colon and the quotation go, and a share bar all of whose lines the rules
+        // know goes too.
+        let button = |c: &Claim| matches!(rules[c.rule as usize].category, Category::ShareBar | Category::CommentThread);
+        if closed && claims[i..end].iter().any(Option::is_none) && claims[i..end].iter().flatten().all(button) && claims[i..end].iter().any(Option::is_some) {
             claims[i..end].iter_mut().for_each(|c| *c = None);
         }
         i = end.max(i + 1);
@@ -3222,7 +3272,7 @@ fn judge_cues(
                 }
                 match finding {
                     // A sentence that quotes a caption, its credit inside the quotation marks.
-                    Some(Finding::Line(_)) if crate::rules::caption::quotes_a_caption(raw) => {}
+                    Some(Finding::Line(_)) if !cap.prefix_at_start && crate::rules::caption::quotes_a_caption(raw) => {}
                     Some(Finding::Line(why)) => return Some(Claim { rule: r, reason: why }),
                     Some(Finding::Tail(s, _)) if crate::rules::caption::closes_a_quotation(raw, s) => {}
                     Some(Finding::Tail(s, why)) => {
@@ -3713,10 +3763,10 @@ mod tests {
     /// every cut of them at a character boundary, looked up against a plain set.
     #[test]
     fn menu_paths_are_words_joined_by_an_arrow_or_a_spaced_angle() {
-        for yes in ["accept cookies in Settings > Privacy > Cookies", "設定 > 通知 > メールマガジン から", "go to Settings → Discussion", "Einstellungen › Datenschutz"] {
+        for yes in ["accept cookies in Settings > Privacy > Cookies", "設定 > 通知 > メールマガジン から", "go to Settings → Discussion → Comments", "Einstellungen › Datenschutz › Cookies"] {
             assert!(has_menu_path(yes), "{yes}");
         }
-        for no in ["if x > 5 then", "Settings>Privacy", "<b>bold</b> text", "v1.2 → v1.3", "»Zitat« und >> Pfeile", "→"] {
+        for no in ["if x > 5 then", "Settings>Privacy", "<b>bold</b> text", "v1.2 → v1.3", "»Zitat« und >> Pfeile", "→", "You can change your choice at any time under Settings > Cookies.", "Newsletter → Jetzt anmelden"] {
             assert!(!has_menu_path(no), "{no}");
         }
         assert!(holds_words("if videos don t play accept cookies in settings", "accept cookies"));

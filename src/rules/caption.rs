@@ -449,12 +449,18 @@ fn open_bracket_before(line: &str, p: usize) -> usize {
 }
 
 /// [`closes_a_quotation`] for a line that is a caption whole: the quotation that closes the line
-/// holds the credit (a colon or ©: "… lautete: „Der Bürgermeister … Foto: dpa“."). A caption that
-/// ends by quoting a sign or a title ("Foto: Demonstranten mit einem Plakat „Nicht in meinem
-/// Namen“") holds none in its quotation, and stays a caption.
+/// holds a sentence and then the credit (a colon or ©: "… lautete: „Der Bürgermeister … Foto:
+/// dpa“."). A caption that ends by quoting a sign or a title ("… mit einem Plakat „Nicht in
+/// meinem Namen“", "… in a still from \"Dune: Part Two\"") holds none, and stays a caption; so
+/// does a line that opens with a caption prefix (the engine's caller).
 pub fn quotes_a_caption(line: &str) -> bool {
     let body = line.trim_end().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ' ']);
-    body.char_indices().next_back().and_then(|(at, _)| quotation_opened_before(line, at).map(|open| (open, at))).is_some_and(|(open, at)| line[open..at].contains([':', '：', '©']))
+    body.char_indices().next_back().and_then(|(at, _)| quotation_opened_before(line, at).map(|open| (open, at))).is_some_and(|(open, at)| {
+        // The caption's sentence, then its credit: "Der Bürgermeister … Eröffnung. Foto: dpa"; a
+        // title with a colon ("Dune: Part Two") holds no sentence before it.
+        let quoted = &line[open..at];
+        [". ", "。"].iter().filter_map(|stop| quoted.find(stop)).min().is_some_and(|s| quoted[s..].contains([':', '：', '©']))
+    })
 }
 
 /// Whether the trailing credit at byte `start` of `line` closes a quotation that the line opened
@@ -518,6 +524,7 @@ mod tests {
         assert!(!quotes_a_caption("„Der Bürgermeister bei der Eröffnung. Foto: dpa“"));
         assert!(!quotes_a_caption("Foto: Demonstranten vor dem Rathaus mit einem Plakat „Nicht in meinem Namen“"));
         assert!(!quotes_a_caption("Image caption, Protesters outside parliament held signs saying \"Not in my name\""));
+        assert!(!quotes_a_caption("Timothée Chalamet and Zendaya in a still from \"Dune: Part Two\""));
     }
 
     /// The shortcut for lines that end in a plain printable ASCII character trims what trimming
