@@ -2894,7 +2894,7 @@ fn topic_title(doc: &Document, claims: &[Option<Claim>], t: &crate::rules::topic
         // between (a site's name over a title is one, a date under it has figures); or a line
         // right beside another policy's link.
         let adjacent = |a: usize, b: usize| (a.min(b) + 1..a.max(b)).all(|m| !doc.lines[m].blank);
-        let menu_item = |k: usize| short_label(k) && !doc.line(k).bytes().any(|b| b.is_ascii_digit()) && !crate::rules::topic::is_list_item(doc.line(k).trim());
+        let menu_item = |k: usize| short_label(k) && !doc.line(k).bytes().any(|b| b.is_ascii_digit()) && !crate::rules::context::is_list_item(doc.line(k).trim());
         let run = |ks: &mut dyn Iterator<Item = usize>| {
             let mut at = j;
             ks.filter(|&k| shown(k)).take_while(|&k| {
@@ -2936,7 +2936,7 @@ fn topic_title(doc: &Document, claims: &[Option<Claim>], t: &crate::rules::topic
                 after_kept = true;
             }
             None => {
-                if crate::rules::topic::is_list_item(line) && line.chars().nth(MENU_ITEM_MAX_CHARS).is_none() {
+                if crate::rules::context::is_list_item(line) && line.chars().nth(MENU_ITEM_MAX_CHARS).is_none() {
                     after_kept = false;
                     continue;
                 }
@@ -2974,6 +2974,14 @@ const INTRODUCED_SENTENCE_MIN_CHARS: usize = 12;
 /// introduced by its last sentence nor followed by its next. Decided on the lines the output
 /// keeps around the run, so cleaning the output again decides the same.
 fn keep_introduced_lists(doc: &Document, rules: &[Rule], claims: &mut [Option<Claim>]) {
+    // Buttons the rules know among buttons they do not ("Нравится", "Сохранить" stay with no
+    // rule): an advertisement's labels, a newsletter box or a list of headlines between a
+    // quotation's colon and the quotation go, and a share bar all of whose lines the rules know
+    // goes too. Most documents have no such line, and are not walked.
+    let button = |c: &Claim| matches!(rules[c.rule as usize].category, Category::ShareBar | Category::CommentThread);
+    if !claims.iter().flatten().any(button) {
+        return;
+    }
     let n = doc.lines.len();
     // Words, or characters in a script that does not space its words.
     let sentence = |j: usize, words: usize, chars: usize| {
@@ -3005,13 +3013,8 @@ fn keep_introduced_lists(doc: &Document, rules: &[Rule], claims: &mut [Option<Cl
             && !doc.lines[end].blank
             && claims[end].is_none()
             && ends_like_sentence(doc.line(end).trim())
-            && !crate::rules::topic::is_list_item(doc.line(end).trim())
+            && !crate::rules::context::is_list_item(doc.line(end).trim())
             && sentence(end, INTRODUCED_SENTENCE_MIN_WORDS, INTRODUCED_SENTENCE_MIN_CHARS);
-        // Buttons the rules know among buttons they do not ("Нравится", "Сохранить" stay with no
-        // rule): an advertisement's labels, a newsletter box or a list of headlines between a
-        // quotation's colon and the quotation go, and a share bar all of whose lines the rules
-        // know goes too.
-        let button = |c: &Claim| matches!(rules[c.rule as usize].category, Category::ShareBar | Category::CommentThread);
         if closed && claims[i..end].iter().any(Option::is_none) && claims[i..end].iter().flatten().all(button) && claims[i..end].iter().any(Option::is_some) {
             claims[i..end].iter_mut().for_each(|c| *c = None);
         }
@@ -3238,7 +3241,8 @@ fn judge_cues(
                 }
                 let got = state.iter().filter(|(rr, _)| *rr == r).count();
                 // An instruction through a menu ("設定 > 通知 > メールマガジン から…", "accept
-                // cookies in Settings > Privacy"): a help page's step, not the prompt it names.
+                // cookies in Settings > Privacy > Cookies"): a help page's step, not the prompt it
+                // names.
                 if got == c.groups.len() && !index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw)) && !has_menu_path(raw) {
                     return Some(Claim { rule: r, reason: "line holds a cue of every group" });
                 }

@@ -396,7 +396,7 @@ const KNOWN: &[(&str, f64)] = &[
 ];
 
 /// A line rendered from a list item: `* x`, `+ x`, `- x`, `• x`, `o x`, or a bare marker.
-fn is_list_item(line: &str) -> bool {
+pub(crate) fn is_list_item(line: &str) -> bool {
     let mut c = line.chars();
     matches!(
         (c.next(), c.next()),

@@ -19,6 +19,7 @@
 //! A topic rule removes nothing. Its inline examples run with every rule of the set, not alone.
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
+use super::context::is_list_item;
 use crate::text::{normalize_label, script_of};
 use crate::Category;
 
@@ -105,11 +106,6 @@ const COMPANY_ENDINGS: &[&str] = &["公司", "科技", "集团", "集團", "网"
 
 fn unspaced(c: char) -> bool {
     script_of(c).is_some_and(|s| s.is_unspaced())
-}
-
-/// Whether the trimmed line `raw` is a list item (`* `, `- `, `• ` …): a menu's link, no title.
-pub fn is_list_item(raw: &str) -> bool {
-    raw.starts_with(['*', '-', '•', '+', '·', '–', '—'])
 }
 
 #[cfg(test)]
