@@ -20,7 +20,7 @@
 
 use super::{all_phrases, check_fields, check_lexicon, required, FileCtx, RawRule, RuleError};
 use super::context::is_list_item;
-use crate::text::{normalize_label, script_of};
+use crate::text::{normalize_into, normalize_label, script_of};
 use crate::Category;
 
 /// Most lines the output keeps above a topic page's title.
@@ -69,16 +69,33 @@ impl Topic {
             Some((head, _)) if !head.trim().is_empty() => head.trim_end(),
             _ => raw,
         };
-        let named = |part: &str| self.titles.binary_search(&normalize_label(part)).is_ok();
+        let mut norm = String::new();
+        let mut named = |part: &str| {
+            norm.clear();
+            normalize_into(part, &mut norm, |_| true);
+            self.titles.binary_search(&norm).is_ok()
+        };
         if named(raw) {
             return true;
         }
         // "Privacy Policy – Harbourline Books", "Harbourline Books: Privacy Policy": the title
         // at either end, beside a name of a few words ("Privacy Policy: What Meta's new rules mean
-        // for you" is a headline).
+        // for you" is a headline). Each separator's first and last place, found in one walk.
         let name = |part: &str| part.split_whitespace().nth(MAX_NAME_WORDS).is_none();
-        for sep in SEPARATORS {
-            if raw.split_once(sep).is_some_and(|(head, rest)| named(head) && name(rest)) || raw.rsplit_once(sep).is_some_and(|(rest, tail)| named(tail) && name(rest)) {
+        let mut places = [None::<(usize, usize)>; SEPARATORS.len()];
+        for (at, _) in raw.match_indices(['–', '—', '-', ':', '·', '/']) {
+            for (s, sep) in SEPARATORS.iter().enumerate() {
+                // Where this separator would start if the character at `at` is its sign.
+                let start = if sep.starts_with(' ') { at.wrapping_sub(1) } else { at };
+                if raw.get(start..).is_some_and(|r| r.starts_with(sep)) {
+                    let p = places[s].get_or_insert((start, start));
+                    p.1 = start;
+                }
+            }
+        }
+        for (sep, place) in SEPARATORS.iter().zip(places) {
+            let Some((first, last)) = place else { continue };
+            if (named(&raw[..first]) && name(&raw[first + sep.len()..])) || (named(&raw[last + sep.len()..]) && name(&raw[..last])) {
                 return true;
             }
         }
@@ -114,6 +131,45 @@ mod tests {
 
     fn topic(titles: &[&str]) -> Topic {
         Topic { titles: titles.iter().map(|t| normalize_label(t)).collect(), keeps: vec![Category::CookieNotice] }
+    }
+
+    /// The separator test as first written: each separator's first and last place by
+    /// `split_once` and `rsplit_once`. `is_title` finds them all in one walk; the two agree.
+    fn beside_name_by_split(t: &Topic, raw: &str) -> bool {
+        let named = |part: &str| t.titles.binary_search(&normalize_label(part)).is_ok();
+        let name = |part: &str| part.split_whitespace().nth(MAX_NAME_WORDS).is_none();
+        SEPARATORS.iter().any(|sep| {
+            raw.split_once(sep).is_some_and(|(head, rest)| named(head) && name(rest)) || raw.rsplit_once(sep).is_some_and(|(rest, tail)| named(tail) && name(rest))
+        })
+    }
+
+    #[test]
+    fn separators_found_in_one_walk_agree_with_splitting_at_each() {
+        let t = topic(&["Privacy Policy", "Cookies", "Terms"]);
+        let parts = ["Privacy Policy", "Cookies", "Terms", "Harbourline Books", "A B C D E", " – ", " — ", " - ", ": ", " · ", " / ", "-", " ", ":", "–", "/x", "Bristol"];
+        let mut checked = 0;
+        // Every line of up to four parts (17^4 lines): overlapping separators (" - - "), signs
+        // without spaces, a separator at either end.
+        let mut idx = [0usize; 4];
+        'lines: loop {
+            for len in 1..=4 {
+                let line: String = idx[..len].iter().map(|&i| parts[i]).collect();
+                if !line.starts_with([' ', '-', ':', '–', '/']) && line.chars().next().is_some_and(char::is_uppercase) && !crate::engine::ends_like_sentence(&line) {
+                    let whole = t.titles.binary_search(&normalize_label(&line)).is_ok();
+                    assert_eq!(t.is_title(&line), whole || beside_name_by_split(&t, &line), "{line:?}");
+                    checked += 1;
+                }
+            }
+            for d in idx.iter_mut() {
+                *d += 1;
+                if *d < parts.len() {
+                    continue 'lines;
+                }
+                *d = 0;
+            }
+            break;
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]
