@@ -45,6 +45,10 @@ pub struct ForeignToken {
     /// Labels that text in other scripts borrows as words: alone, with no counter and no other
     /// label beside it, such a label stays ("Share 기능", "нажать Like", "گزینه Save").
     pub loanwords: HashSet<String>,
+    /// Words and signs that join two items of a list ("and", "oder", "と", "和", ","): an island
+    /// joined by one to another run of a foreign script is one of two words the sentence names
+    /// ("type 구독 and 좋아요 under the video"), not a label dropped into it.
+    pub conjunctions: HashSet<String>,
     pub unlabelled: [bool; Script::COUNT],
     /// Remove unlabelled islands of `unlabelled` scripts (not only label words).
     pub remove_unlabelled: bool,
@@ -217,7 +221,7 @@ fn next_to_look_at(b: &[u8], from: usize, seen: Option<Script>) -> usize {
 
 impl ForeignToken {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["labels", "mention_cues", "mention_after", "loanwords", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
+        check_fields(ctx, raw, &["labels", "mention_cues", "mention_after", "loanwords", "conjunctions", "unlabelled_scripts", "remove_unlabelled", "labelled_only_pairs", "max_words", "max_chars"])?;
         let set = |lex: &Option<toml::Spanned<super::Lexicon>>, name: &str| -> Result<HashSet<String>, RuleError> {
             match lex {
                 None => Ok(HashSet::new()),
@@ -231,6 +235,11 @@ impl ForeignToken {
         let mention_cues = set(&raw.mention_cues, "mention_cues")?;
         let mention_after = set(&raw.mention_after, "mention_after")?;
         let loanwords = set(&raw.loanwords, "loanwords")?;
+        // Signs are kept as they are (normalising a comma leaves nothing).
+        let mut conjunctions = set(&raw.conjunctions, "conjunctions")?;
+        if let Some(l) = &raw.conjunctions {
+            conjunctions.extend(all_phrases(l.get_ref()).filter(|c| !c.chars().any(char::is_alphanumeric)).map(|c| c.trim().to_string()));
+        }
         let script = |name: &str, span: std::ops::Range<usize>| {
             Script::from_name(name).ok_or_else(|| {
                 let names: Vec<&str> = Script::ALL.iter().map(|s| s.name()).collect();
@@ -257,6 +266,7 @@ impl ForeignToken {
             mention_after_affixes: unspaced(&mention_after),
             mention_after,
             loanwords,
+            conjunctions,
             max_label_tokens: labels.iter().map(|l| l.split(' ').count()).max().unwrap_or(1),
             labels,
             mention_cues,
@@ -427,6 +437,7 @@ impl ForeignToken {
                 || after.any(|w| self.mentions(w, &mut norm) || self.mention_affixes.iter().any(|a| w.starts_with(a.as_str())))
                 || next.is_some_and(|t| self.mentions_in(&self.mention_after, word(t), &mut norm))
                 || glued.is_some_and(|t| self.mention_after_affixes.iter().any(|a| word(t).starts_with(a.as_str())))
+                || self.coordinated(line, toks, &native, first, last, &mut norm)
             {
                 continue;
             }
@@ -488,6 +499,26 @@ impl ForeignToken {
             }
         }
         found
+    }
+
+    /// Whether the island `toks[first..=last]`, with no counter in it, is joined by one of the
+    /// `conjunctions` to a run of a script that is not the sentence's, on either side, with only
+    /// spaces between: "type 구독 and 좋아요 under the video", "구독 と 좋아요 のお願い",
+    /// "写着 구독 和 좋아요 两个词". The sentence names two words; a dropped button has the
+    /// sentence's words on both sides.
+    fn coordinated(&self, line: &str, toks: &[Tok], native: &[bool; Script::COUNT], first: usize, last: usize, norm: &mut String) -> bool {
+        if self.conjunctions.is_empty() || toks[first..=last].iter().any(|t| t.item == Item::Number) {
+            return false;
+        }
+        let mut joins = |t: &Tok| match t.item {
+            Item::Word(s) if native[s.index()] => self.mentions_in(&self.conjunctions, &line[t.start..t.end], norm),
+            Item::Punct => self.conjunctions.contains(&line[t.start..t.end]),
+            _ => false,
+        };
+        let foreign = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(s) if !native[s.index()]));
+        let mut right = toks[last + 1..].iter().filter(|t| t.item != Item::Space);
+        let mut left = toks[..first].iter().rev().filter(|t| t.item != Item::Space);
+        (right.next().is_some_and(&mut joins) && foreign(right.next())) || (left.next().is_some_and(&mut joins) && foreign(left.next()))
     }
 
     /// Whether the line holds, outside the island `toks[first..=last]`, another run of one of the

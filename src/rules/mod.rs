@@ -105,6 +105,7 @@ pub struct RawRule {
     pub mention_cues: Option<Spanned<Lexicon>>,
     pub mention_after: Option<Spanned<Lexicon>>,
     pub loanwords: Option<Spanned<Lexicon>>,
+    pub conjunctions: Option<Spanned<Lexicon>>,
     pub unlabelled_scripts: Option<Spanned<Vec<String>>>,
     pub remove_unlabelled: Option<Spanned<bool>>,
     pub labelled_only_pairs: Option<Spanned<Vec<[String; 2]>>>,
@@ -284,7 +285,7 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         "members" => members, "page_only_start" => page_only_start, "ends_at" => ends_at, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
         "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted, "none_of_above" => none_of_above,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "list_prefixes" => list_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
-        "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues, "mention_after" => mention_after, "loanwords" => loanwords,
+        "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues, "mention_after" => mention_after, "loanwords" => loanwords, "conjunctions" => conjunctions,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
         "max_words" => max_words, "max_chars" => max_chars, "position" => position,
         "stopwords" => stopwords, "content_headings" => content_headings, "thresholds" => thresholds, "titles" => titles, "keeps" => keeps);
