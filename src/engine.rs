@@ -2967,8 +2967,8 @@ const INTRODUCED_SENTENCE_MIN_WORDS: usize = 4;
 const INTRODUCED_SENTENCE_MIN_CHARS: usize = 12;
 
 /// Gives back the lines of a list that the text introduces and goes on from: a run of short lines
-/// with no blank line in it and at most one above and one under it, right under a sentence of the
-/// output's that ends with a colon and right over one that ends like a sentence ("…панель с четырьмя кнопками:" over
+/// with no blank line in it or around it, right under a sentence of the output's that ends with a
+/// colon and right over one that ends like a sentence ("…панель с четырьмя кнопками:" over
 /// "Нравится", "Комментировать", "Поделиться", "Сохранить", over "Ниже описано, что делает каждая
 /// из них."). The buttons are the text's subject; a share bar under an article is neither
 /// introduced by its last sentence nor followed by its next. Decided on the lines the output
@@ -2993,9 +2993,7 @@ fn keep_introduced_lists(doc: &Document, rules: &[Rule], claims: &mut [Option<Cl
     while i < n {
         // Line `i` opens a run of claimed or kept short lines under a kept line that ends with a colon.
         // The colon ends the line itself: an emoticon's ":)" is no introduction.
-        // One blank line may stand between them, as extractors print paragraphs.
-        let above = (i > 0).then(|| if doc.lines[i - 1].blank && i > 1 { i - 2 } else { i - 1 });
-        let intro = above.is_some_and(|p| !doc.lines[p].blank && claims[p].is_none() && doc.line(p).trim().ends_with([':', '：']) && sentence(p, INTRODUCTION_MIN_WORDS, INTRODUCTION_MIN_CHARS));
+        let intro = i > 0 && !doc.lines[i - 1].blank && claims[i - 1].is_none() && doc.line(i - 1).trim().ends_with([':', '：']) && sentence(i - 1, INTRODUCTION_MIN_WORDS, INTRODUCTION_MIN_CHARS);
         if !intro || doc.lines[i].blank {
             i += 1;
             continue;
@@ -3008,17 +3006,15 @@ fn keep_introduced_lists(doc: &Document, rules: &[Rule], claims: &mut [Option<Cl
                 doc.lines[j].blank || line.chars().nth(INTRODUCED_ITEM_MAX_CHARS).is_some() || ends_like_sentence(line)
             })
             .unwrap_or(window);
-        // The text goes on under the list, after one blank line at most: a sentence, not
-        // another list's item.
-        let under = if end < n && doc.lines[end].blank { end + 1 } else { end };
-        let closed = under < n
+        // The text goes on under the list: a sentence, not another list's item.
+        let closed = end < n
             && end - i >= 2
             && end - i <= INTRODUCED_MAX_ITEMS
-            && !doc.lines[under].blank
-            && claims[under].is_none()
-            && ends_like_sentence(doc.line(under).trim())
-            && !crate::rules::context::is_list_item(doc.line(under).trim())
-            && sentence(under, INTRODUCED_SENTENCE_MIN_WORDS, INTRODUCED_SENTENCE_MIN_CHARS);
+            && !doc.lines[end].blank
+            && claims[end].is_none()
+            && ends_like_sentence(doc.line(end).trim())
+            && !crate::rules::context::is_list_item(doc.line(end).trim())
+            && sentence(end, INTRODUCED_SENTENCE_MIN_WORDS, INTRODUCED_SENTENCE_MIN_CHARS);
         if closed && claims[i..end].iter().any(Option::is_none) && claims[i..end].iter().flatten().all(button) && claims[i..end].iter().any(Option::is_some) {
             claims[i..end].iter_mut().for_each(|c| *c = None);
         }
