@@ -502,7 +502,7 @@ impl ForeignToken {
     }
 
     /// Whether the island `toks[first..=last]`, with no counter in it, is joined by one of the
-    /// `conjunctions` to a run of a script that is not the sentence's, on either side, with only
+    /// `conjunctions` to another label of one of its scripts that is not the sentence's, on either side, with only
     /// spaces between: "type 구독 and 좋아요 under the video", "구독 と 좋아요 のお願い",
     /// "写着 구독 和 좋아요 两个词". The sentence names two words; a dropped button has the
     /// sentence's words on both sides.
@@ -515,7 +515,10 @@ impl ForeignToken {
             Item::Punct => self.conjunctions.contains(&line[t.start..t.end]),
             _ => false,
         };
-        let foreign = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(s) if !native[s.index()]));
+        // The other word is a label too, of a script of the island's: "SHARE 및 Galaxy" in Korean
+        // text, "추천 und 東京" are a label beside a brand or a name, not two words of a list.
+        let scripts = toks[first..=last].iter().fold(0u32, |m, t| if let Item::Word(s) = t.item { m | 1 << s.index() } else { m });
+        let foreign = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.item, Item::Word(s) if !native[s.index()] && scripts & (1 << s.index()) != 0) && self.is_label(&line[t.start..t.end]));
         let mut right = toks[last + 1..].iter().filter(|t| t.item != Item::Space);
         let mut left = toks[..first].iter().rev().filter(|t| t.item != Item::Space);
         (right.next().is_some_and(&mut joins) && foreign(right.next())) || (left.next().is_some_and(&mut joins) && foreign(left.next()))
