@@ -8,6 +8,9 @@ use std::{env, fs, path::Path};
 mod hircode;
 #[path = "src/rules/entries.rs"]
 mod entries;
+#[allow(dead_code)] // the decoder is for the library
+#[path = "src/rules/nfacode.rs"]
+mod nfacode;
 
 fn main() {
     // Read when the script runs, not when it is compiled: a compiled script may be reused for
@@ -16,6 +19,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", dir.display());
     println!("cargo:rerun-if-changed=src/rules/hircode.rs");
     println!("cargo:rerun-if-changed=src/rules/entries.rs");
+    println!("cargo:rerun-if-changed=src/rules/nfacode.rs");
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("rules/ folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -24,7 +28,6 @@ fn main() {
     files.sort();
     let mut out = String::from("&[\n");
     let mut lean_out = String::from("&[\n");
-    let mut costs = String::from("&[\n");
     let mut sources = Vec::new();
     let mut rule_lists = Vec::new();
     for f in &files {
@@ -58,19 +61,16 @@ fn main() {
                 guards.extend(sources_of(rule, "not_next_to").into_iter().flatten());
             }
         }
-        costs.push_str(&format!("    {},\n", hircode::load_cost(&lean_text, &own)));
         sources.extend(own);
         // The `not_next_to` guards are parsed when a line first needs them, not at load: their
-        // trees are stored too, and left out of the load cost.
+        // trees are stored too.
         sources.extend(guards);
     }
     out.push_str("]\n");
     lean_out.push_str("]\n");
-    costs.push_str("]\n");
     let out_dir = env::var("OUT_DIR").unwrap();
     fs::write(Path::new(&out_dir).join("default_rules.rs"), out).unwrap();
     fs::write(Path::new(&out_dir).join("default_rules_lean.rs"), lean_out).unwrap();
-    fs::write(Path::new(&out_dir).join("default_costs.rs"), costs).unwrap();
 
     // Each pattern as the loader wraps it (`entries::wrap`), and case-sensitive as the gate
     // finder reads it (`lineset::gate`).
@@ -116,6 +116,48 @@ fn main() {
     index.push_str("]\n");
     fs::write(Path::new(&out_dir).join("rule_entries.bin"), blob).unwrap();
     fs::write(Path::new(&out_dir).join("rule_entries.rs"), index).unwrap();
+
+    // The four line sets of the default rules, as `engine::Index::build` fills them (rules in
+    // load order, each rule's entries in order, each to its `entries::Placement`'s set), each
+    // compiled into an NFA as `lineset::LineSet` compiles it and stored (`nfacode.rs`) with the
+    // (rule key, entry) list it was compiled from.
+    let mut sets: [Vec<(usize, usize, regex_syntax::hir::Hir)>; 4] = Default::default();
+    let mut patterns = 0;
+    for list in &rule_lists {
+        patterns += list.len();
+        let wrapped: Vec<String> = list.iter().map(|p| entries::wrap(p)).collect();
+        let Ok(k) = keyed.binary_search_by(|(key, _)| key.as_str().cmp(wrapped.join("\0").as_str())) else { continue };
+        // The entries as the loader decodes them.
+        let Some(decoded) = entries::decode_entries(&keyed[k].1) else { continue };
+        for (j, e) in decoded.into_iter().enumerate() {
+            let set = entries::Placement::of(&e.hir, e.gate.is_some()).set;
+            sets[usize::from(set)].push((k, j, e.hir));
+        }
+    }
+    let limit = entries::SIZE_LIMIT.saturating_mul(patterns.max(1));
+    let mut blob = Vec::new();
+    let mut table = format!("({limit}, [\n");
+    for set in &sets {
+        let hirs: Vec<&regex_syntax::hir::Hir> = set.iter().map(|(_, _, h)| h).collect();
+        let mut compiler = regex_automata::nfa::thompson::Compiler::new();
+        compiler.configure(
+            regex_automata::nfa::thompson::Config::new()
+                .nfa_size_limit(Some(limit))
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+        );
+        match compiler.build_many_from_hir(&hirs).ok().and_then(|nfa| nfacode::encode(&nfa)) {
+            Some(bytes) if !set.is_empty() => {
+                let start = blob.len();
+                blob.extend_from_slice(&bytes);
+                let origins: Vec<String> = set.iter().map(|(k, j, _)| format!("({k}, {j})")).collect();
+                table.push_str(&format!("    Some((&[{}], {start}, {})),\n", origins.join(", "), blob.len()));
+            }
+            _ => table.push_str("    None,\n"),
+        }
+    }
+    table.push_str("])\n");
+    fs::write(Path::new(&out_dir).join("line_sets.bin"), blob).unwrap();
+    fs::write(Path::new(&out_dir).join("line_sets.rs"), table).unwrap();
 }
 
 /// The pattern sources of `rule`'s `key` table (`patterns`, `not_next_to`: a list per

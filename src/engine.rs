@@ -100,6 +100,10 @@ pub(crate) struct Index {
     /// start (see [`crate::rules::entries::digit_within`]): a line whose first digit comes later
     /// skips the floating set. `None` when some pattern has no such bound.
     floating_digit_within: Option<usize>,
+    /// Which of the four line sets are the NFAs `build.rs` compiled (`rules/nfacode.rs`), not
+    /// compiled at start-up.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) stored_sets: [bool; 4],
     /// The rule of each pattern, in that order.
     regex_rule: Vec<u32>,
     max_pattern_chars: usize,
@@ -557,15 +561,15 @@ impl Index {
     pub(crate) fn build<'a>(rules: &'a [Rule]) -> Result<Index, String> {
         // The cue phrases in rule order, spelled out (case variants) in the cue automaton's job.
         let mut cue_phrases: Vec<(CuePhrase<'_>, Cue)> = Vec::new();
-        let mut regex: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut regex_ids: Vec<u32> = Vec::new();
-        let mut digits: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut digit_ids: Vec<u32> = Vec::new();
-        let mut gated: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut gated_ids: Vec<u32> = Vec::new();
-        let mut floating: Vec<&regex_syntax::hir::Hir> = Vec::new();
-        let mut floating_ids: Vec<u32> = Vec::new();
+        use crate::rules::entries::{DIGIT_SET, FLOATING_SET, GATED_SET, MAIN_SET};
+        // The four line sets (numbered as in `entries.rs`): each one's entries as (rule, entry),
+        // their pattern ids, and their (rule key, entry) for the sets `build.rs` compiled.
+        let mut members: [Vec<(usize, usize)>; 4] = Default::default();
+        let mut ids: [Vec<u32>; 4] = Default::default();
+        let mut origins: [Vec<Option<(u32, u32)>>; 4] = Default::default();
         let mut floating_max_chars = 0;
+        let mut floating_needs_digit = true;
+        let mut floating_digit_within = Some(0);
         let mut regex_rule = Vec::new();
         let mut regex_at: Vec<(usize, usize)> = Vec::new();
         let mut max_pattern_chars = 0;
@@ -580,25 +584,21 @@ impl Index {
                         regex_rule.push(r);
                         regex_at.push(*at);
                     }
-                    for c in &p.compiled {
-                        let id = base + c.first as u32;
-                        if let Some(phrases) = &c.gate {
+                    for (j, e) in p.compiled.iter().enumerate() {
+                        let set = usize::from(e.place.set);
+                        if let Some(phrases) = &e.gate {
                             for phrase in phrases {
-                                cue_phrases.push((CuePhrase::Exact(phrase), Cue::Gate { pattern: gated.len() as u32 }));
+                                cue_phrases.push((CuePhrase::Exact(phrase), Cue::Gate { pattern: members[set].len() as u32 }));
                             }
-                            gated.push(&c.hir);
-                            gated_ids.push(id);
-                        } else if crate::lineset::is_floating(&c.hir) {
-                            floating.push(&c.hir);
-                            floating_ids.push(id);
-                            floating_max_chars = floating_max_chars.max(p.max_chars);
-                        } else if crate::lineset::needs_digit(&c.hir) {
-                            digits.push(&c.hir);
-                            digit_ids.push(id);
-                        } else {
-                            regex.push(&c.hir);
-                            regex_ids.push(id);
                         }
+                        if e.place.set == FLOATING_SET {
+                            floating_max_chars = floating_max_chars.max(p.max_chars);
+                            floating_needs_digit &= e.place.needs_digit;
+                            floating_digit_within = floating_digit_within.zip(e.place.digit_within).map(|(m, b)| b.max(m));
+                        }
+                        members[set].push((ri, j));
+                        ids[set].push(base + e.first as u32);
+                        origins[set].push(p.stored.map(|k| (k, j as u32)));
                     }
                 }
                 Kind::Cues(c) => {
@@ -625,8 +625,7 @@ impl Index {
                 Kind::Phrase(_) | Kind::Region(_) | Kind::ForeignToken(_) | Kind::Context(_) | Kind::Topic(_) => {}
             }
         }
-        let floating_needs_digit = !floating.is_empty() && floating.iter().all(|h| crate::lineset::needs_digit(h));
-        let floating_digit_within = floating.iter().map(|h| crate::rules::entries::digit_within(h)).try_fold(0, |m, b| Some(m.max(b?)));
+        let floating_needs_digit = floating_needs_digit && !members[usize::from(FLOATING_SET)].is_empty();
         let has_agencies = rules.iter().any(|r| matches!(&r.kind, Kind::Caption(c) if !c.agencies.is_empty()));
         let limit = pattern::SIZE_LIMIT.saturating_mul(regex_rule.len().max(1));
         // The builds are independent: the document cue automaton, the four line-pattern sets
@@ -634,16 +633,34 @@ impl Index {
         // order).
         enum Job<'a> {
             Cues(&'a [(CuePhrase<'a>, Cue)]),
-            Set(&'a [&'a regex_syntax::hir::Hir], usize),
+            /// The set's number (see `members`) and its lazy DFA's cache capacity.
+            Set(u8, usize),
             Tables,
         }
+        // A set's NFA as `build.rs` compiled it, when its entries are the ones the build saw
+        // (`rules/nfacode.rs`); else compiled here from its entries' trees.
+        let build_set = |set: u8, cache: usize| -> Result<(crate::lineset::LineSet, Option<Box<regex_automata::nfa::thompson::Compiler>>), String> {
+            let set = usize::from(set);
+            if let Some(nfa) = crate::rules::stored_line_set(set, &origins[set], limit) {
+                return crate::lineset::LineSet::from_nfa(nfa, cache).map(|s| (s, None));
+            }
+            let mut trees: std::collections::BTreeMap<usize, std::borrow::Cow<'a, [regex_syntax::hir::Hir]>> = Default::default();
+            for &(r, _) in &members[set] {
+                if let (Kind::Pattern(p), std::collections::btree_map::Entry::Vacant(v)) = (&rules[r].kind, trees.entry(r)) {
+                    v.insert(p.trees().ok_or_else(|| format!("rule `{}`: its stored patterns do not decode", rules[r].id))?);
+                }
+            }
+            let hirs = members[set].iter().map(|(r, j)| trees.get(r)?.get(*j)).collect::<Option<Vec<&regex_syntax::hir::Hir>>>().ok_or("a line set's trees")?;
+            crate::lineset::LineSet::keeping_compiler(&hirs, limit, cache).map(|(s, compiler)| (s, Some(Box::new(compiler))))
+        };
         enum Built {
             Cues(Box<(Result<Option<CueAutomaton>, String>, CueGroups)>),
-            Set(Result<(crate::lineset::LineSet, Box<regex_automata::nfa::thompson::Compiler>), String>),
+            Set(Result<(crate::lineset::LineSet, Option<Box<regex_automata::nfa::thompson::Compiler>>), String>),
             Tables(Box<Tables>),
         }
-        // (rank in the schedule, job); a set's lazy DFA cache capacity with it.
-        let jobs = [(5, Job::Set(&regex, 8 << 20)), (4, Job::Cues(&cue_phrases)), (3, Job::Set(&digits, 2 << 20)), (2, Job::Tables), (1, Job::Set(&gated, 4 << 20)), (0, Job::Set(&floating, 2 << 20))];
+        // (rank in the schedule: the largest first, as measured with the default sets stored, job);
+        // a set's lazy DFA cache capacity with it.
+        let jobs = [(5, Job::Set(MAIN_SET, 8 << 20)), (4, Job::Tables), (3, Job::Cues(&cue_phrases)), (2, Job::Set(DIGIT_SET, 2 << 20)), (1, Job::Set(GATED_SET, 4 << 20)), (0, Job::Set(FLOATING_SET, 2 << 20))];
         let built = crate::par::map(
             &jobs,
             |&(rank, _)| rank,
@@ -653,11 +670,12 @@ impl Index {
                     let ac = (!groups.ascii.is_empty()).then(|| CueAutomaton::build(&groups.ascii)).transpose();
                     Built::Cues(Box::new((ac, groups)))
                 }
-                Job::Set(hirs, cache) => Built::Set(crate::lineset::LineSet::keeping_compiler(hirs, limit, cache).map(|(set, compiler)| (set, Box::new(compiler)))),
+                Job::Set(set, cache) => Built::Set(build_set(set, cache)),
                 Job::Tables => Built::Tables(Box::new(Tables::build(rules))),
             },
         );
         let mut sets = Vec::with_capacity(4);
+        let mut stored_sets = [false; 4];
         let mut compilers = Vec::with_capacity(4);
         let mut ac = Ok(None);
         let mut groups = None;
@@ -666,7 +684,10 @@ impl Index {
             match b {
                 Built::Cues(c) => (ac, groups) = (c.0, Some(c.1)),
                 Built::Set(s) => sets.push(s.map(|(set, compiler)| {
-                    compilers.push(compiler);
+                    if let (Some(stored), None) = (stored_sets.get_mut(sets.len()), &compiler) {
+                        *stored = true;
+                    }
+                    compilers.extend(compiler);
                     set
                 })),
                 Built::Tables(t) => tables = Some(t),
@@ -708,7 +729,8 @@ impl Index {
                 _ => 0,
             })
             .fold(max_pattern_chars, usize::max);
-        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, floating_digit_within, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules, cue_line_chars })
+        let [regex_ids, digit_ids, gated_ids, floating_ids] = ids;
+        Ok(Index { tables, ac, with_latin, script_ac, cues, regex, regex_ids, digits, digit_ids, gated, gated_ids, floating, floating_ids, floating_max_chars, floating_needs_digit, floating_digit_within, stored_sets, regex_rule, max_pattern_chars, has_agencies, cue_rules, caption_rules, foreign_rules, cue_line_chars })
     }
 
     /// False when no cover of `norm` by labels and no prefix phrase can exist: its first token

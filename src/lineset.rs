@@ -72,6 +72,13 @@ impl LineSet {
             Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
             None => e.to_string(),
         })?;
+        Ok((Self::from_nfa(nfa, cache_capacity)?, compiler))
+    }
+
+    /// The set of `nfa`'s patterns (compiled from wrapped patterns as [`LineSet::new`] compiles
+    /// them, or the stored NFA of a default set, see `rules/nfacode.rs`).
+    pub(crate) fn from_nfa(nfa: NFA, cache_capacity: usize) -> Result<LineSet, String> {
+        let len = nfa.pattern_len();
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -91,7 +98,7 @@ impl LineSet {
             dfa: for_pool.0.create_cache(),
             vm: None,
         });
-        Ok((LineSet { engines, len: hirs.len(), pool: Pool::new(create) }, compiler))
+        Ok(LineSet { engines, len, pool: Pool::new(create) })
     }
 
     /// The patterns that match all of each line, found by the library's overlapping search (the
@@ -350,6 +357,7 @@ mod tests {
     }
 }
 
+#[cfg(test)]
 pub(crate) use crate::rules::entries::needs_digit;
 
 /// Whether `line` holds an ASCII digit, 32 bytes at a time (a fold without a branch, which the
@@ -396,6 +404,7 @@ pub(crate) fn has_digit_within(line: &str, n: usize) -> bool {
     false
 }
 
+#[cfg(test)]
 pub(crate) use crate::rules::entries::is_floating;
 #[cfg(test)]
 use crate::rules::entries::{spelled_alone, spellings, GATE_MAX_FORMS};

@@ -161,9 +161,68 @@ fn max_chars(hir: &Hir) -> Option<usize> {
     }
 }
 
+/// Compiled-size limit of one user pattern (bytes of the regex program); a line set's NFA may
+/// take this much per pattern of all rules.
+pub const SIZE_LIMIT: usize = 1 << 20;
+
+/// The line sets of `engine::Index::build`, by number: where an entry's patterns are searched.
+pub(crate) const MAIN_SET: u8 = 0;
+/// Patterns every match of which holds an ASCII digit ([`needs_digit`]).
+pub(crate) const DIGIT_SET: u8 = 1;
+/// Patterns with a gate: tried only on a line holding one of its phrases.
+pub(crate) const GATED_SET: u8 = 2;
+/// Patterns that open with a run of any text ([`is_floating`]).
+pub(crate) const FLOATING_SET: u8 = 3;
+
+/// Where an entry goes, decided from its tree once (at build time for the default rules, so
+/// that loading them need not decode the trees): its line set, and for the floating set whether
+/// it needs a digit and how far into a line its first digit may be ([`digit_within`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub set: u8,
+    pub needs_digit: bool,
+    pub digit_within: Option<usize>,
+}
+
+impl Placement {
+    pub(crate) fn of(hir: &Hir, gated: bool) -> Placement {
+        let (set, floating) = if gated {
+            (GATED_SET, false)
+        } else if is_floating(hir) {
+            (FLOATING_SET, true)
+        } else if needs_digit(hir) {
+            (DIGIT_SET, false)
+        } else {
+            (MAIN_SET, false)
+        };
+        // Only the floating set asks (see `Index::build`).
+        let (needs_digit, digit_within) = if floating { (needs_digit(hir), digit_within(hir)) } else { (false, None) };
+        Placement { set, needs_digit, digit_within }
+    }
+}
+
+/// An entry without its tree: what the loader keeps of a default rule's entry (the tree is
+/// decoded only when its set must be compiled, see `rules::nfacode`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Index (in `patterns`) of the first pattern it holds.
+    pub first: usize,
+    /// Its gate (see [`Compiled::gate`]).
+    pub gate: Option<Vec<String>>,
+    pub place: Placement,
+}
+
+impl Compiled {
+    /// The entry without its tree.
+    pub(crate) fn entry(&self) -> Entry {
+        Entry { first: self.first, gate: self.gate.clone(), place: Placement::of(&self.hir, self.gate.is_some()) }
+    }
+}
+
 /// Appends the encoding of `entries` to `out`: their count, then each entry's first pattern, its
-/// gate (the number of phrases plus one, 0 for none, then each phrase's length and bytes) and its
-/// tree ([`super::hircode::encode`]).
+/// gate (the number of phrases plus one, 0 for none, then each phrase's length and bytes), its
+/// placement (the set, whether it needs a digit, its digit bound plus one or 0) and its tree
+/// ([`super::hircode::encode`]) after the tree's length in bytes, so that a reader may skip it.
 pub(crate) fn encode_entries(entries: &[Compiled], out: &mut Vec<u8>) {
     use super::hircode::put;
     put(out, entries.len() as u64);
@@ -179,12 +238,20 @@ pub(crate) fn encode_entries(entries: &[Compiled], out: &mut Vec<u8>) {
                 }
             }
         }
-        super::hircode::encode(&e.hir, out);
+        let place = Placement::of(&e.hir, e.gate.is_some());
+        out.push(place.set);
+        out.push(u8::from(place.needs_digit));
+        put(out, place.digit_within.map_or(0, |n| n as u64 + 1));
+        let mut tree = Vec::new();
+        super::hircode::encode(&e.hir, &mut tree);
+        put(out, tree.len() as u64);
+        out.extend_from_slice(&tree);
     }
 }
 
-/// Reads what [`encode_entries`] wrote; `None` on any malformed input (never panics).
-pub(crate) fn decode_entries(bytes: &[u8]) -> Option<Vec<Compiled>> {
+/// Reads what [`encode_entries`] wrote: each entry, and its tree decoded when `trees` is set;
+/// `None` on any malformed input (never panics).
+fn decode(bytes: &[u8], trees: bool) -> Option<Vec<(Entry, Option<Hir>)>> {
     let mut r = super::hircode::Reader::new(bytes);
     let n = r.len()?;
     let mut out = Vec::with_capacity(n);
@@ -201,10 +268,40 @@ pub(crate) fn decode_entries(bytes: &[u8]) -> Option<Vec<Compiled>> {
                 Some(g)
             }
         };
-        let hir = r.hir(0)?;
-        out.push(Compiled { hir, first, gate });
+        let set = r.byte().filter(|&s| s <= FLOATING_SET)?;
+        let needs_digit = match r.byte()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        let digit_within = match r.num()? {
+            0 => None,
+            k => Some(usize::try_from(k - 1).ok()?),
+        };
+        let len = r.len()?;
+        let tree = r.take(len)?;
+        let hir = if trees {
+            let mut t = super::hircode::Reader::new(tree);
+            let hir = t.hir(0)?;
+            t.done().then_some(())?;
+            Some(hir)
+        } else {
+            None
+        };
+        out.push((Entry { first, gate, place: Placement { set, needs_digit, digit_within } }, hir));
     }
     r.done().then_some(out)
+}
+
+/// The entries [`encode_entries`] wrote, with their trees.
+pub(crate) fn decode_entries(bytes: &[u8]) -> Option<Vec<Compiled>> {
+    decode(bytes, true)?.into_iter().map(|(e, hir)| Some(Compiled { hir: hir?, first: e.first, gate: e.gate })).collect()
+}
+
+/// The entries [`encode_entries`] wrote, without decoding their trees.
+#[allow(dead_code)] // for the library
+pub(crate) fn decode_entry_heads(bytes: &[u8]) -> Option<Vec<Entry>> {
+    Some(decode(bytes, false)?.into_iter().map(|(e, _)| e).collect())
 }
 
 /// Whether a wrapped pattern is still `^ … $` as a whole.

@@ -92,26 +92,6 @@ pub fn encode(hir: &Hir, out: &mut Vec<u8>) {
     }
 }
 
-/// The estimated work of loading a rule file whose text is `text` and whose patterns (as written,
-/// in any order) are `patterns`, in units of about 130 instructions: a byte of TOML costs one
-/// unit, a byte of a pattern's encoded tree one and a half (decoding the trees is the larger part
-/// of loading a file of patterns; fitted to `callgrind` counts of loading each default file).
-/// `build.rs` computes it for the default files (see `rules::load_cost`); only the schedule of the
-/// files over two threads depends on it.
-#[allow(dead_code)] // used by build.rs and the tests only
-pub fn load_cost(text: &str, patterns: &[String]) -> usize {
-    let tree_bytes: usize = patterns
-        .iter()
-        .filter_map(|p| regex_syntax::ParserBuilder::new().build().parse(&format!("(?i)^(?:{p})$")).ok())
-        .map(|hir| {
-            let mut out = Vec::new();
-            encode(&hir, &mut out);
-            out.len()
-        })
-        .sum();
-    text.len() + tree_bytes * 3 / 2
-}
-
 /// Reads what [`encode`] wrote; `None` on any malformed input (never panics).
 pub fn decode(bytes: &[u8]) -> Option<Hir> {
     let mut r = Reader::new(bytes);
@@ -135,7 +115,7 @@ impl<'a> Reader<'a> {
         self.at == self.bytes.len()
     }
 
-    fn byte(&mut self) -> Option<u8> {
+    pub(crate) fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
         Some(b)

@@ -23,6 +23,7 @@ pub mod cues;
 pub(crate) mod entries;
 pub mod foreign_token;
 pub mod hircode;
+pub(crate) mod nfacode;
 pub mod pattern;
 pub mod phrase;
 pub mod region;
@@ -455,25 +456,21 @@ pub fn load_path(path: &Path, seen_ids: &mut HashSet<String>) -> Result<Vec<Rule
 }
 
 /// A rough measure of the work of loading a rule file, to schedule the default files over two
-/// threads. For a default file, the estimate `build.rs` made of it ([`hircode::load_cost`]: its
-/// bytes, and one and a half times the bytes of its patterns' encoded trees, whose decoding is the
-/// larger part of the work); reading the text for an estimate cost 1.7 M instructions on the
-/// thread that schedules, before either thread started. For any other text, the bytes of its
-/// pattern lines (`patterns…` keys and the literal strings of their arrays) count in full, every
-/// other byte a tenth.
+/// threads. For a default file, the bytes of its copy without examples (what cleaning loads):
+/// parsing the TOML and the phrases in it is the work, as its patterns' trees and line sets were
+/// built when textsweep was (see [`stored_entry_heads`]). For any other text, the bytes of its
+/// pattern lines (`patterns…` keys and the literal strings of their arrays), which are parsed at
+/// load, count in full, every other byte a tenth.
 pub(crate) fn load_cost(text: &str) -> usize {
     // Found by content (lengths first): the same text may sit at more than one address.
     let same = |(_, t): &(&str, &str)| t.len() == text.len() && *t == text;
     let builtin = default_files().iter().position(same).or_else(|| default_files_without_examples().iter().position(same));
-    if let Some(cost) = builtin.and_then(|i| DEFAULT_COSTS.get(i)) {
-        return *cost;
+    if let Some((_, lean)) = builtin.and_then(|i| default_files_without_examples().get(i)) {
+        return lean.len();
     }
     let pattern_bytes: usize = text.lines().filter(|l| { let l = l.trim_start(); l.starts_with("patterns") || l.starts_with('\'') }).map(str::len).sum();
     pattern_bytes + text.len() / 10
 }
-
-/// The estimated load cost of each default file, in the order of [`default_files`] (`build.rs`).
-static DEFAULT_COSTS: &[usize] = include!(concat!(env!("OUT_DIR"), "/default_costs.rs"));
 
 /// A regular expression parsed with `regex_syntax`'s default settings: from the trees `build.rs`
 /// stored for the default rules' patterns when there is one for `text` (see [`hircode`]), else
@@ -500,10 +497,54 @@ static ENTRIES_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rule_entr
 
 /// The entries `build.rs` stored for a rule whose wrapped patterns are `wrapped`, if any: the
 /// same as the loader finds by parsing, gating and joining them (unit test), without that work.
+#[cfg(test)]
 pub(crate) fn stored_entries(wrapped: &[String]) -> Option<Vec<pattern::Compiled>> {
+    stored_trees(stored_key(wrapped)?)
+}
+
+/// The place of a rule's key among the stored entries' keys (the stored line sets name their
+/// entries by it, see [`stored_line_set`]).
+fn stored_key(wrapped: &[String]) -> Option<u32> {
     let key = wrapped.join("\0");
-    let i = ENTRIES_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok()?;
-    entries::decode_entries(ENTRIES_BLOB.get(ENTRIES_INDEX[i].1..ENTRIES_INDEX[i].2)?)
+    ENTRIES_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok().map(|i| i as u32)
+}
+
+fn stored_bytes(key: u32) -> Option<&'static [u8]> {
+    let (_, start, end) = ENTRIES_INDEX.get(key as usize)?;
+    ENTRIES_BLOB.get(*start..*end)
+}
+
+/// The stored entries of a rule whose wrapped patterns are `wrapped`, without their trees, and
+/// the place of its key.
+pub(crate) fn stored_entry_heads(wrapped: &[String]) -> Option<(u32, Vec<entries::Entry>)> {
+    let key = stored_key(wrapped)?;
+    Some((key, entries::decode_entry_heads(stored_bytes(key)?)?))
+}
+
+/// The stored entries of the rule whose key is at `key`, with their trees.
+pub(crate) fn stored_trees(key: u32) -> Option<Vec<pattern::Compiled>> {
+    entries::decode_entries(stored_bytes(key)?)
+}
+
+/// The NFA size limit the default sets were compiled with, and each of the four sets (the main
+/// one, those needing a digit, the gated, the floating: `engine::Index::build`) as `build.rs`
+/// stored it: the (rule key, entry) of each of its patterns, in order, and its NFA's range in
+/// [`LINE_SETS_BLOB`] (`nfacode.rs`). `None`: that set was not stored.
+type StoredSets = (usize, [Option<(&'static [(u32, u32)], usize, usize)>; 4]);
+static LINE_SETS: StoredSets = include!(concat!(env!("OUT_DIR"), "/line_sets.rs"));
+static LINE_SETS_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/line_sets.bin"));
+
+/// The NFA `build.rs` compiled for line set `set` (numbered as in [`LINE_SETS`]), when `origins`
+/// (each entry's rule key and place, `None` for a user's rule) are the entries it was compiled
+/// from and `size_limit` the limit it was compiled with; `None` otherwise, and then the set is
+/// compiled from its trees.
+pub(crate) fn stored_line_set(set: usize, origins: &[Option<(u32, u32)>], size_limit: usize) -> Option<regex_automata::nfa::thompson::NFA> {
+    let (limit, sets) = &LINE_SETS;
+    let (stored, start, end) = (*sets.get(set)?)?;
+    if *limit != size_limit || stored.len() != origins.len() || !stored.iter().zip(origins).all(|(s, o)| Some(*s) == *o) {
+        return None;
+    }
+    nfacode::decode(LINE_SETS_BLOB.get(start..end)?, size_limit)
 }
 
 /// The default rule files, embedded at build time from `rules/*.toml`. (Statics, so that the
@@ -661,10 +702,17 @@ mod tests {
                 assert!(stored_entries(&b.patterns).is_some(), "{path}: {:?}", b.patterns);
                 assert_eq!(b.patterns, u.patterns);
                 assert_eq!(b.compiled.len(), u.compiled.len(), "{path}: {:?}", b.patterns);
-                let loaders = entries::factored(u.compiled.iter().map(|c| entries::Compiled { hir: c.hir.clone(), first: c.first, gate: c.gate.clone() }).collect());
-                for ((x, y), z) in b.compiled.iter().zip(&loaders).zip(&u.compiled) {
+                let (b_trees, u_trees) = (b.trees().unwrap(), u.trees().unwrap());
+                let loaders = entries::factored(u.compiled.iter().zip(u_trees.iter()).map(|(c, hir)| entries::Compiled { hir: hir.clone(), first: c.first, gate: c.gate.clone() }).collect());
+                for (((x, x_hir), y), (z, z_hir)) in b.compiled.iter().zip(b_trees.iter()).zip(&loaders).zip(u.compiled.iter().zip(u_trees.iter())) {
                     assert_eq!((x.first, &x.gate), (y.first, &y.gate), "{path}");
-                    assert!(x.hir == y.hir, "{path}: {} against {}", x.hir, y.hir);
+                    assert!(*x_hir == y.hir, "{path}: {} against {}", x_hir, y.hir);
+                    // The stored placement is its tree's, and the entry goes to the set the
+                    // loader's own tree goes to.
+                    assert_eq!(x.place, entries::Placement::of(x_hir, x.gate.is_some()), "{path}: {x_hir}");
+                    assert_eq!(x.place.set, z.place.set, "{path}: {x_hir}");
+                    let x = entries::Compiled { hir: x_hir.clone(), first: x.first, gate: x.gate.clone() };
+                    let z = entries::Compiled { hir: z_hir.clone(), first: z.first, gate: z.gate.clone() };
                     factored += usize::from(x.hir != z.hir);
                     // The factored tree matches exactly the lines the loader's tree matches:
                     // proven on their joint DFA. Where that DFA is too big to build, on each
@@ -720,28 +768,17 @@ mod tests {
         }
     }
 
-    /// The load costs `build.rs` estimated are the ones the same estimate gives now, for every
-    /// default file as cleaning loads it (without its examples) and its patterns as the loader
-    /// reads them; `load_cost` answers with them, for the whole file too.
+    /// A default file's load cost is the size of what cleaning loads, whether it is asked about
+    /// with or without its examples; another text gets the estimate from its text.
     #[test]
-    fn build_time_load_costs_are_the_estimate() {
-        assert_eq!(DEFAULT_COSTS.len(), default_files().len());
-        for (i, ((path, text), (_, whole))) in default_files_without_examples().iter().zip(default_files()).enumerate() {
-            let mut patterns = Vec::new();
-            for rule in load_builtin_str(path, text, &mut HashSet::new()).unwrap() {
-                if let Kind::Pattern(p) = &rule.kind {
-                    patterns.extend(p.patterns.iter().map(|w| w.strip_prefix("(?i)^(?:").and_then(|w| w.strip_suffix(")$")).unwrap().to_string()));
-                }
-            }
-            let cost = hircode::load_cost(text, &patterns);
-            assert!(cost >= text.len(), "{path}");
-            assert_eq!(DEFAULT_COSTS[i], cost, "{path}");
-            assert_eq!(load_cost(text), cost, "{path}");
-            assert_eq!(load_cost(whole), cost, "{path}");
+    fn default_load_costs_are_the_lean_files() {
+        for ((path, lean), (_, whole)) in default_files_without_examples().iter().zip(default_files()) {
+            assert!(lean.len() < whole.len(), "{path}");
+            assert_eq!(load_cost(lean), lean.len(), "{path}");
+            assert_eq!(load_cost(whole), lean.len(), "{path}");
         }
-        // A text that is no default file gets the estimate from its text.
         let other = format!("{} ", default_files()[0].1);
-        assert_ne!(load_cost(&other), DEFAULT_COSTS[0]);
+        assert_ne!(load_cost(&other), default_files_without_examples()[0].1.len());
     }
 
     /// Every tree `build.rs` stored decodes to exactly what parsing its text gives now, and every

@@ -32,19 +32,25 @@
 use super::{check_fields, required, FileCtx, RawRule, RuleError};
 use crate::text::normalize_label;
 use regex_syntax::hir::Hir;
-pub use super::entries::Compiled;
+pub use super::entries::{Compiled, Entry};
 use super::entries::{anchored_both_ends, join_common_tails};
 
-/// Compiled-size limit of one user pattern (bytes of the regex program).
-pub const SIZE_LIMIT: usize = 1 << 20;
+pub use super::entries::SIZE_LIMIT;
 
 #[derive(Debug)]
 pub struct Pattern {
     /// Wrapped pattern sources (gates are taken from them, and errors name them).
     pub patterns: Vec<String>,
-    /// The wrapped patterns parsed, as they go into the shared set (compiled there without
-    /// parsing them again); see [`Compiled`].
-    pub compiled: Vec<Compiled>,
+    /// The entries of the shared line sets that hold the wrapped patterns (see [`Compiled`]),
+    /// without their trees: where each goes and its gate.
+    pub compiled: Vec<Entry>,
+    /// The entries' trees, parsed (a user's rule), or where `build.rs` stored them: as the
+    /// default sets' NFAs were compiled when textsweep was built, they are decoded only to compile
+    /// a set anew (a user's pattern rule joined it, or a default one was disabled).
+    trees: Trees,
+    /// For a default rule, the place of its entries' key among those `build.rs` stored (the
+    /// stored line sets name their entries by it); `None` for a user's rule.
+    pub stored: Option<u32>,
     /// Line and column of each pattern in its rule file, for errors found later.
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
@@ -58,6 +64,14 @@ pub struct Pattern {
     /// The `none_of` phrases also veto the line from the nearest kept line above it (see the
     /// module's description).
     pub none_of_above: bool,
+}
+
+/// Where a rule's entries' trees are.
+#[derive(Debug)]
+enum Trees {
+    Parsed(Vec<Hir>),
+    /// The place of the rule's key among the stored entries.
+    Stored(u32),
 }
 
 /// The `not_next_to` patterns of a rule, wrapped, compiled into one line set (as the shared set of
@@ -144,9 +158,8 @@ impl Pattern {
             return Err(ctx.error(raw.kind.span(), "a `pattern` rule needs at least one pattern"));
         }
         // A default rule's entries were computed when textsweep was built (see `entries.rs`).
-        let stored = if ctx.builtin { super::stored_entries(&patterns) } else { None };
-        let compiled = match stored {
-            Some(compiled) => compiled,
+        let (stored, compiled, trees) = match if ctx.builtin { super::stored_entry_heads(&patterns) } else { None } {
+            Some((key, heads)) => (Some(key), heads, Trees::Stored(key)),
             None => {
                 let mut compiled = Vec::new();
                 let mut ungated = Vec::new();
@@ -158,7 +171,8 @@ impl Pattern {
                     }
                 }
                 compiled.extend(join_common_tails(ungated));
-                compiled
+                let heads = compiled.iter().map(Compiled::entry).collect();
+                (None, heads, Trees::Parsed(compiled.into_iter().map(|c| c.hir).collect()))
             }
         };
         let vetoes = super::Vetoes::from_raw(ctx, raw)?;
@@ -171,7 +185,18 @@ impl Pattern {
         if none_of_above && vetoes.none_of.is_empty() {
             return Err(ctx.error(raw.none_of_above.as_ref().unwrap().span(), "`none_of_above` needs `none_of` phrases"));
         }
-        Ok(Pattern { patterns, compiled, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), vetoes, allowed_labels, not_next_to, none_of_above })
+        Ok(Pattern { patterns, compiled, trees, stored, locations, max_chars: raw.max_chars.as_ref().map_or(200, |m| *m.get_ref() as usize), vetoes, allowed_labels, not_next_to, none_of_above })
+    }
+
+    /// The trees of [`Pattern::compiled`], in order; `None` if the stored ones do not decode.
+    pub fn trees(&self) -> Option<std::borrow::Cow<'_, [Hir]>> {
+        match &self.trees {
+            Trees::Parsed(t) => Some(std::borrow::Cow::Borrowed(t)),
+            Trees::Stored(key) => {
+                let trees: Vec<Hir> = super::stored_trees(*key)?.into_iter().map(|c| c.hir).collect();
+                (trees.len() == self.compiled.len()).then_some(std::borrow::Cow::Owned(trees))
+            }
+        }
     }
 
     /// Whether `line` (trimmed) opens with a label that `allowed_labels` does not allow.
@@ -273,8 +298,8 @@ patterns.fr = ['mis à jour[ :]*[0-9]{1,2}:[0-9]{2}', '[0-9]{1,2}:[0-9]{2}', 'a|
         firsts.sort_unstable();
         firsts.dedup();
         assert_eq!(firsts.len(), p.compiled.len(), "each entry starts at its own pattern");
-        let hirs: Vec<&Hir> = p.compiled.iter().map(|c| &c.hir).collect();
-        let set = crate::lineset::LineSet::new(&hirs, 1 << 22, 1 << 20).unwrap();
+        let trees = p.trees().unwrap();
+        let set = crate::lineset::LineSet::new(&trees, 1 << 22, 1 << 20).unwrap();
         let alone = regex::RegexSet::new(&p.patterns).unwrap();
         let mut matched = 0;
         for line in [
