@@ -30,6 +30,7 @@ fn main() {
     let mut lean_out = String::from("&[\n");
     let mut sources = Vec::new();
     let mut rule_lists = Vec::new();
+    let mut guard_lists = Vec::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().unwrap().to_string_lossy();
@@ -58,7 +59,10 @@ fn main() {
                     own.extend(list.iter().cloned());
                     rule_lists.push(list);
                 }
-                guards.extend(sources_of(rule, "not_next_to").into_iter().flatten());
+                if let Some(list) = sources_of(rule, "not_next_to") {
+                    guards.extend(list.iter().cloned());
+                    guard_lists.push(list);
+                }
             }
         }
         sources.extend(own);
@@ -139,13 +143,7 @@ fn main() {
     let mut table = format!("({limit}, [\n");
     for set in &sets {
         let hirs: Vec<&regex_syntax::hir::Hir> = set.iter().map(|(_, _, h)| h).collect();
-        let mut compiler = regex_automata::nfa::thompson::Compiler::new();
-        compiler.configure(
-            regex_automata::nfa::thompson::Config::new()
-                .nfa_size_limit(Some(limit))
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
-        );
-        match compiler.build_many_from_hir(&hirs).ok().and_then(|nfa| nfacode::encode(&nfa)) {
+        match compiler(limit).build_many_from_hir(&hirs).ok().and_then(|nfa| nfacode::encode(&nfa)) {
             Some(bytes) if !set.is_empty() => {
                 let start = blob.len();
                 blob.extend_from_slice(&bytes);
@@ -158,6 +156,41 @@ fn main() {
     table.push_str("])\n");
     fs::write(Path::new(&out_dir).join("line_sets.bin"), blob).unwrap();
     fs::write(Path::new(&out_dir).join("line_sets.rs"), table).unwrap();
+
+    // Each rule's `not_next_to` set (`pattern::NotNextTo`), compiled as a line first needing it
+    // would compile it, keyed by its wrapped patterns: its NFA depends on them alone.
+    let mut guard_sets: Vec<(String, Vec<u8>)> = guard_lists
+        .iter()
+        .filter_map(|list| {
+            let wrapped: Vec<String> = list.iter().map(|p| entries::wrap(p)).collect();
+            let hirs = wrapped.iter().map(|w| parse(w)).collect::<Option<Vec<_>>>()?;
+            let nfa = compiler(entries::SIZE_LIMIT).build_many_from_hir(&hirs).ok()?;
+            Some((wrapped.join("\0"), nfacode::encode(&nfa)?))
+        })
+        .collect();
+    guard_sets.sort();
+    guard_sets.dedup_by(|a, b| a.0 == b.0);
+    let mut blob = Vec::new();
+    let mut index = String::from("&[\n");
+    for (key, bytes) in &guard_sets {
+        let start = blob.len();
+        blob.extend_from_slice(bytes);
+        index.push_str(&format!("    ({key:?}, {start}, {}),\n", blob.len()));
+    }
+    index.push_str("]\n");
+    fs::write(Path::new(&out_dir).join("guard_sets.bin"), blob).unwrap();
+    fs::write(Path::new(&out_dir).join("guard_sets.rs"), index).unwrap();
+}
+
+/// A Thompson compiler configured as `lineset::LineSet` configures its own.
+fn compiler(size_limit: usize) -> regex_automata::nfa::thompson::Compiler {
+    let mut compiler = regex_automata::nfa::thompson::Compiler::new();
+    compiler.configure(
+        regex_automata::nfa::thompson::Config::new()
+            .nfa_size_limit(Some(size_limit))
+            .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
+    );
+    compiler
 }
 
 /// The pattern sources of `rule`'s `key` table (`patterns`, `not_next_to`: a list per

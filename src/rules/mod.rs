@@ -526,6 +526,20 @@ pub(crate) fn stored_trees(key: u32) -> Option<Vec<pattern::Compiled>> {
     entries::decode_entries(stored_bytes(key)?)
 }
 
+/// Each default rule's `not_next_to` set's NFA as `build.rs` compiled it, keyed by the rule's
+/// wrapped guard patterns joined by NUL, sorted; each with its range in [`GUARD_SETS_BLOB`].
+static GUARD_SETS_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/guard_sets.rs"));
+static GUARD_SETS_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/guard_sets.bin"));
+
+/// The NFA `build.rs` compiled for a `not_next_to` set of the patterns `wrapped` (with
+/// [`pattern::SIZE_LIMIT`]), if it did: the same as compiling them now (unit test), as the set
+/// depends on its patterns alone.
+pub(crate) fn stored_guard_set(wrapped: &[String]) -> Option<regex_automata::nfa::thompson::NFA> {
+    let key = wrapped.join("\0");
+    let i = GUARD_SETS_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok()?;
+    nfacode::decode(GUARD_SETS_BLOB.get(GUARD_SETS_INDEX[i].1..GUARD_SETS_INDEX[i].2)?, pattern::SIZE_LIMIT)
+}
+
 /// The NFA size limit the default sets were compiled with, and each of the four sets (the main
 /// one, those needing a digit, the gated, the floating: `engine::Index::build`) as `build.rs`
 /// stored it: the (rule key, entry) of each of its patterns, in order, and its NFA's range in

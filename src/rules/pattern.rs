@@ -116,6 +116,10 @@ impl NotNextTo {
 
     fn compiled(&self) -> &Result<crate::lineset::LineSet, String> {
         self.set.get_or_init(|| {
+            // A default rule's set was compiled when textsweep was built.
+            if let Some(nfa) = super::stored_guard_set(&self.wrapped) {
+                return crate::lineset::LineSet::from_nfa(nfa, GUARD_CACHE_CAPACITY);
+            }
             let hirs = self.wrapped.iter().map(|w| super::parse_regex(w).map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string())).collect::<Result<Vec<Hir>, String>>()?;
             crate::lineset::LineSet::new(&hirs, SIZE_LIMIT, GUARD_CACHE_CAPACITY)
         })
@@ -238,6 +242,28 @@ fn parse_wrapped(ctx: &FileCtx, p: &toml::Spanned<String>, wrapped: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every default rule's `not_next_to` set stored by `build.rs` is the NFA compiling its
+    /// patterns now gives (states, starts, byte classes), and a default rule finds its own.
+    #[test]
+    fn stored_guard_sets_are_what_the_compiler_builds() {
+        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+        let mut seen = 0;
+        for rule in crate::Cleaner::new().unwrap().rules() {
+            let Some(guard) = rule.kind.not_next_to() else { continue };
+            let stored = crate::rules::stored_guard_set(&guard.wrapped).unwrap_or_else(|| panic!("{}: no stored guard set", rule.id));
+            let hirs: Vec<Hir> = guard.wrapped.iter().map(|w| crate::rules::parse_regex(w).unwrap()).collect();
+            let mut c = Compiler::new();
+            c.configure(Config::new().nfa_size_limit(Some(SIZE_LIMIT)).which_captures(WhichCaptures::Implicit));
+            let now = c.build_many_from_hir(&hirs).unwrap();
+            assert_eq!(stored.states(), now.states(), "{}", rule.id);
+            assert_eq!(format!("{stored:?}"), format!("{now:?}"), "{}", rule.id);
+            assert!(guard.compiles(), "{}", rule.id);
+            seen += 1;
+        }
+        assert!(seen >= 20, "{seen} guards");
+        assert!(crate::rules::stored_guard_set(&["(?i)^(?:not a default guard)$".to_string()]).is_none());
+    }
 
     /// Every default pattern that may start anywhere in a line (`.*?all rights reserved`) is gated
     /// by phrases of its own or needs a digit, and so is tried only on the lines that hold one. An
