@@ -108,18 +108,7 @@ fn main() {
             Some((wrapped.join("\0"), bytes))
         })
         .collect();
-    keyed.sort();
-    keyed.dedup_by(|a, b| a.0 == b.0);
-    let mut blob = Vec::new();
-    let mut index = String::from("&[\n");
-    for (key, bytes) in &keyed {
-        let start = blob.len();
-        blob.extend_from_slice(bytes);
-        index.push_str(&format!("    ({key:?}, {start}, {}),\n", blob.len()));
-    }
-    index.push_str("]\n");
-    fs::write(Path::new(&out_dir).join("rule_entries.bin"), blob).unwrap();
-    fs::write(Path::new(&out_dir).join("rule_entries.rs"), index).unwrap();
+    write_keyed(&out_dir, "rule_entries", &mut keyed);
 
     // The four line sets of the default rules, as `engine::Index::build` fills them (rules in
     // load order, each rule's entries in order, each to its `entries::Placement`'s set), each
@@ -168,18 +157,24 @@ fn main() {
             Some((wrapped.join("\0"), nfacode::encode(&nfa)?))
         })
         .collect();
-    guard_sets.sort();
-    guard_sets.dedup_by(|a, b| a.0 == b.0);
+    write_keyed(&out_dir, "guard_sets", &mut guard_sets);
+}
+
+/// Writes `keyed` (sorted by key, each key once) as `NAME.bin`, the values one after another, and
+/// `NAME.rs`, the keys in order, each with its value's range in the blob.
+fn write_keyed(out_dir: &str, name: &str, keyed: &mut Vec<(String, Vec<u8>)>) {
+    keyed.sort();
+    keyed.dedup_by(|a, b| a.0 == b.0);
     let mut blob = Vec::new();
     let mut index = String::from("&[\n");
-    for (key, bytes) in &guard_sets {
+    for (key, bytes) in keyed.iter() {
         let start = blob.len();
         blob.extend_from_slice(bytes);
         index.push_str(&format!("    ({key:?}, {start}, {}),\n", blob.len()));
     }
     index.push_str("]\n");
-    fs::write(Path::new(&out_dir).join("guard_sets.bin"), blob).unwrap();
-    fs::write(Path::new(&out_dir).join("guard_sets.rs"), index).unwrap();
+    fs::write(Path::new(out_dir).join(format!("{name}.bin")), blob).unwrap();
+    fs::write(Path::new(out_dir).join(format!("{name}.rs")), index).unwrap();
 }
 
 /// A Thompson compiler configured as `lineset::LineSet` configures its own.
