@@ -4,8 +4,10 @@
 //! anchored at both ends (`^(?:…)$`, see [`crate::rules::pattern::wrap`]), so an anchored forward
 //! search answers the question; the meta regex behind `RegexSet` also compiles a reverse NFA and
 //! tries a one-pass DFA, which this search never uses and which cost more than half of the rules'
-//! compile time. The patterns are parsed once, when the rule file is loaded (to report syntax
+//! compile time. A user's patterns are parsed once, when the rule file is loaded (to report syntax
 //! errors at `file:line:col`), and that syntax tree is compiled here, not parsed a second time.
+//! The default rules' sets and guards were compiled when textsweep was built, and are rebuilt
+//! from their stored states ([`LineSet::from_nfa`], `rules/nfacode.rs`).
 //!
 //! The search runs the lazy DFA; if it cannot answer (a Unicode word boundary `\b` in a user's
 //! pattern on a non-ASCII line, the one input the lazy DFA refuses), the PikeVM, built from the
