@@ -132,7 +132,7 @@ fn main() {
     let mut table = format!("({limit}, [\n");
     for set in &sets {
         let hirs: Vec<&regex_syntax::hir::Hir> = set.iter().map(|(_, _, h)| h).collect();
-        match compiler(limit).build_many_from_hir(&hirs).ok().and_then(|nfa| nfacode::encode(&nfa)) {
+        match nfacode::compiler(limit).build_many_from_hir(&hirs).ok().and_then(|nfa| nfacode::encode(&nfa)) {
             Some(bytes) if !set.is_empty() => {
                 let start = blob.len();
                 blob.extend_from_slice(&bytes);
@@ -153,7 +153,7 @@ fn main() {
         .filter_map(|list| {
             let wrapped: Vec<String> = list.iter().map(|p| entries::wrap(p)).collect();
             let hirs = wrapped.iter().map(|w| parse(w)).collect::<Option<Vec<_>>>()?;
-            let nfa = compiler(entries::SIZE_LIMIT).build_many_from_hir(&hirs).ok()?;
+            let nfa = nfacode::compiler(entries::SIZE_LIMIT).build_many_from_hir(&hirs).ok()?;
             Some((wrapped.join("\0"), nfacode::encode(&nfa)?))
         })
         .collect();
@@ -175,17 +175,6 @@ fn write_keyed(out_dir: &str, name: &str, keyed: &mut Vec<(String, Vec<u8>)>) {
     index.push_str("]\n");
     fs::write(Path::new(out_dir).join(format!("{name}.bin")), blob).unwrap();
     fs::write(Path::new(out_dir).join(format!("{name}.rs")), index).unwrap();
-}
-
-/// A Thompson compiler configured as `lineset::LineSet` configures its own.
-fn compiler(size_limit: usize) -> regex_automata::nfa::thompson::Compiler {
-    let mut compiler = regex_automata::nfa::thompson::Compiler::new();
-    compiler.configure(
-        regex_automata::nfa::thompson::Config::new()
-            .nfa_size_limit(Some(size_limit))
-            .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit),
-    );
-    compiler
 }
 
 /// The pattern sources of `rule`'s `key` table (`patterns`, `not_next_to`: a list per

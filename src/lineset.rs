@@ -15,7 +15,7 @@
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
-use regex_automata::nfa::thompson::{self, WhichCaptures, NFA};
+use regex_automata::nfa::thompson::{self, NFA};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::Hir;
@@ -67,8 +67,7 @@ impl LineSet {
         size_limit: usize,
         cache_capacity: usize,
     ) -> Result<(LineSet, thompson::Compiler), String> {
-        let mut compiler = thompson::Compiler::new();
-        compiler.configure(thompson::Config::new().nfa_size_limit(Some(size_limit)).which_captures(WhichCaptures::Implicit));
+        let compiler = crate::rules::nfacode::compiler(size_limit);
         let nfa: NFA = compiler.build_many_from_hir(hirs).map_err(|e| match e.size_limit() {
             // Worded as the regex crate words it.
             Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),

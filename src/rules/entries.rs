@@ -268,7 +268,8 @@ fn decode(bytes: &[u8], trees: bool) -> Option<Vec<(Entry, Option<Hir>)>> {
                 Some(g)
             }
         };
-        let set = r.byte().filter(|&s| s <= FLOATING_SET)?;
+        // An entry is in the gated set exactly when it has a gate (the gates number that set).
+        let set = r.byte().filter(|&s| s <= FLOATING_SET && (s == GATED_SET) == gate.is_some())?;
         let needs_digit = match r.byte()? {
             0 => false,
             1 => true,

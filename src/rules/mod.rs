@@ -550,12 +550,13 @@ static LINE_SETS_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/line_se
 
 /// The NFA `build.rs` compiled for line set `set` (numbered as in [`LINE_SETS`]), when `origins`
 /// (each entry's rule key and place, `None` for a user's rule) are the entries it was compiled
-/// from and `size_limit` the limit it was compiled with; `None` otherwise, and then the set is
-/// compiled from its trees.
+/// from and `size_limit` is at least the limit it was compiled with (the compiler's output does
+/// not depend on the limit, only whether it fits: a user's pattern rule in another set raises the
+/// limit and leaves this one stored); `None` otherwise, and then the set is compiled from its trees.
 pub(crate) fn stored_line_set(set: usize, origins: &[Option<(u32, u32)>], size_limit: usize) -> Option<regex_automata::nfa::thompson::NFA> {
     let (limit, sets) = &LINE_SETS;
     let (stored, start, end) = (*sets.get(set)?)?;
-    if *limit != size_limit || stored.len() != origins.len() || !stored.iter().zip(origins).all(|(s, o)| Some(*s) == *o) {
+    if *limit > size_limit || stored.len() != origins.len() || !stored.iter().zip(origins).all(|(s, o)| Some(*s) == *o) {
         return None;
     }
     nfacode::decode(LINE_SETS_BLOB.get(start..end)?, size_limit)

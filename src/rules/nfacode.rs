@@ -30,6 +30,16 @@ const MATCH: u8 = 8;
 
 use super::hircode::put;
 
+/// The Thompson compiler as every line set is compiled with (`lineset::LineSet`, and `build.rs`
+/// for the stored ones): UTF-8 mode, forward, each pattern's implicit capture group only, and
+/// `size_limit` on the NFA. [`decode`] configures its builder the same way.
+pub(crate) fn compiler(size_limit: usize) -> regex_automata::nfa::thompson::Compiler {
+    use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+    let mut compiler = Compiler::new();
+    compiler.configure(Config::new().utf8(true).reverse(false).nfa_size_limit(Some(size_limit)).which_captures(WhichCaptures::Implicit));
+    compiler
+}
+
 fn put_id(out: &mut Vec<u8>, at: usize, id: StateID) {
     let d = id.as_usize() as i64 - at as i64;
     put(out, ((d << 1) ^ (d >> 63)) as u64);
@@ -117,6 +127,11 @@ impl Reader<'_> {
         usize::try_from(self.r.num()?).ok()
     }
 
+    /// A count: never more than the bytes left, as each item takes at least one.
+    fn count(&mut self) -> Option<usize> {
+        self.r.len()
+    }
+
     fn id(&mut self, at: usize) -> Option<StateID> {
         let z = self.r.num()?;
         let d = (z >> 1) as i64 ^ -((z & 1) as i64);
@@ -127,8 +142,10 @@ impl Reader<'_> {
         StateID::new(id).ok()
     }
 
+    /// A transition on a range of bytes, `start <= end` (the builder asserts it).
     fn trans(&mut self, at: usize) -> Option<Transition> {
         let (start, end) = (self.byte()?, self.byte()?);
+        (start <= end).then_some(())?;
         Some(Transition { start, end, next: self.id(at)? })
     }
 }
@@ -137,11 +154,11 @@ impl Reader<'_> {
 /// bytes are not a whole, consistent NFA of this form (never a panic).
 pub(crate) fn decode(bytes: &[u8], size_limit: usize) -> Option<NFA> {
     let mut r = Reader { r: super::hircode::Reader::new(bytes), len: 0 };
-    let len = r.num()?;
+    let len = r.count()?;
     r.len = len;
     let (start_anchored, start_unanchored) = (r.num()?, r.num()?);
-    let patterns = r.num()?;
-    let mut starts = Vec::with_capacity(patterns.min(bytes.len()));
+    let patterns = r.count()?;
+    let mut starts = Vec::with_capacity(patterns);
     for _ in 0..patterns {
         starts.push(StateID::new(r.num()?).ok()?);
     }
@@ -150,6 +167,7 @@ pub(crate) fn decode(bytes: &[u8], size_limit: usize) -> Option<NFA> {
     if starts.iter().any(|s| s.as_usize() >= len) {
         return None;
     }
+    // As `compiler` configures the compiler's own builder.
     let mut b = Builder::new();
     b.set_utf8(true);
     b.set_reverse(false);
@@ -176,11 +194,18 @@ pub(crate) fn decode(bytes: &[u8], size_limit: usize) -> Option<NFA> {
         let id = match tag {
             RANGE => b.add_range(r.trans(at)?),
             SPARSE => {
-                let n = r.num()?;
-                let mut ts = Vec::with_capacity(n.min(256));
+                // Two ranges or more, ascending and apart: what the compiler makes (the builder
+                // rewrites fewer into other states, and asserts the order).
+                let n = r.count()?;
+                let mut ts: Vec<Transition> = Vec::with_capacity(n);
                 for _ in 0..n {
-                    ts.push(r.trans(at)?);
+                    let t = r.trans(at)?;
+                    if ts.last().is_some_and(|p| p.end >= t.start) {
+                        return None;
+                    }
+                    ts.push(t);
                 }
+                (n >= 2).then_some(())?;
                 b.add_sparse(ts)
             }
             LOOK => {
@@ -188,8 +213,10 @@ pub(crate) fn decode(bytes: &[u8], size_limit: usize) -> Option<NFA> {
                 b.add_look(r.id(at)?, look)
             }
             UNION | BINARY_UNION => {
-                let n = if tag == UNION { r.num()? } else { 2 };
-                let mut alts = Vec::with_capacity(n.min(len));
+                // A union of fewer than three is a binary union or no state of the compiler's:
+                // the builder follows a one-way union as a jump, and one to itself for ever.
+                let n = if tag == UNION { r.count().filter(|&n| n >= 3)? } else { 2 };
+                let mut alts = Vec::with_capacity(n);
                 for _ in 0..n {
                     alts.push(r.id(at)?);
                 }
@@ -236,7 +263,6 @@ pub(crate) fn decode(bytes: &[u8], size_limit: usize) -> Option<NFA> {
 mod tests {
     use super::*;
     use crate::rules::{pattern, Kind};
-    use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
 
     /// Each line set's entries as `engine::Index::build` sorts them: their trees, their (rule
     /// key, entry), and the NFA size limit.
@@ -258,9 +284,7 @@ mod tests {
     }
 
     fn compiled(hirs: &[regex_syntax::hir::Hir], limit: usize) -> NFA {
-        let mut c = Compiler::new();
-        c.configure(Config::new().nfa_size_limit(Some(limit)).which_captures(WhichCaptures::Implicit));
-        c.build_many_from_hir(hirs).unwrap()
+        compiler(limit).build_many_from_hir(hirs).unwrap()
     }
 
     /// Every stored set of the default rules is the NFA the compiler builds now from the loaded
@@ -300,7 +324,8 @@ mod tests {
         let mut user = main.clone();
         user.push(None);
         assert!(crate::rules::stored_line_set(0, &user, limit).is_none());
-        assert!(crate::rules::stored_line_set(0, main, limit + 1).is_none());
+        assert!(crate::rules::stored_line_set(0, main, limit + 1).is_some());
+        assert!(crate::rules::stored_line_set(0, main, limit - 1).is_none());
         assert!(crate::rules::stored_line_set(4, main, limit).is_none());
 
         // A default rule whose entries are all in the main set, disabled.
@@ -312,7 +337,8 @@ mod tests {
             .rules_str("mine.toml", "[[rule]]\nid = \"my-footer\"\nkind = \"pattern\"\ncategory = \"navigation\"\ndescription = \"d\"\npatterns.en = ['zorblax footer menu']\n")
             .build()
             .unwrap();
-        assert!(!user.index.stored_sets[0]);
+        // Only the set it joins is compiled; the others stay stored.
+        assert_eq!(user.index.stored_sets, [false, true, true, true]);
         let text = "A first paragraph of the article, long enough to be prose.\nZorblax footer menu\nThe end of it.\n";
         assert_eq!(user.edits(text).len(), 1 + cleaner.edits(text).len());
         // Its compiled sets find what the stored sets find on every fixture (none of which holds
@@ -336,6 +362,27 @@ mod tests {
         assert_eq!(format!("{back:?}"), format!("{nfa:?}"));
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut], 1 << 22).is_none(), "cut at {cut}");
+        }
+        // Found by review: a one-way union to itself (the builder's jump-following never ended),
+        // counts of 2^61 and 2^40 (a capacity overflow, an abort), a range whose start is past
+        // its end (a debug assertion of the library), sparse ranges out of order.
+        let huge = |n: u64| {
+            let mut b = Vec::new();
+            put(&mut b, n);
+            b
+        };
+        let cases: Vec<Vec<u8>> = vec![
+            vec![1, 0, 0, 0, UNION, 1, 0],
+            vec![1, 0, 0, 0, UNION, 2, 0, 0],
+            [huge(1 << 61), vec![0, 0, 0]].concat(),
+            [vec![1, 0, 0], huge(1 << 40)].concat(),
+            [vec![1, 0, 0, 0, UNION], huge(1 << 61)].concat(),
+            vec![1, 0, 0, 0, RANGE, b'z', b'a', 0],
+            vec![1, 0, 0, 0, SPARSE, 2, b'm', b'z', 0, b'a', b'c', 0],
+            vec![1, 0, 0, 0, SPARSE, 1, b'a', b'c', 0],
+        ];
+        for case in &cases {
+            assert!(decode(case, 1 << 22).is_none(), "{case:?}");
         }
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..20_000 {

@@ -50,7 +50,7 @@ pub struct Pattern {
     trees: Trees,
     /// For a default rule, the place of its entries' key among those `build.rs` stored (the
     /// stored line sets name their entries by it); `None` for a user's rule.
-    pub stored: Option<u32>,
+    pub(crate) stored: Option<u32>,
     /// Line and column of each pattern in its rule file, for errors found later.
     pub locations: Vec<(usize, usize)>,
     pub max_chars: usize,
@@ -197,7 +197,10 @@ impl Pattern {
         match &self.trees {
             Trees::Parsed(t) => Some(std::borrow::Cow::Borrowed(t)),
             Trees::Stored(key) => {
-                let trees: Vec<Hir> = super::stored_trees(*key)?.into_iter().map(|c| c.hir).collect();
+                // Should the stored trees not decode, the patterns are parsed and joined as
+                // `build.rs` did (`entries.rs`): the same entries, in the same order.
+                let entries = super::stored_trees(*key).or_else(|| super::entries::entries_of(&self.patterns, |t| super::parse_regex(t).ok()).map(super::entries::factored))?;
+                let trees: Vec<Hir> = entries.into_iter().map(|c| c.hir).collect();
                 (trees.len() == self.compiled.len()).then_some(std::borrow::Cow::Owned(trees))
             }
         }
@@ -247,15 +250,12 @@ mod tests {
     /// patterns now gives (states, starts, byte classes), and a default rule finds its own.
     #[test]
     fn stored_guard_sets_are_what_the_compiler_builds() {
-        use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
         let mut seen = 0;
         for rule in crate::Cleaner::new().unwrap().rules() {
             let Some(guard) = rule.kind.not_next_to() else { continue };
             let stored = crate::rules::stored_guard_set(&guard.wrapped).unwrap_or_else(|| panic!("{}: no stored guard set", rule.id));
             let hirs: Vec<Hir> = guard.wrapped.iter().map(|w| crate::rules::parse_regex(w).unwrap()).collect();
-            let mut c = Compiler::new();
-            c.configure(Config::new().nfa_size_limit(Some(SIZE_LIMIT)).which_captures(WhichCaptures::Implicit));
-            let now = c.build_many_from_hir(&hirs).unwrap();
+            let now = crate::rules::nfacode::compiler(SIZE_LIMIT).build_many_from_hir(&hirs).unwrap();
             assert_eq!(stored.states(), now.states(), "{}", rule.id);
             assert_eq!(format!("{stored:?}"), format!("{now:?}"), "{}", rule.id);
             assert!(guard.compiles(), "{}", rule.id);
