@@ -6,9 +6,11 @@
 //! the default rules then hands each state to `thompson::Builder` in order, which is what the
 //! compiler ends with: the parse of every class into UTF-8 sequences, the case folding and the
 //! suffix sharing are done once, at build time. A set is replayed only when its entries are the
-//! ones the build compiled, in the same order (a user's rule or a disabled default rule changes
-//! them, and the set is compiled as before); a unit test holds every replayed NFA to what the
-//! compiler builds from the loaded rules now.
+//! ones the build compiled, in the same order, under an NFA size limit at least the build's (a
+//! user's pattern rule or a disabled default one changes the entries of the set it is in, and that
+//! set is compiled as before); unit tests hold every replayed NFA to what the compiler builds from
+//! the loaded rules now. Each default rule's `not_next_to` set is stored the same way, keyed by its
+//! patterns, and replayed when a line first needs it (`pattern::NotNextTo`).
 //!
 //! The form: a header (the number of states, both start states, the number of patterns and each
 //! pattern's start), then each state as a tag byte and its fields; state ids are written as the
