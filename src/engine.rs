@@ -3424,7 +3424,12 @@ fn starts_region(index: &Index, rules: &[Rule], raw: &str) -> bool {
 /// Whether region `g` does not open on the start line `i`: the first non-blank line under it is
 /// one of the rule's `not_next_to` patterns.
 fn region_vetoed(doc: &Document, g: &crate::rules::region::Region, i: usize) -> bool {
-    g.not_next_to.as_ref().is_some_and(|guard| (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank).is_some_and(|j| guard.is_match(doc.line(j).trim())))
+    region_vetoed_over(doc, g, i, |_| true)
+}
+
+/// [`region_vetoed`], where the first non-blank line under `i` vetoes only if `left` keeps it.
+fn region_vetoed_over(doc: &Document, g: &crate::rules::region::Region, i: usize, left: impl Fn(usize) -> bool) -> bool {
+    g.not_next_to.as_ref().is_some_and(|guard| (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank).is_some_and(|j| left(j) && guard.is_match(doc.line(j).trim())))
 }
 
 /// Rounds of [`open_to_end`] at most.
@@ -3515,7 +3520,10 @@ fn opens_numbered_item(line: &str) -> bool {
 ///   referee report or a review, not a thread.
 fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Option<Claim>]) {
     let n = doc.lines.len();
-    if matches!(&rules[r as usize].kind, Kind::Region(g) if region_vetoed(doc, g, i)) {
+    // A first line under the start that another rule removed is chrome, not a letter's first
+    // line: it vetoes nothing (a comment policy under "Kommentare" had kept the thread on the
+    // first pass and let a second pass remove it).
+    if matches!(&rules[r as usize].kind, Kind::Region(g) if region_vetoed_over(doc, g, i, |j| claims[j].is_none())) {
         return;
     }
     let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
