@@ -684,8 +684,9 @@ impl Index {
             match b {
                 Built::Cues(c) => (ac, groups) = (c.0, Some(c.1)),
                 Built::Set(s) => sets.push(s.map(|(set, compiler)| {
-                    if let (Some(stored), None) = (stored_sets.get_mut(sets.len()), &compiler) {
-                        *stored = true;
+                    // The sets come in the order of their numbers; a stored one has no compiler.
+                    if let Some(stored) = stored_sets.get_mut(sets.len()) {
+                        *stored = compiler.is_none();
                     }
                     compilers.extend(compiler);
                     set

@@ -479,65 +479,80 @@ pub(crate) fn parse_regex(text: &str) -> Result<regex_syntax::hir::Hir, Box<rege
     prebuilt(text).map_or_else(|| regex_syntax::ParserBuilder::new().build().parse(text).map_err(Box::new), Ok)
 }
 
-/// The default patterns' texts, sorted, each with the range of its tree in [`PARSED_BLOB`].
-static PARSED_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/parsed_patterns.rs"));
-static PARSED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/parsed_patterns.bin"));
+/// A table `build.rs` wrote: values one after another in `blob`, and their keys, sorted, each
+/// with its value's range in `blob`.
+struct Keyed {
+    index: &'static [(&'static str, usize, usize)],
+    blob: &'static [u8],
+}
+
+impl Keyed {
+    /// The place of `key` among the keys.
+    fn position(&self, key: &str) -> Option<usize> {
+        self.index.binary_search_by(|(k, _, _)| (*k).cmp(key)).ok()
+    }
+
+    /// The value at place `i`.
+    fn value(&self, i: usize) -> Option<&'static [u8]> {
+        let (_, start, end) = self.index.get(i)?;
+        self.blob.get(*start..*end)
+    }
+
+    fn get(&self, key: &str) -> Option<&'static [u8]> {
+        self.value(self.position(key)?)
+    }
+}
+
+/// The default patterns' texts, each with its tree (`hircode`).
+static PARSED: Keyed = Keyed {
+    index: include!(concat!(env!("OUT_DIR"), "/parsed_patterns.rs")),
+    blob: include_bytes!(concat!(env!("OUT_DIR"), "/parsed_patterns.bin")),
+};
 
 /// The tree `build.rs` stored for `text`, if any.
 fn prebuilt(text: &str) -> Option<regex_syntax::hir::Hir> {
-    let i = PARSED_INDEX.binary_search_by(|(t, _, _)| (*t).cmp(text)).ok()?;
-    hircode::decode(PARSED_BLOB.get(PARSED_INDEX[i].1..PARSED_INDEX[i].2)?)
+    hircode::decode(PARSED.get(text)?)
 }
 
 /// Each default `pattern` rule's line-set entries as `build.rs` computed them (`entries.rs`),
-/// keyed by the rule's wrapped patterns in the loader's order, joined by NUL; sorted by key, each
-/// with the range of its entries in [`ENTRIES_BLOB`].
-static ENTRIES_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/rule_entries.rs"));
-static ENTRIES_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rule_entries.bin"));
+/// keyed by the rule's wrapped patterns in the loader's order, joined by NUL.
+static ENTRIES: Keyed = Keyed {
+    index: include!(concat!(env!("OUT_DIR"), "/rule_entries.rs")),
+    blob: include_bytes!(concat!(env!("OUT_DIR"), "/rule_entries.bin")),
+};
 
 /// The entries `build.rs` stored for a rule whose wrapped patterns are `wrapped`, if any: the
 /// same as the loader finds by parsing, gating and joining them (unit test), without that work.
 #[cfg(test)]
 pub(crate) fn stored_entries(wrapped: &[String]) -> Option<Vec<pattern::Compiled>> {
-    stored_trees(stored_key(wrapped)?)
-}
-
-/// The place of a rule's key among the stored entries' keys (the stored line sets name their
-/// entries by it, see [`stored_line_set`]).
-fn stored_key(wrapped: &[String]) -> Option<u32> {
-    let key = wrapped.join("\0");
-    ENTRIES_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok().map(|i| i as u32)
-}
-
-fn stored_bytes(key: u32) -> Option<&'static [u8]> {
-    let (_, start, end) = ENTRIES_INDEX.get(key as usize)?;
-    ENTRIES_BLOB.get(*start..*end)
+    stored_trees(ENTRIES.position(&wrapped.join("\0"))? as u32)
 }
 
 /// The stored entries of a rule whose wrapped patterns are `wrapped`, without their trees, and
-/// the place of its key.
+/// the place of its key among the stored keys (the stored line sets name their entries by it,
+/// see [`stored_line_set`]).
 pub(crate) fn stored_entry_heads(wrapped: &[String]) -> Option<(u32, Vec<entries::Entry>)> {
-    let key = stored_key(wrapped)?;
-    Some((key, entries::decode_entry_heads(stored_bytes(key)?)?))
+    let key = ENTRIES.position(&wrapped.join("\0"))?;
+    Some((key as u32, entries::decode_entry_heads(ENTRIES.value(key)?)?))
 }
 
 /// The stored entries of the rule whose key is at `key`, with their trees.
 pub(crate) fn stored_trees(key: u32) -> Option<Vec<pattern::Compiled>> {
-    entries::decode_entries(stored_bytes(key)?)
+    entries::decode_entries(ENTRIES.value(key as usize)?)
 }
 
 /// Each default rule's `not_next_to` set's NFA as `build.rs` compiled it, keyed by the rule's
-/// wrapped guard patterns joined by NUL, sorted; each with its range in [`GUARD_SETS_BLOB`].
-static GUARD_SETS_INDEX: &[(&str, usize, usize)] = include!(concat!(env!("OUT_DIR"), "/guard_sets.rs"));
-static GUARD_SETS_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/guard_sets.bin"));
+/// wrapped guard patterns joined by NUL.
+static GUARD_SETS: Keyed = Keyed {
+    index: include!(concat!(env!("OUT_DIR"), "/guard_sets.rs")),
+    blob: include_bytes!(concat!(env!("OUT_DIR"), "/guard_sets.bin")),
+};
 
 /// The NFA `build.rs` compiled for a `not_next_to` set of the patterns `wrapped` (with
 /// [`pattern::SIZE_LIMIT`]), if it did: the same as compiling them now (unit test), as the set
 /// depends on its patterns alone.
 pub(crate) fn stored_guard_set(wrapped: &[String]) -> Option<regex_automata::nfa::thompson::NFA> {
-    let key = wrapped.join("\0");
-    let i = GUARD_SETS_INDEX.binary_search_by(|(k, _, _)| (*k).cmp(key.as_str())).ok()?;
-    nfacode::decode(GUARD_SETS_BLOB.get(GUARD_SETS_INDEX[i].1..GUARD_SETS_INDEX[i].2)?, pattern::SIZE_LIMIT)
+    nfacode::decode(GUARD_SETS.get(&wrapped.join("\0"))?, pattern::SIZE_LIMIT)
 }
 
 /// The NFA size limit the default sets were compiled with, and each of the four sets (the main
@@ -775,8 +790,7 @@ mod tests {
         // A list no default rule has is not found, nor one cut short.
         assert!(stored_entries(&["(?i)^(?:not a default pattern)$".to_string()]).is_none());
         // Malformed stored bytes are refused, never a panic.
-        let (_, start, end) = ENTRIES_INDEX[0];
-        let good = &ENTRIES_BLOB[start..end];
+        let good = ENTRIES.value(0).unwrap();
         assert!(entries::decode_entries(good).is_some());
         for cut in 0..good.len() {
             assert!(entries::decode_entries(&good[..cut]).is_none(), "a prefix of {cut} bytes decoded");
@@ -800,8 +814,8 @@ mod tests {
     /// pattern of the default rules, as the loader wraps it, has one (so none is parsed at start).
     #[test]
     fn prebuilt_trees_equal_a_fresh_parse() {
-        assert!(PARSED_INDEX.len() > 100, "the build stored {} trees", PARSED_INDEX.len());
-        for (text, _, _) in PARSED_INDEX {
+        assert!(PARSED.index.len() > 100, "the build stored {} trees", PARSED.index.len());
+        for (text, _, _) in PARSED.index {
             let fresh = regex_syntax::ParserBuilder::new().build().parse(text).unwrap();
             assert_eq!(prebuilt(text).as_ref(), Some(&fresh), "{text}");
         }
