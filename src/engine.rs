@@ -1372,8 +1372,28 @@ fn pattern_group(p: &str) -> Option<usize> {
         let mut buf = [0u8; 4];
         let lead = c.encode_utf8(&mut buf).as_bytes()[0];
         let m = LEAD_GROUPS[lead as usize];
-        (m != 0).then(|| m.trailing_zeros() as usize)
+        (m != 0).then(|| char_group(c, m).trailing_zeros() as usize)
     })
+}
+
+/// The one group of `m`, the groups of `c`'s lead byte, that holds `c`'s cues. A lead byte of
+/// several groups (`E1`: U+1000-U+1FFF) is told apart by the character, so that the cues of
+/// Georgian, Myanmar, Ethiopic, Khmer or Mongolian go to the table of other scripts and not to
+/// the Latin one, which every Latin line of every document scans: the gate stays sound, since a
+/// line with the character has its lead byte and so every group of `m`.
+fn char_group(c: char, m: u16) -> u16 {
+    let want = match u32::from(c) {
+        0x1D00..=0x1EFF => LATIN,
+        0x1F00..=0x1FFF => GREEK,
+        0x1100..=0x11FF => HANGUL,
+        0x1000..=0x10FF | 0x1200..=0x1CFF => OTHER,
+        _ => 0,
+    };
+    if want & m != 0 {
+        want
+    } else {
+        m & m.wrapping_neg()
+    }
 }
 
 #[derive(Debug)]
@@ -4739,6 +4759,15 @@ mod tests {
         assert_eq!(pattern_group("“Read more”"), None);
         assert_eq!(pattern_group("(Фото:"), Some(CYRILLIC.trailing_zeros() as usize));
         assert_eq!(pattern_group("사진="), Some(HANGUL.trailing_zeros() as usize));
+        // A lead byte of several groups: the character's own.
+        assert_eq!(pattern_group("კომენტარები"), Some(OTHER.trailing_zeros() as usize));
+        assert_eq!(pattern_group("ᄀ"), Some(HANGUL.trailing_zeros() as usize));
+        assert_eq!(pattern_group("Chia sẻ"), Some(LATIN.trailing_zeros() as usize));
+        assert_eq!(pattern_group("ἔργα"), Some(GREEK.trailing_zeros() as usize));
+        for p in ["კომენტარები", "ᄀ", "Chia sẻ", "ἔργα", "ក្រុម", "ሼር"] {
+            let g = pattern_group(p).unwrap();
+            assert_ne!(line_stats(&format!("abc {p} xyz")).1 & (1 << g), 0, "{p}");
+        }
     }
 
     /// The document's cue scan without the long lines against the plain definition (every line
