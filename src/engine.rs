@@ -3697,18 +3697,18 @@ fn without_closers(raw: &str) -> &str {
     raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'))
 }
 
-/// Whether a line ends with a full stop (`.`, `。` or the danda `।` of Bengali and Hindi, closing
-/// quotes and brackets after it allowed; not an ellipsis).
+/// Whether a line ends with a full stop (`.`, `。`, the danda `।` of Bengali and Hindi or the
+/// Urdu full stop `۔`, closing quotes and brackets after it allowed; not an ellipsis).
 fn ends_with_stop(raw: &str) -> bool {
     let t = without_closers(raw);
-    t.ends_with(['.', '。', '।']) && !t.ends_with("...")
+    t.ends_with(['.', '。', '।', '۔']) && !t.ends_with("...")
 }
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
 /// quotes and brackets after it allowed).
 pub(crate) fn ends_like_sentence(raw: &str) -> bool {
     let t = without_closers(raw);
-    t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।'])
+    t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।', '۔'])
 }
 
 /// Turns line claims and inline proposals into sorted, non-overlapping edits.

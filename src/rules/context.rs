@@ -306,14 +306,14 @@ fn neighbours(class: &[Class], counts: impl Fn(Class) -> bool) -> (Vec<Option<Cl
 struct Guesser {
     /// The languages, in the order of their codes, and the `stopwords_high` of each.
     langs: Vec<(String, f64)>,
-    words: FastMap<Box<str>, u32>,
+    words: FastMap<Box<str>, u64>,
     longest: usize,
     /// The shapes of all the words (see [`WordShapes`]).
     shapes: WordShapes,
 }
 
 impl Guesser {
-    const MAX_LANGUAGES: usize = 32;
+    const MAX_LANGUAGES: usize = 64;
 
     /// `None` when there are more languages than bits, or one has no positive threshold.
     fn new(c: &Context) -> Option<Guesser> {
@@ -323,7 +323,7 @@ impl Guesser {
             return None;
         }
         let mut langs = Vec::with_capacity(codes.len());
-        let mut words: FastMap<Box<str>, u32> = FastMap::default();
+        let mut words: FastMap<Box<str>, u64> = FastMap::default();
         for (k, lang) in codes.into_iter().enumerate() {
             let high = c.t("stopwords_high", Some(lang));
             if high.is_nan() || high <= 0.0 {
@@ -331,7 +331,7 @@ impl Guesser {
             }
             langs.push((lang.clone(), high));
             for w in &c.stopwords[lang] {
-                *words.entry(w.as_str().into()).or_default() |= 1 << k;
+                *words.entry(w.as_str().into()).or_default() |= 1u64 << k;
             }
         }
         let longest = words.keys().map(|w| w.len()).max().unwrap_or(0);
@@ -458,8 +458,9 @@ const VERSE_MIN_LINES: usize = 4;
 /// pass of [`Context::bad_lines`] makes good.
 const SENTENCE_RUN_LINES: usize = 3;
 
-/// The marks that end a sentence, for [`ends_sentence`].
-const SENTENCE_ENDS: [char; 6] = ['.', '!', '?', '。', '！', '？'];
+/// The marks that end a sentence, for [`ends_sentence`] (the Urdu full stop `۔` too: no other
+/// language's text has it, and without it no Urdu line ended as a sentence).
+const SENTENCE_ENDS: [char; 7] = ['.', '!', '?', '。', '！', '？', '۔'];
 
 /// `line` without trailing white space and then closing quotes or a bracket: the marks this rule
 /// has always passed over (the engine's `without_closers` also passes over CJK brackets; the
@@ -487,7 +488,7 @@ fn ends_sentence(line: &str) -> bool {
 /// A teaser cut short ("...", "…") does not.
 fn ends_prose_line(line: &str) -> bool {
     let t = trim_closers(line);
-    t.ends_with(['.', '。', ',', '，']) && !t.ends_with("..")
+    t.ends_with(['.', '。', '۔', ',', '，']) && !t.ends_with("..")
 }
 
 /// Leading whitespace of a line, in bytes: whole-page text renders each block at its depth in the
@@ -1249,6 +1250,9 @@ mod tests {
             }
         }
         assert!(langs.len() >= 10 && some > 1000, "{} languages, {some} texts with function words", langs.len());
+        // Every language with stop words and no particles is guessed among (the guess held 32
+        // languages, one bit each, and switched off past them).
+        assert_eq!(langs.len(), c.stopwords.keys().filter(|l| !c.particles.contains_key(*l)).count());
     }
 
     /// The longest lines of a page, as the language sample takes them.
