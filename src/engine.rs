@@ -972,11 +972,12 @@ impl Index {
     }
 }
 
-/// After the first `words` words of `raw`, does a separator (`:`, `»`, `|`, `…`, `—`, `-`, `>`) follow?
+/// After the first `words` words of `raw`, does a separator (`:`, `»`, `|`, `…`, `—`, `-`, `>`, the
+/// Armenian `՝` of "Կարդացեք նաև՝ …") follow?
 fn followed_by_separator(raw: &str, words: usize) -> bool {
     end_of_words(raw, words).is_some_and(|i| {
         let rest = raw[i..].trim_start();
-        rest.starts_with([':', '»', '›', '|', '…', '—', '–', '-', '>', '：', '~', '→', '⟶', '➜', '➔', '▶', '►', '⇒']) || rest.starts_with("...")
+        rest.starts_with([':', '»', '›', '|', '…', '—', '–', '-', '>', '：', '~', '→', '⟶', '➜', '➔', '▶', '►', '⇒', '՝']) || rest.starts_with("...")
     })
 }
 

@@ -294,6 +294,15 @@ pub fn script_at(s: &str, i: usize) -> (Option<Script>, usize) {
     (script_of(c), c.len_utf8())
 }
 
+/// Whether `c` is a lower-case letter as a text's case tells it: Unicode's lower case, less the
+/// Georgian Mkhedruli letters (U+10D0-U+10FF), which Unicode counts as lower case since it gave
+/// them capitals (Mtavruli) but which Georgian writes without capitals, as a script with no case.
+/// So a Georgian title or label reads as one does in Hangul or Arabic, not as a sentence's own
+/// lower-case word.
+pub fn is_lower_case(c: char) -> bool {
+    c.is_lowercase() && !matches!(c, '\u{10D0}'..='\u{10FF}')
+}
+
 /// `char::is_alphanumeric`, with the characters of two UTF-8 bytes (U+0080..U+07FF: Latin
 /// letters with marks, Greek, Cyrillic, Armenian, Hebrew, Arabic) answered from a table of 256
 /// bytes that std's own answers fill on first use. std looks each of them up by a search of its
@@ -906,6 +915,15 @@ mod tests {
                 assert_eq!(trim_to_alphanumeric(w), w.trim_matches(|c: char| !c.is_alphanumeric()), "{w:?}");
             }
         }
+    }
+
+    #[test]
+    fn georgian_letters_are_no_lower_case() {
+        assert!(is_lower_case('a') && is_lower_case('я') && is_lower_case('ß'));
+        assert!(!is_lower_case('A') && !is_lower_case('한') && !is_lower_case('7'));
+        // Mkhedruli, which Unicode calls lower case: "გააზიარე" (share) opens a label as "Share" does.
+        assert!('გ'.is_lowercase() && !is_lower_case('გ') && !is_lower_case('ჰ'));
+        assert!("გააზიარე".chars().all(|c| !is_lower_case(c)));
     }
 
     #[test]

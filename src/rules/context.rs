@@ -446,7 +446,7 @@ fn link_like(item: &str) -> bool {
         None => true,
         Some(c) => {
             let sentence = item.ends_with('.') && !item.ends_with("..");
-            !(c.is_lowercase() || c.is_numeric() || item.contains(':') || sentence)
+            !(crate::text::is_lower_case(c) || c.is_numeric() || item.contains(':') || sentence)
         }
     }
 }

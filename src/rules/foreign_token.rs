@@ -644,7 +644,7 @@ impl ForeignToken {
 /// ("Печать", "Share"), or with a letter that has no case (Hangul, Han, Kana, Arabic, ...). A
 /// lower-case word is the sentence's own noun or verb ("eine печать des Unternehmens").
 fn capitalised(text: &str) -> bool {
-    text.chars().find(|c| c.is_alphabetic()).is_some_and(|c| !c.is_lowercase())
+    text.chars().find(|c| c.is_alphabetic()).is_some_and(|c| !crate::text::is_lower_case(c))
 }
 
 /// What [`ForeignToken::discussed_runs`] finds: the runs (script index, first token) and how many

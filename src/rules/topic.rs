@@ -60,7 +60,7 @@ impl Topic {
             || is_list_item(raw)
             || raw.contains('|')
             || crate::engine::ends_like_sentence(raw)
-            || raw.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase)
+            || raw.chars().find(|c| c.is_alphabetic()).is_some_and(crate::text::is_lower_case)
         {
             return false;
         }
