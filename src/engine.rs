@@ -870,9 +870,10 @@ impl Index {
 
     fn prefix_rule(&self, raw: &str, norm: &str, rules: &[Rule]) -> Option<u32> {
         // What follows a read-more or related label is a headline; a line that ends with a full
-        // stop is a sentence ("Lesetipp: Der neue Roman ist klug und witzig zugleich."). On the
-        // public real pages 1 of 331 such edits ended so, and it spanned two lines.
-        if self.tables.prefixes.is_empty() || (raw.ends_with('.') && !raw.ends_with("..")) {
+        // stop is a sentence ("Lesetipp: Der neue Roman ist klug und witzig zugleich."; the Urdu
+        // `۔` and the Armenian `։` are full stops too). On the public real pages 1 of 331 such
+        // edits ended so, and it spanned two lines.
+        if self.tables.prefixes.is_empty() || ends_with_period(raw) {
             return None;
         }
         // Every phrase `prefix_phrase` looks up opens with the line's first token.
@@ -3698,18 +3699,25 @@ fn without_closers(raw: &str) -> &str {
     raw.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | '」' | '』' | ')' | '）' | ']'))
 }
 
-/// Whether a line ends with a full stop (`.`, `。`, the danda `।` of Bengali and Hindi or the
-/// Urdu full stop `۔`, closing quotes and brackets after it allowed; not an ellipsis).
+/// Whether a line ends with a full stop (`.`, `。`, the danda `।` of Bengali and Hindi, the Urdu
+/// full stop `۔` or the Armenian `։`, closing quotes and brackets after it allowed; not an
+/// ellipsis).
 fn ends_with_stop(raw: &str) -> bool {
     let t = without_closers(raw);
-    t.ends_with(['.', '。', '।', '۔']) && !t.ends_with("...")
+    t.ends_with(['.', '。', '।', '۔', '։']) && !t.ends_with("...")
+}
+
+/// Whether `raw` ends with a full stop of an alphabetic script (`.`, the Urdu `۔`, the Armenian
+/// `։`), not with two dots or more (a teaser cut short).
+fn ends_with_period(raw: &str) -> bool {
+    raw.ends_with(['.', '۔', '։']) && !raw.ends_with("..")
 }
 
 /// Whether a line ends like a sentence: a full stop, question or exclamation mark (closing
 /// quotes and brackets after it allowed).
 pub(crate) fn ends_like_sentence(raw: &str) -> bool {
     let t = without_closers(raw);
-    t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।', '۔'])
+    t.ends_with(['.', '!', '?', '。', '！', '？', '…', '؟', '।', '۔', '։'])
 }
 
 /// Turns line claims and inline proposals into sorted, non-overlapping edits.
@@ -4912,7 +4920,7 @@ mod tests {
                 }
             }
             // The first-token gate of the prefix phrases turns away only lines they would.
-            if want && (!line.ends_with('.') || line.ends_with("..")) {
+            if want && !ends_with_period(line) {
                 let gated = index.prefix_rule(line, &whole_buf, rules);
                 assert_eq!(gated, index.prefix_phrase(line, &whole_buf, rules), "{line:?}");
                 seen_prefix += usize::from(gated.is_some());

@@ -58,7 +58,7 @@ pub enum Finding {
 }
 
 const CLOSERS: &[char] = &[')', ']', '】', '」', '』', '）', '›', '»', '"', '”', '\''];
-const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
+const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？', '۔', '։'];
 
 impl Caption {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {

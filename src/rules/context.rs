@@ -458,9 +458,10 @@ const VERSE_MIN_LINES: usize = 4;
 /// pass of [`Context::bad_lines`] makes good.
 const SENTENCE_RUN_LINES: usize = 3;
 
-/// The marks that end a sentence, for [`ends_sentence`] (the Urdu full stop `۔` too: no other
-/// language's text has it, and without it no Urdu line ended as a sentence).
-const SENTENCE_ENDS: [char; 7] = ['.', '!', '?', '。', '！', '？', '۔'];
+/// The marks that end a sentence, for [`ends_sentence`] (the Urdu full stop `۔` and the Armenian
+/// `։` too: no other language's text has them, and without them no Urdu or Armenian line ended as
+/// a sentence).
+const SENTENCE_ENDS: [char; 8] = ['.', '!', '?', '。', '！', '？', '۔', '։'];
 
 /// `line` without trailing white space and then closing quotes or a bracket: the marks this rule
 /// has always passed over (the engine's `without_closers` also passes over CJK brackets; the
@@ -488,7 +489,7 @@ fn ends_sentence(line: &str) -> bool {
 /// A teaser cut short ("...", "…") does not.
 fn ends_prose_line(line: &str) -> bool {
     let t = trim_closers(line);
-    t.ends_with(['.', '。', '۔', ',', '，']) && !t.ends_with("..")
+    t.ends_with(['.', '。', '۔', '։', ',', '，']) && !t.ends_with("..")
 }
 
 /// Leading whitespace of a line, in bytes: whole-page text renders each block at its depth in the
