@@ -1182,8 +1182,11 @@ const LEAD_GROUPS: [u16; 256] = {
             0xC3..=0xCC => LATIN,
             0xCD => LATIN | GREEK,
             0xCE | 0xCF => GREEK,
-            0xD0..=0xD5 => CYRILLIC,
-            0xD6..=0xDF => ARABIC,
+            0xD0..=0xD3 => CYRILLIC,
+            // Armenian (U+0530-U+058F) shares these lead bytes with Cyrillic and Hebrew.
+            0xD4 | 0xD5 => CYRILLIC | OTHER,
+            0xD6 => ARABIC | OTHER,
+            0xD7..=0xDF => ARABIC,
             0xE0 => INDIC,
             0xE1 => LATIN | GREEK | HANGUL | OTHER,
             0xE2 => 0,
@@ -1379,16 +1382,17 @@ fn pattern_group(p: &str) -> Option<usize> {
 }
 
 /// The one group of `m`, the groups of `c`'s lead byte, that holds `c`'s cues. A lead byte of
-/// several groups (`E1`: U+1000-U+1FFF) is told apart by the character, so that the cues of
-/// Georgian, Myanmar, Ethiopic, Khmer or Mongolian go to the table of other scripts and not to
-/// the Latin one, which every Latin line of every document scans: the gate stays sound, since a
-/// line with the character has its lead byte and so every group of `m`.
+/// several groups (`E1`: U+1000-U+1FFF; `D4`-`D6`, Armenian beside Cyrillic and Hebrew) is told
+/// apart by the character, so that the cues of Georgian, Armenian, Myanmar, Ethiopic, Khmer or
+/// Mongolian go to the table of other scripts and not to the Latin or Cyrillic one, which every
+/// Latin or Cyrillic line of a document scans (Armenian cues had doubled the Cyrillic table): the
+/// gate stays sound, since a line with the character has its lead byte and so every group of `m`.
 fn char_group(c: char, m: u16) -> u16 {
     let want = match u32::from(c) {
         0x1D00..=0x1EFF => LATIN,
         0x1F00..=0x1FFF => GREEK,
         0x1100..=0x11FF => HANGUL,
-        0x1000..=0x10FF | 0x1200..=0x1CFF => OTHER,
+        0x1000..=0x10FF | 0x1200..=0x1CFF | 0x0530..=0x058F => OTHER,
         _ => 0,
     };
     if want & m != 0 {
@@ -4773,7 +4777,11 @@ mod tests {
         assert_eq!(pattern_group("ᄀ"), Some(HANGUL.trailing_zeros() as usize));
         assert_eq!(pattern_group("Chia sẻ"), Some(LATIN.trailing_zeros() as usize));
         assert_eq!(pattern_group("ἔργα"), Some(GREEK.trailing_zeros() as usize));
-        for p in ["კომენტარები", "ᄀ", "Chia sẻ", "ἔργα", "ក្រុម", "ሼር"] {
+        assert_eq!(pattern_group("Մեկնաբանություններ"), Some(OTHER.trailing_zeros() as usize));
+        assert_eq!(pattern_group("օգտագործում"), Some(OTHER.trailing_zeros() as usize));
+        assert_eq!(pattern_group("Коментари"), Some(CYRILLIC.trailing_zeros() as usize));
+        assert_eq!(pattern_group("שלום"), Some(ARABIC.trailing_zeros() as usize));
+        for p in ["კომენტარები", "ᄀ", "Chia sẻ", "ἔργα", "ក្រុម", "ሼር", "Մեկնաբանություններ", "օգտագործում", "Ԁ", "ֆ"] {
             let g = pattern_group(p).unwrap();
             assert_ne!(line_stats(&format!("abc {p} xyz")).1 & (1 << g), 0, "{p}");
         }
