@@ -2846,7 +2846,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             // So does a heading glued to its headline, on the terms of the lines under it.
             if let Some((r, s, glued)) = pending {
                 if let Kind::Region(g) = &rules[r as usize].kind {
+                    // A comment thread's heading or count is no member (see `opens_thread`).
                     let member = is_member(index, rules, g, rules[r as usize].category, trimmed)
+                        && !(g.headline_max_chars > 0 && claim.is_some_and(|c| rules[c.rule as usize].category == crate::Category::CommentThread))
                         && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)))
                         && !(may_quote(trimmed) && quotes(trimmed, &normalize_label(doc.line(s).trim())));
                     if member {
@@ -2854,7 +2856,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                         let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
                         claims[s] = Some(Claim { rule: r, reason });
                         claims[i] = claim.or(Some(Claim { rule: r, reason: "inside a region" }));
-                        i = take_region(&doc, index, rules, r, g, i, if glued { 2 } else { 0 }, &mut claims);
+                        i = take_region(&doc, index, rules, r, g, i, if glued { 2 } else { 0 }, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
                         continue;
                     }
                 }
@@ -2873,7 +2875,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                         }
                         if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && !page_only {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
-                            let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
+                            let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
                             if !g.needs_member || next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason });
                                 i = next;
@@ -2901,7 +2903,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf, &mut words_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && (!g.opens_page_only(trimmed) || is_page()) {
-                            let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims);
+                            let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
                             if next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason: "region start, with its first headline on the same line" });
                                 i = next;
@@ -2921,7 +2923,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if let Some(&(_, r)) = index.tables.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
                 if let Kind::Region(g) = &rules[r as usize].kind {
                     if g.may_start(content_seen, line.start, text.len()) {
-                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims);
+                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
                         continue;
                     }
                 }
@@ -3473,6 +3475,7 @@ fn take_region(
     i: usize,
     taken: usize,
     claims: &mut [Option<Claim>],
+    check: &mut ThreadCheck<'_, '_>,
 ) -> usize {
     let category = rules[r as usize].category;
     let mut taken = taken;
@@ -3498,6 +3501,13 @@ fn take_region(
             break;
         }
         if !is_member(index, rules, g, category, raw) {
+            break;
+        }
+        // A list of headlines does not run into a comment thread: the thread's heading or count
+        // ("2 Comments", "5 thoughts on “…”" under WordPress's "Related") ends it, and the lines
+        // under it are judged on their own (a comment is text, and may ask or exclaim as a
+        // headline does).
+        if g.headline_max_chars > 0 && opens_thread(index, rules, raw, check) {
             break;
         }
         // A reference work's next section ("References" over its sources); a list's own item
@@ -3531,6 +3541,39 @@ fn take_region(
         j += 1;
     }
     last + 1
+}
+
+/// What [`take_region`] needs to tell a comment thread's first line (see [`opens_thread`]): the
+/// document's searchers of the line sets whose patterns have no gate, and a buffer.
+struct ThreadCheck<'s, 'a> {
+    main: &'s mut crate::lineset::Searcher<'a>,
+    digits: &'s mut crate::lineset::Searcher<'a>,
+    buf: &'s mut String,
+}
+
+/// Whether the trimmed line `raw` opens a comment thread: a rule of the comment-thread category
+/// removes it as the thread's heading ("5 thoughts on “…”", a `quoted` phrase) or its count ("2
+/// Comments", "12 Kommentare", a pattern). Only the patterns without a gate are asked (a gate's
+/// phrases are known for the line being judged, not for the lines a region looks ahead at); the
+/// default rules' comment counts open with a number or a word and have none.
+fn opens_thread(index: &Index, rules: &[Rule], raw: &str, check: &mut ThreadCheck<'_, '_>) -> bool {
+    let thread = |r: u32| rules[r as usize].category == crate::Category::CommentThread;
+    let chars = char_len(raw);
+    if !index.tables.quoted.is_empty() && chars <= index.tables.max_quoted_chars && raw.ends_with(CLOSING_QUOTES) {
+        let head = index.quoted_head(raw, check.buf);
+        if index.quoted_rule(raw, head, rules).is_some_and(thread) {
+            return true;
+        }
+    }
+    if chars > index.max_pattern_chars {
+        return false;
+    }
+    let allowed = |k: u32| {
+        let r = index.regex_rule[k as usize];
+        thread(r) && matches!(&rules[r as usize].kind, Kind::Pattern(p) if chars <= p.max_chars && !p.has_foreign_label(raw)) && !index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw))
+    };
+    (!index.regex.is_empty() && check.main.first(raw, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k))).is_some())
+        || (!index.digits.is_empty() && crate::lineset::has_digit(raw) && check.digits.first(raw, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))).is_some())
 }
 
 /// Whether the trimmed line `raw` may belong to region `g` of `category`: short enough for
