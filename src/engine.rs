@@ -2846,12 +2846,14 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             // So does a heading glued to its headline, on the terms of the lines under it.
             if let Some((r, s, glued)) = pending {
                 if let Kind::Region(g) = &rules[r as usize].kind {
-                    // A comment thread's heading or count is no member (see `opens_thread`).
                     let member = is_member(index, rules, g, rules[r as usize].category, trimmed)
-                        && !(g.headline_max_chars > 0 && claim.is_some_and(|c| rules[c.rule as usize].category == crate::Category::CommentThread))
                         && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)))
                         && !(may_quote(trimmed) && quotes(trimmed, &normalize_label(doc.line(s).trim())));
-                    if member {
+                    // A list of headlines that waits for its first one gets a comment thread
+                    // instead: it never opens, and the thread's lines are judged on their own.
+                    if member && g.headline_max_chars > 0 && thread_opens_at(&doc, index, rules, i, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf }) {
+                        pending = None;
+                    } else if member {
                         pending = None;
                         let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
                         claims[s] = Some(Claim { rule: r, reason });
@@ -3507,7 +3509,7 @@ fn take_region(
         // ("2 Comments", "5 thoughts on “…”" under WordPress's "Related") ends it, and the lines
         // under it are judged on their own (a comment is text, and may ask or exclaim as a
         // headline does).
-        if g.headline_max_chars > 0 && opens_thread(index, rules, raw, check) {
+        if g.headline_max_chars > 0 && thread_opens_at(doc, index, rules, j, check) {
             break;
         }
         // A reference work's next section ("References" over its sources); a list's own item
@@ -3551,11 +3553,24 @@ struct ThreadCheck<'s, 'a> {
     buf: &'s mut String,
 }
 
-/// Whether the trimmed line `raw` opens a comment thread: a rule of the comment-thread category
-/// removes it as the thread's heading ("5 thoughts on “…”", a `quoted` phrase) or its count ("2
-/// Comments", "12 Kommentare", a pattern). Only the patterns without a gate are asked (a gate's
-/// phrases are known for the line being judged, not for the lines a region looks ahead at); the
-/// default rules' comment counts open with a number or a word and have none.
+/// Whether a comment thread opens at line `j`: the line opens one (see [`opens_thread`]), and it is
+/// not the count a widget prints under each of its headlines ("Ten cafés worth the detour / 5
+/// Comments / Why the clock tower stopped / No Comments"), where the line after the next is
+/// another count.
+fn thread_opens_at(doc: &Document, index: &Index, rules: &[Rule], j: usize, check: &mut ThreadCheck<'_, '_>) -> bool {
+    if !opens_thread(index, rules, doc.line(j).trim(), check) {
+        return false;
+    }
+    let after_next = (j + 1..doc.lines.len()).filter(|&k| !doc.lines[k].blank).nth(1);
+    !after_next.is_some_and(|k| opens_thread(index, rules, doc.line(k).trim(), check))
+}
+
+/// Whether the trimmed line `raw` is a comment thread's heading or count: a rule of the
+/// comment-thread category removes it as the thread's heading ("5 thoughts on “…”", a `quoted`
+/// phrase) or its count ("2 Comments", "12 Kommentare", a pattern). Only the patterns of the main
+/// and digit line sets are asked, not the gated or floating ones (a gate's phrases are known for
+/// the line being judged, not for the lines a region looks ahead at); the default rules' comment
+/// counts are all in those two sets.
 fn opens_thread(index: &Index, rules: &[Rule], raw: &str, check: &mut ThreadCheck<'_, '_>) -> bool {
     let thread = |r: u32| rules[r as usize].category == crate::Category::CommentThread;
     let chars = char_len(raw);
