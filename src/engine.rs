@@ -2850,9 +2850,14 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                         && !(glued && (ends_with_full_stop(trimmed) || starts_region(index, rules, trimmed)))
                         && !(may_quote(trimmed) && quotes(trimmed, &normalize_label(doc.line(s).trim())));
                     // A list of headlines that waits for its first one gets a comment thread
-                    // instead: it never opens, and the thread's lines are judged on their own.
+                    // instead: the start goes alone, as a start with its lines right under it
+                    // does (so that a second pass, which no longer sees the thread's count
+                    // between them, finds no start over the comments), and the thread's lines
+                    // are judged on their own.
                     if member && g.headline_max_chars > 0 && thread_opens_at(&doc, index, rules, i, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf }) {
                         pending = None;
+                        let reason = if glued { "region start, with its first headline on the same line, over a comment thread" } else { "region start, over a comment thread" };
+                        claims[s] = Some(Claim { rule: r, reason });
                     } else if member {
                         pending = None;
                         let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
