@@ -2093,8 +2093,8 @@ impl Spellings {
 /// one code a class holds each cue's spellings in one path instead of three (lower, capitalised
 /// and upper case): on the default rules, the Cyrillic cues took 12,679 states in 86 codes and
 /// take 4,178 in 50, the ASCII and Latin ones 30,577 in 111 and 24,046 in 63 (the narrow table's
-/// entries 7.5 MiB, then 2.9 MiB). The classes are a partition, so a class may hold bytes no cue pairs directly
-/// (`80` pairs with `A0` and `90`): [`Spellings`] rejects what else they let match.
+/// entries 7.5 MiB, then 2.9 MiB). The classes are a partition, so a class may hold bytes no cue
+/// pairs directly (`80` pairs with `A0` and `90`): [`Spellings`] rejects what else they let match.
 fn case_classes(lower: &[String]) -> [u8; 256] {
     let mut class: [u8; 256] = std::array::from_fn(|b| b as u8);
     fn root(class: &[u8; 256], mut b: u8) -> u8 {
@@ -2709,9 +2709,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     let mut norm_buf = std::mem::take(&mut s.norm_buf);
     let mut line_hits = std::mem::take(&mut s.line_hits);
     let [kept_hits, kept_gated, kept_digits, kept_floating] = std::mem::take(&mut s.pattern_hits);
-    let mut patterns = index.regex.searcher_in(kept_hits);
+    // The two sets whose patterns have no gate, which `take_region` also asks (see `Ungated`).
+    let mut ungated = Ungated { main: index.regex.searcher_in(kept_hits), digits: index.digits.searcher_in(kept_digits) };
     let mut gated_patterns = index.gated.searcher_in(kept_gated);
-    let mut digit_patterns = index.digits.searcher_in(kept_digits);
     let mut floating_patterns = index.floating.searcher_in(kept_floating);
     let mut gates_open = std::mem::take(&mut s.gates_open);
     let mut i = 0;
@@ -2800,11 +2800,11 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             let earliest = |a: Option<u32>, b: Option<u32>| a.into_iter().chain(b).min();
             let mut first: Option<u32> = None;
             if !index.regex.is_empty() {
-                first = patterns.first(trimmed, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k)));
+                first = ungated.main.first(trimmed, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k)));
             }
             let digit = (!index.digits.is_empty() || index.floating_needs_digit) && crate::lineset::has_digit(trimmed);
             if digit && !index.digits.is_empty() {
-                first = earliest(first, digit_patterns.first(trimmed, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))));
+                first = earliest(first, ungated.digits.first(trimmed, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))));
             }
             if !index.floating.is_empty()
                 && chars <= index.floating_max_chars
@@ -2854,7 +2854,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                     // does (so that a second pass, which no longer sees the thread's count
                     // between them, finds no start over the comments), and the thread's lines
                     // are judged on their own.
-                    if member && g.headline_max_chars > 0 && thread_opens_at(&doc, index, rules, i, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf }) {
+                    if member && g.headline_max_chars > 0 && thread_opens_at(&doc, index, rules, i, &mut ungated, &mut token_buf) {
                         pending = None;
                         let reason = if glued { "region start, with its first headline on the same line, over a comment thread" } else { "region start, over a comment thread" };
                         claims[s] = Some(Claim { rule: r, reason });
@@ -2863,7 +2863,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                         let reason = if glued { "region start, with its first headline on the same line, and more after lines other rules remove" } else { "region start, with a member after lines other rules remove" };
                         claims[s] = Some(Claim { rule: r, reason });
                         claims[i] = claim.or(Some(Claim { rule: r, reason: "inside a region" }));
-                        i = take_region(&doc, index, rules, r, g, i, if glued { 2 } else { 0 }, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
+                        i = take_region(&doc, index, rules, r, g, i, if glued { 2 } else { 0 }, &mut claims, &mut ungated, &mut token_buf);
                         continue;
                     }
                 }
@@ -2882,7 +2882,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                         }
                         if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && !page_only {
                             let reason = if g.tail_only { "region start, past the first quarter of the document (position prior)" } else { "region start" };
-                            let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
+                            let next = take_region(&doc, index, rules, r, g, i, 0, &mut claims, &mut ungated, &mut token_buf);
                             if !g.needs_member || next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason });
                                 i = next;
@@ -2910,7 +2910,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
                 if let Some(r) = glued_start(index, rules, trimmed, first, &mut token_buf, &mut words_buf) {
                     if let Kind::Region(g) = &rules[r as usize].kind {
                         if g.may_start(content_seen, line.start, text.len()) && !region_vetoed(&doc, g, i) && (!g.opens_page_only(trimmed) || is_page()) {
-                            let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
+                            let next = take_region(&doc, index, rules, r, g, i, 1, &mut claims, &mut ungated, &mut token_buf);
                             if next > i + 1 {
                                 claims[i] = Some(Claim { rule: r, reason: "region start, with its first headline on the same line" });
                                 i = next;
@@ -2930,7 +2930,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             if let Some(&(_, r)) = index.tables.followers.iter().find(|&&(cat, r)| cat == category && r != c.rule) {
                 if let Kind::Region(g) = &rules[r as usize].kind {
                     if g.may_start(content_seen, line.start, text.len()) {
-                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims, &mut ThreadCheck { main: &mut patterns, digits: &mut digit_patterns, buf: &mut token_buf });
+                        i = take_region(&doc, index, rules, r, g, i, 0, &mut claims, &mut ungated, &mut token_buf);
                         continue;
                     }
                 }
@@ -2991,7 +2991,7 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
     keep_topic_pages(&doc, rules, &mut claims, &mut inline);
     let edits = resolve(&doc, rules, &claims, inline);
     // Each buffer back in its place (`s.runs` is there already).
-    s.pattern_hits = [patterns, gated_patterns, digit_patterns, floating_patterns].map(|p| Some(p.into_hits()));
+    s.pattern_hits = [ungated.main, gated_patterns, ungated.digits, floating_patterns].map(|p| Some(p.into_hits()));
     (s.claims, s.hits, s.line_chars, s.line_masks, s.line_latin, s.lanes, s.line_hits, s.caption_hits) = (claims, hits, line_chars, line_masks, line_latin, lanes, line_hits, caption_hits);
     (s.toks, s.cue_state, s.token_buf, s.norm_buf, s.words_buf, s.gates_open, s.to_end, s.guarded, s.windowed, s.script_found) = (scratch, cue_state, token_buf, norm_buf, words_buf, gates_open, to_end, guarded, windowed_lines, script_found);
     edits
@@ -3482,7 +3482,8 @@ fn take_region(
     i: usize,
     taken: usize,
     claims: &mut [Option<Claim>],
-    check: &mut ThreadCheck<'_, '_>,
+    ungated: &mut Ungated<'_>,
+    buf: &mut String,
 ) -> usize {
     let category = rules[r as usize].category;
     let mut taken = taken;
@@ -3514,7 +3515,7 @@ fn take_region(
         // ("2 Comments", "5 thoughts on “…”" under WordPress's "Related") ends it, and the lines
         // under it are judged on their own (a comment is text, and may ask or exclaim as a
         // headline does).
-        if g.headline_max_chars > 0 && thread_opens_at(doc, index, rules, j, check) {
+        if g.headline_max_chars > 0 && thread_opens_at(doc, index, rules, j, ungated, buf) {
             break;
         }
         // A reference work's next section ("References" over its sources); a list's own item
@@ -3550,24 +3551,24 @@ fn take_region(
     last + 1
 }
 
-/// What [`take_region`] needs to tell a comment thread's first line (see [`opens_thread`]): the
-/// document's searchers of the line sets whose patterns have no gate, and a buffer.
-struct ThreadCheck<'s, 'a> {
-    main: &'s mut crate::lineset::Searcher<'a>,
-    digits: &'s mut crate::lineset::Searcher<'a>,
-    buf: &'s mut String,
+/// The document's searchers of the two line sets whose patterns have no gate (the main and the
+/// digit set): the main loop's, which [`take_region`] also asks to tell a comment thread's first
+/// line (see [`opens_thread`]).
+struct Ungated<'a> {
+    main: crate::lineset::Searcher<'a>,
+    digits: crate::lineset::Searcher<'a>,
 }
 
 /// Whether a comment thread opens at line `j`: the line opens one (see [`opens_thread`]), and it is
 /// not the count a widget prints under each of its headlines ("Ten cafés worth the detour / 5
 /// Comments / Why the clock tower stopped / No Comments"), where the line after the next is
 /// another count.
-fn thread_opens_at(doc: &Document, index: &Index, rules: &[Rule], j: usize, check: &mut ThreadCheck<'_, '_>) -> bool {
-    if !opens_thread(index, rules, doc.line(j).trim(), check) {
+fn thread_opens_at(doc: &Document, index: &Index, rules: &[Rule], j: usize, ungated: &mut Ungated<'_>, buf: &mut String) -> bool {
+    if !opens_thread(index, rules, doc.line(j).trim(), ungated, buf) {
         return false;
     }
     let after_next = (j + 1..doc.lines.len()).filter(|&k| !doc.lines[k].blank).nth(1);
-    !after_next.is_some_and(|k| opens_thread(index, rules, doc.line(k).trim(), check))
+    !after_next.is_some_and(|k| opens_thread(index, rules, doc.line(k).trim(), ungated, buf))
 }
 
 /// Whether the trimmed line `raw` is a comment thread's heading or count: a rule of the
@@ -3576,11 +3577,11 @@ fn thread_opens_at(doc: &Document, index: &Index, rules: &[Rule], j: usize, chec
 /// and digit line sets are asked, not the gated or floating ones (a gate's phrases are known for
 /// the line being judged, not for the lines a region looks ahead at); the default rules' comment
 /// counts are all in those two sets.
-fn opens_thread(index: &Index, rules: &[Rule], raw: &str, check: &mut ThreadCheck<'_, '_>) -> bool {
+fn opens_thread(index: &Index, rules: &[Rule], raw: &str, ungated: &mut Ungated<'_>, buf: &mut String) -> bool {
     let thread = |r: u32| rules[r as usize].category == crate::Category::CommentThread;
     let chars = char_len(raw);
     if !index.tables.quoted.is_empty() && chars <= index.tables.max_quoted_chars && raw.ends_with(CLOSING_QUOTES) {
-        let head = index.quoted_head(raw, check.buf);
+        let head = index.quoted_head(raw, buf);
         if index.quoted_rule(raw, head, rules).is_some_and(thread) {
             return true;
         }
@@ -3592,8 +3593,8 @@ fn opens_thread(index: &Index, rules: &[Rule], raw: &str, check: &mut ThreadChec
         let r = index.regex_rule[k as usize];
         thread(r) && matches!(&rules[r as usize].kind, Kind::Pattern(p) if chars <= p.max_chars && !p.has_foreign_label(raw)) && !index.tables.vetoes[r as usize].as_ref().is_some_and(|v| v.is_match(raw))
     };
-    (!index.regex.is_empty() && check.main.first(raw, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k))).is_some())
-        || (!index.digits.is_empty() && crate::lineset::has_digit(raw) && check.digits.first(raw, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))).is_some())
+    (!index.regex.is_empty() && ungated.main.first(raw, |p| Some(index.regex_ids[p]).filter(|&k| allowed(k))).is_some())
+        || (!index.digits.is_empty() && crate::lineset::has_digit(raw) && ungated.digits.first(raw, |p| Some(index.digit_ids[p]).filter(|&k| allowed(k))).is_some())
 }
 
 /// Whether the trimmed line `raw` may belong to region `g` of `category`: short enough for
