@@ -59,9 +59,12 @@ fn main() {
                     own.extend(list.iter().cloned());
                     rule_lists.push(list);
                 }
-                if let Some(list) = sources_of(rule, "not_next_to") {
-                    guards.extend(list.iter().cloned());
-                    guard_lists.push(list);
+                // A region's `thread_evidence` is a set of the same kind.
+                for key in ["not_next_to", "thread_evidence"] {
+                    if let Some(list) = sources_of(rule, key) {
+                        guards.extend(list.iter().cloned());
+                        guard_lists.push(list);
+                    }
                 }
             }
         }

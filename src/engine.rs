@@ -2899,7 +2899,9 @@ fn run_in(rules: &[Rule], index: &Index, text: &str, breaks: Option<&[usize]>, s
             // under it is known.
             if !index.tables.to_end.is_empty() {
                 if let Some(&r) = norm.and_then(|nm| index.tables.to_end.get(nm)) {
-                    to_end.push((r, i));
+                    if heading_alone(trimmed) {
+                        to_end.push((r, i));
+                    }
                 }
             }
             // A heading joined to its first headline on one line.
@@ -3645,6 +3647,52 @@ fn region_vetoed_over(doc: &Document, g: &crate::rules::region::Region, i: usize
     g.not_next_to.as_ref().is_some_and(|guard| (i + 1..doc.lines.len()).find(|&j| !doc.lines[j].blank).is_some_and(|j| left(j) && guard.is_match(doc.line(j).trim())))
 }
 
+/// Whether the trimmed line `t` is a heading as written, no code that normalises to one: a
+/// program's `"comments": [` or `<comments>` is a key, not a thread's heading (a Markdown
+/// `## Comments` is one).
+fn heading_alone(t: &str) -> bool {
+    !t.bytes().any(|b| matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b'<' | b'>' | b'=' | b'`' | b'\\'))
+}
+
+/// Whether a line under the `to_end` start `i` is evidence that a comment thread follows: among
+/// the first [`Region::EVIDENCE_LINES`] lines of 20 characters or more under it that no other rule
+/// removed, and the lines between them (four times as many non-blank lines at most), one matches
+/// the rule's `thread_evidence`. Only kept lines
+/// are counted, so a second pass, without the removed ones, searches the same lines. That another rule
+/// removes a line there is no evidence: a page's own sections end over a comment form or a
+/// "Comment" button ("Skomentuj") as often as a thread does.
+///
+/// [`Region::EVIDENCE_LINES`]: crate::rules::region::Region::EVIDENCE_LINES
+fn thread_follows(doc: &Document, evidence: &crate::rules::pattern::NotNextTo, i: usize, claims: &[Option<Claim>]) -> bool {
+    let mut kept = 0;
+    // Under a table or a timetable of short lines, the search still ends.
+    let mut seen = 0;
+    for (j, (line, claim)) in doc.lines.iter().zip(claims).enumerate().skip(i + 1) {
+        if line.blank {
+            continue;
+        }
+        seen += 1;
+        if seen > 4 * crate::rules::region::Region::EVIDENCE_LINES {
+            return false;
+        }
+        match claim {
+            Some(_) => {}
+            // Buttons and labels between the comments (a form's "Abbrechen Senden") are not counted.
+            None if char_len(doc.line(j).trim()) < 20 => {}
+            None => {
+                kept += 1;
+                if kept > crate::rules::region::Region::EVIDENCE_LINES {
+                    return false;
+                }
+            }
+        }
+        if evidence.is_match(doc.line(j).trim()) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Rounds of [`open_to_end`] at most.
 const TO_END_ROUNDS: usize = 8;
 
@@ -3740,14 +3788,25 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
         return;
     }
     let thread_chrome = |c: &Claim| matches!(rules[c.rule as usize].category, Category::CommentThread | Category::ReadMore);
+    let evidence = match &rules[r as usize].kind {
+        Kind::Region(g) => g.thread_evidence.as_ref(),
+        _ => None,
+    };
     let mut left = (i + 1..n).filter(|&j| !doc.lines[j].blank);
-    let mut first = None;
+    let (mut first, mut chrome_seen, mut notice_seen) = (None, false, false);
     for j in left.by_ref() {
         match &claims[j] {
             Some(c) if thread_chrome(c) => {}
+            // Under a poster's line, a stamp that another rule removes is the comment's own.
+            Some(_) if chrome_seen => {}
             Some(_) => {
                 claims[i] = Some(Claim { rule: r, reason: "heading of the block under it" });
                 return;
+            }
+            // A poster's line or a Reply button: the thread's own chrome, over its first comment.
+            None if evidence.is_some_and(|ev| ev.is_match(doc.line(j).trim())) => {
+                chrome_seen = true;
+                notice_seen |= char_len(doc.line(j).trim()) >= 20;
             }
             None => {
                 first = Some(j);
@@ -3761,7 +3820,13 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
     if first.is_some_and(|j| opens_numbered_item(doc.line(j).trim()) || is_run_in_title(doc.line(i).trim(), doc.line(j).trim(), true)) {
         return;
     }
-    if first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
+    // Buttons with no comment under them ("Comments" over "Reply" alone) are no thread: they stay;
+    // a thread's notice ("Comments may take up to an hour for moderation …") goes with its heading.
+    if chrome_seen && !notice_seen && first.is_none() {
+        return;
+    }
+    // Under the thread's own chrome, a short comment ("Anna K." over "Great news") is the thread's.
+    if !chrome_seen && first.is_none_or(|j| char_len(doc.line(j).trim()) < 20) {
         // Only a count or the heading word again to the end: the heading of a thread that is
         // not there, with its counter.
         let heading = normalize_label(doc.line(i));
@@ -3777,6 +3842,14 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
             }
         }
         return;
+    }
+    // A bare "Comments" over text heads a section of the page as often as a thread (a paper's
+    // variable, a judgment's reasoning, an exam's notes): the rest of the document goes only
+    // with evidence of a thread under it.
+    if let Kind::Region(g) = &rules[r as usize].kind {
+        if g.needs_evidence(doc.line(i)) && evidence.is_some_and(|ev| !thread_follows(doc, ev, i, claims)) {
+            return;
+        }
     }
     claims[i] = Some(Claim { rule: r, reason: "region start, past the first quarter of the document (position prior)" });
     for (k, c) in claims.iter_mut().enumerate().skip(i + 1) {

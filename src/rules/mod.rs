@@ -70,6 +70,7 @@ pub struct RawRule {
     pub start: Option<Spanned<Lexicon>>,
     pub members: Option<Spanned<Lexicon>>,
     pub page_only_start: Option<Spanned<Lexicon>>,
+    pub named_start: Option<Spanned<Lexicon>>,
     pub ends_at: Option<Spanned<Lexicon>>,
     // topic
     pub titles: Option<Spanned<Lexicon>>,
@@ -85,7 +86,9 @@ pub struct RawRule {
     pub after: Option<Spanned<Vec<Spanned<String>>>>,
     // pattern
     pub patterns: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
-    pub not_next_to: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    pub not_next_to: PatternLists,
+    // region (`to_end`)
+    pub thread_evidence: PatternLists,
     pub allowed_labels: Option<Spanned<Lexicon>>,
     // cues
     pub all_of: Option<Spanned<Vec<Lexicon>>>,
@@ -119,6 +122,10 @@ pub struct RawRule {
     pub content_headings: Option<Spanned<Lexicon>>,
     pub thresholds: Option<Spanned<BTreeMap<String, f64>>>,
 }
+
+/// A rule's table of regular expressions, a list per language (`patterns`, `not_next_to`,
+/// `thread_evidence`).
+pub type PatternLists = Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -283,8 +290,8 @@ pub(crate) fn check_fields(ctx: &FileCtx, raw: &RawRule, allowed: &[&str]) -> Re
         };
     }
     field!("phrases" => phrases, "labels" => labels, "match" => match_, "counts" => counts, "start" => start,
-        "members" => members, "page_only_start" => page_only_start, "ends_at" => ends_at, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
-        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted, "none_of_above" => none_of_above,
+        "members" => members, "page_only_start" => page_only_start, "named_start" => named_start, "ends_at" => ends_at, "max_lines" => max_lines, "member_max_chars" => member_max_chars, "headline_max_chars" => headline_max_chars,
+        "stop_at_blank" => stop_at_blank, "blank_ends_after" => blank_ends_after, "needs_member" => needs_member, "glued_start" => glued_start, "to_end" => to_end, "patterns" => patterns, "not_next_to" => not_next_to, "thread_evidence" => thread_evidence, "allowed_labels" => allowed_labels, "all_of" => all_of, "none_of" => none_of, "none_of_quoted" => none_of_quoted, "none_of_above" => none_of_above,
         "cues" => cues, "weak_cues" => weak_cues, "prefixes" => prefixes, "credit_prefixes" => credit_prefixes, "list_prefixes" => list_prefixes, "source_prefixes" => source_prefixes, "agencies" => agencies,
         "max_credit_chars" => max_credit_chars, "max_cue_chars" => max_cue_chars, "mention_cues" => mention_cues, "mention_after" => mention_after, "loanwords" => loanwords, "conjunctions" => conjunctions,
         "unlabelled_scripts" => unlabelled_scripts, "remove_unlabelled" => remove_unlabelled, "labelled_only_pairs" => labelled_only_pairs,
@@ -840,16 +847,23 @@ mod tests {
     /// load: each must compile. (A user's file is compiled at load, where a failure has a place.)
     #[test]
     fn default_neighbour_guards_compile() {
-        let mut n = 0;
+        let (mut n, mut evidence) = (0, 0);
         for (path, text) in default_files() {
             for rule in load_builtin_str(path, text, &mut HashSet::new()).unwrap() {
                 if let Some(g) = rule.kind.not_next_to() {
                     assert!(g.compiles(), "{path}: rule {}", rule.id);
                     n += 1;
                 }
+                if let Kind::Region(g) = &rule.kind {
+                    if let Some(ev) = &g.thread_evidence {
+                        assert!(ev.compiles(), "{path}: rule {}'s thread_evidence", rule.id);
+                        evidence += 1;
+                    }
+                }
             }
         }
         assert!(n >= 2, "{n} guards");
+        assert!(evidence >= 1, "{evidence} thread_evidence sets");
     }
 
     #[test]

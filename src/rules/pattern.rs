@@ -94,7 +94,13 @@ impl NotNextTo {
     /// The rule's `not_next_to` patterns (`None` without any), of a `pattern`, `phrase` or `region`
     /// rule.
     pub fn from_raw(ctx: &FileCtx, raw: &RawRule) -> Result<Option<NotNextTo>, RuleError> {
-        let Some(map) = &raw.not_next_to else { return Ok(None) };
+        Self::from_field(ctx, &raw.not_next_to, "not_next_to")
+    }
+
+    /// A set of line patterns like `not_next_to`'s, from the rule's field `name` (`map`):
+    /// a region's `thread_evidence`.
+    pub fn from_field(ctx: &FileCtx, map: &super::PatternLists, name: &str) -> Result<Option<NotNextTo>, RuleError> {
+        let Some(map) = map else { return Ok(None) };
         let mut wrapped = Vec::new();
         for p in map.get_ref().values().flatten() {
             let w = wrap(p.get_ref());
@@ -108,7 +114,7 @@ impl NotNextTo {
         let guard = NotNextTo { wrapped, set: std::sync::OnceLock::new() };
         if !ctx.builtin {
             if let Err(e) = guard.compiled() {
-                return Err(ctx.error(map.span(), format!("`not_next_to`: {e}")));
+                return Err(ctx.error(map.span(), format!("`{name}`: {e}")));
             }
         }
         Ok((!guard.wrapped.is_empty()).then_some(guard))

@@ -54,6 +54,10 @@ pub struct Region {
     /// The starts that open the region only in a whole rendered page (normalised, sorted; also in
     /// `start`).
     pub page_only: Vec<String>,
+    /// With `thread_evidence`: the starts that are evidence enough themselves, naming the readers
+    /// or the whole thread ("Reader Comments", "Leserkommentare"; normalised, sorted; also in
+    /// `start`).
+    pub named: Vec<String>,
     pub members: Vec<String>,
     /// Lines that end the region before them (normalised, sorted): the page's own next section.
     pub ends_at: Vec<String>,
@@ -78,11 +82,16 @@ pub struct Region {
     /// on a start whose first non-blank line under it is one of them (a letter that sets
     /// "Comments" on a line of its own and goes on "This word …").
     pub not_next_to: Option<super::pattern::NotNextTo>,
+    /// With `to_end`: the region runs to the end only when one of the first lines under its start
+    /// ([`Region::EVIDENCE_LINES`] kept lines of text, and the lines between them) matches one of
+    /// these patterns (a poster's "NAME says:", a "Reply" button, a comment policy): the evidence
+    /// that a thread follows, not a section of the page's own headed "Comments".
+    pub thread_evidence: Option<super::pattern::NotNextTo>,
 }
 
 impl Region {
     pub fn compile(ctx: &FileCtx, raw: &RawRule) -> Result<Self, RuleError> {
-        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to", "page_only_start", "ends_at"])?;
+        check_fields(ctx, raw, &["start", "members", "max_lines", "member_max_chars", "headline_max_chars", "stop_at_blank", "blank_ends_after", "needs_member", "position", "after", "glued_start", "to_end", "not_next_to", "thread_evidence", "page_only_start", "named_start", "ends_at"])?;
         let mut after = Vec::new();
         for c in raw.after.as_ref().map(|a| a.get_ref().as_slice()).unwrap_or_default() {
             after.push(c.get_ref().parse::<crate::Category>().map_err(|e| ctx.error(c.span(), e))?);
@@ -104,6 +113,12 @@ impl Region {
         if let Some(m) = &raw.ends_at {
             check_lexicon(ctx, m, "ends_at")?;
         }
+        if let Some(m) = &raw.named_start {
+            check_lexicon(ctx, m, "named_start")?;
+            if raw.thread_evidence.is_none() {
+                return Err(ctx.error(m.span(), "`named_start` applies only to a region with `thread_evidence` (the starts that need none)"));
+            }
+        }
         let tail_only = match &raw.position {
             None => false,
             Some(p) => match p.get_ref().as_str() {
@@ -118,14 +133,22 @@ impl Region {
             v.dedup();
             v
         };
+        if let Some(ev) = &raw.thread_evidence {
+            if !raw.to_end.as_ref().is_some_and(|b| *b.get_ref()) {
+                return Err(ctx.error(ev.span(), "`thread_evidence` applies only to a region with `to_end = true`"));
+            }
+        }
         let page_only = raw.page_only_start.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default();
+        let named = raw.named_start.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default();
         let mut start = norm(start_lex);
         start.extend(page_only.iter().cloned());
+        start.extend(named.iter().cloned());
         start.sort();
         start.dedup();
         Ok(Region {
             start,
             page_only,
+            named,
             members: raw.members.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
             ends_at: raw.ends_at.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default(),
             max_lines: raw.max_lines.as_ref().map_or(12, |m| *m.get_ref() as usize),
@@ -139,11 +162,23 @@ impl Region {
             glued_start: raw.glued_start.as_ref().is_some_and(|b| *b.get_ref()),
             to_end: raw.to_end.as_ref().is_some_and(|b| *b.get_ref()),
             not_next_to: super::pattern::NotNextTo::from_raw(ctx, raw)?,
+            thread_evidence: super::pattern::NotNextTo::from_field(ctx, &raw.thread_evidence, "thread_evidence")?,
         })
     }
 }
 
 impl Region {
+    /// How many kept lines of 20 characters or more under a `to_end` start are searched for its
+    /// `thread_evidence` (the shorter lines and those other rules remove among them are searched
+    /// too, but not counted).
+    pub const EVIDENCE_LINES: usize = 6;
+
+    /// Whether the start line `raw` needs `thread_evidence` under it to run to the end: it has
+    /// some, and the line is not one of the `named_start` headings.
+    pub fn needs_evidence(&self, raw: &str) -> bool {
+        self.thread_evidence.is_some() && self.named.binary_search(&normalize_label(raw)).is_err()
+    }
+
     /// Whether `norm`, a normalised start line, is one of the `page_only_start` headings.
     pub fn page_only(&self, norm: &str) -> bool {
         self.page_only.binary_search_by(|p| p.as_str().cmp(norm)).is_ok()
