@@ -83,6 +83,8 @@ enum Trees {
 #[derive(Debug)]
 pub struct NotNextTo {
     wrapped: Vec<String>,
+    /// The lazy DFA's cache per thread.
+    capacity: usize,
     set: std::sync::OnceLock<Result<crate::lineset::LineSet, String>>,
 }
 
@@ -90,16 +92,25 @@ pub struct NotNextTo {
 /// the lines its rule matched.
 const GUARD_CACHE_CAPACITY: usize = 1 << 20;
 
+/// The lazy DFA cache of a region's `thread_evidence` set, per thread: it is searched only under a
+/// bare comments heading, and a cache of the guards' size cost 2-3 MB of the 1 GB stream's peak RSS.
+const EVIDENCE_CACHE_CAPACITY: usize = 1 << 18;
+
 impl NotNextTo {
     /// The rule's `not_next_to` patterns (`None` without any), of a `pattern`, `phrase` or `region`
     /// rule.
     pub fn from_raw(ctx: &FileCtx, raw: &RawRule) -> Result<Option<NotNextTo>, RuleError> {
-        Self::from_field(ctx, &raw.not_next_to, "not_next_to")
+        Self::from_field(ctx, &raw.not_next_to, "not_next_to", GUARD_CACHE_CAPACITY)
     }
 
-    /// A set of line patterns like `not_next_to`'s, from the rule's field `name` (`map`):
-    /// a region's `thread_evidence`.
-    pub fn from_field(ctx: &FileCtx, map: &super::PatternLists, name: &str) -> Result<Option<NotNextTo>, RuleError> {
+    /// A region's `thread_evidence` patterns (`None` without any).
+    pub fn evidence_from_raw(ctx: &FileCtx, raw: &RawRule) -> Result<Option<NotNextTo>, RuleError> {
+        Self::from_field(ctx, &raw.thread_evidence, "thread_evidence", EVIDENCE_CACHE_CAPACITY)
+    }
+
+    /// A set of line patterns from the rule's field `name` (`map`), with a lazy DFA cache of
+    /// `capacity` bytes per thread.
+    fn from_field(ctx: &FileCtx, map: &super::PatternLists, name: &str, capacity: usize) -> Result<Option<NotNextTo>, RuleError> {
         let Some(map) = map else { return Ok(None) };
         let mut wrapped = Vec::new();
         for p in map.get_ref().values().flatten() {
@@ -111,7 +122,7 @@ impl NotNextTo {
             }
             wrapped.push(w);
         }
-        let guard = NotNextTo { wrapped, set: std::sync::OnceLock::new() };
+        let guard = NotNextTo { wrapped, capacity, set: std::sync::OnceLock::new() };
         if !ctx.builtin {
             if let Err(e) = guard.compiled() {
                 return Err(ctx.error(map.span(), format!("`{name}`: {e}")));
@@ -124,10 +135,10 @@ impl NotNextTo {
         self.set.get_or_init(|| {
             // A default rule's set was compiled when textsweep was built.
             if let Some(nfa) = super::stored_guard_set(&self.wrapped) {
-                return crate::lineset::LineSet::from_nfa(nfa, GUARD_CACHE_CAPACITY);
+                return crate::lineset::LineSet::from_nfa(nfa, self.capacity);
             }
             let hirs = self.wrapped.iter().map(|w| super::parse_regex(w).map_err(|e| e.to_string().lines().last().unwrap_or("").trim().to_string())).collect::<Result<Vec<Hir>, String>>()?;
-            crate::lineset::LineSet::new(&hirs, SIZE_LIMIT, GUARD_CACHE_CAPACITY)
+            crate::lineset::LineSet::new(&hirs, SIZE_LIMIT, self.capacity)
         })
     }
 

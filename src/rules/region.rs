@@ -162,7 +162,7 @@ impl Region {
             glued_start: raw.glued_start.as_ref().is_some_and(|b| *b.get_ref()),
             to_end: raw.to_end.as_ref().is_some_and(|b| *b.get_ref()),
             not_next_to: super::pattern::NotNextTo::from_raw(ctx, raw)?,
-            thread_evidence: super::pattern::NotNextTo::from_field(ctx, &raw.thread_evidence, "thread_evidence")?,
+            thread_evidence: super::pattern::NotNextTo::evidence_from_raw(ctx, raw)?,
         })
     }
 }
