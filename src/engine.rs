@@ -3657,10 +3657,10 @@ fn heading_alone(t: &str) -> bool {
 /// Whether a line under the `to_end` start `i` is evidence that a comment thread follows: among
 /// the first [`Region::EVIDENCE_LINES`] lines of 20 characters or more under it that no other rule
 /// removed, and the lines between them (four times as many non-blank lines at most), one matches
-/// the rule's `thread_evidence`. Only kept lines
-/// are counted, so a second pass, without the removed ones, searches the same lines. That another rule
-/// removes a line there is no evidence: a page's own sections end over a comment form or a
-/// "Comment" button ("Skomentuj") as often as a thread does.
+/// the rule's `thread_evidence`. Only kept lines are counted, so a second pass, without the
+/// removed ones, searches the same lines. That another rule removes a line there is no evidence: a
+/// page's own sections end over a comment form or a "Comment" button ("Skomentuj") as often as a
+/// thread does.
 ///
 /// [`Region::EVIDENCE_LINES`]: crate::rules::region::Region::EVIDENCE_LINES
 fn thread_follows(doc: &Document, evidence: &crate::rules::pattern::NotNextTo, i: usize, claims: &[Option<Claim>]) -> bool {
@@ -3847,7 +3847,8 @@ fn run_to_end(doc: &Document, rules: &[Rule], r: u32, i: usize, claims: &mut [Op
     // variable, a judgment's reasoning, an exam's notes): the rest of the document goes only
     // with evidence of a thread under it.
     if let Kind::Region(g) = &rules[r as usize].kind {
-        if g.needs_evidence(doc.line(i)) && evidence.is_some_and(|ev| !thread_follows(doc, ev, i, claims)) {
+        // Chrome passed over above is evidence already: it stood before the first comment.
+        if !chrome_seen && g.needs_evidence(doc.line(i)) && evidence.is_some_and(|ev| !thread_follows(doc, ev, i, claims)) {
             return;
         }
     }

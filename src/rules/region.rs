@@ -113,6 +113,11 @@ impl Region {
         if let Some(m) = &raw.ends_at {
             check_lexicon(ctx, m, "ends_at")?;
         }
+        if let Some(ev) = &raw.thread_evidence {
+            if !raw.to_end.as_ref().is_some_and(|b| *b.get_ref()) {
+                return Err(ctx.error(ev.span(), "`thread_evidence` applies only to a region with `to_end = true`"));
+            }
+        }
         if let Some(m) = &raw.named_start {
             check_lexicon(ctx, m, "named_start")?;
             if raw.thread_evidence.is_none() {
@@ -133,11 +138,6 @@ impl Region {
             v.dedup();
             v
         };
-        if let Some(ev) = &raw.thread_evidence {
-            if !raw.to_end.as_ref().is_some_and(|b| *b.get_ref()) {
-                return Err(ctx.error(ev.span(), "`thread_evidence` applies only to a region with `to_end = true`"));
-            }
-        }
         let page_only = raw.page_only_start.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default();
         let named = raw.named_start.as_ref().map(|m| norm(m.get_ref())).unwrap_or_default();
         let mut start = norm(start_lex);
